@@ -1,0 +1,85 @@
+"""casework: case management for prefectural SME support centers."""
+import os
+from pathlib import Path
+
+from flask import Flask, request
+
+from .config import load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("CASEWORK_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_request_hooks(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    from .dbsetup import configure_engine
+    from .extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "ログインしてください。"
+    login_manager.login_message_category = "info"
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from .services.users import load_user_from_session_id
+
+    login_manager.user_loader(load_user_from_session_id)
+
+
+def register_blueprints(app):
+    from .blueprints import ALL
+
+    for blueprint in ALL:
+        app.register_blueprint(blueprint)
+
+
+def register_template_helpers(app):
+    from . import templating
+
+    templating.register(app)
+
+
+def register_error_handlers(app):
+    from flask import render_template
+
+    def render(code):
+        def handler(_error):
+            return render_template(f"errors/{code}.html"), code
+        return handler
+
+    for code in (400, 403, 404, 405, 409, 413, 429, 500):
+        app.register_error_handler(code, render(code))
+
+
+def register_request_hooks(app):
+    from .dbsetup import immediate_transactions
+
+    @app.before_request
+    def _transaction_mode():
+        # GET/HEAD only read: begin deferred so a page view never holds SQLite's write lock.
+        immediate_transactions.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+def register_commands(app):
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,83 @@
+"""The one access-control point: role × center membership × record confidentiality.
+
+Every list, search, count, export and detail page asks this module what the current user may
+see. Records the user may not see answer 404 (never 403: that would confirm they exist).
+"""
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import and_, exists, or_, select
+
+from .extensions import db
+from .models import Case, Center, Client, Diagnosis, User
+
+
+def visible_center_ids(user: User) -> set[int] | None:
+    """None means every center (admins); otherwise the centers the user is a member of."""
+    if user.is_admin:
+        return None
+    return {c.id for c in user.centers}
+
+
+def can_see_center(user: User, center_id: int | None) -> bool:
+    ids = visible_center_ids(user)
+    return ids is None or center_id in ids
+
+
+def hidden_confidential_center_ids(user: User) -> list[int]:
+    """Confidential centers (succession / M&A) this user is not a member of."""
+    ids = visible_center_ids(user)
+    if ids is None:
+        return []
+    return [cid for cid in db.session.scalars(select(Center.id).where(Center.confidential)) if cid not in ids]
+
+
+def center_filter(column, user: User):
+    """A WHERE clause limiting a center_id column to the user's centers (or True for admins)."""
+    ids = visible_center_ids(user)
+    return True if ids is None else column.in_(ids or [-1])
+
+
+def client_filter(user: User):
+    """Clients are shared across centers, except those known only to a confidential center the
+    user is not in (a seller's very presence in casework is confidential)."""
+    hidden = hidden_confidential_center_ids(user)
+    if not hidden:
+        return True
+    in_hidden_center = or_(
+        exists().where(Case.client_id == Client.id, Case.voided_at.is_(None), Case.center_id.in_(hidden)),
+        exists().where(Diagnosis.client_id == Client.id, Diagnosis.voided_at.is_(None)),
+    )
+    seen_elsewhere = exists().where(
+        Case.client_id == Client.id, Case.voided_at.is_(None), Case.center_id.not_in(hidden))
+    return or_(~in_hidden_center, seen_elsewhere)
+
+
+def sees_succession(user: User) -> bool:
+    return not hidden_confidential_center_ids(user)
+
+
+def visible_clients(user: User):
+    return select(Client).where(Client.voided_at.is_(None), client_filter(user))
+
+
+def get_client_or_404(user: User, client_id: int) -> Client:
+    client = db.session.scalar(select(Client).where(Client.id == client_id, client_filter(user)))
+    if client is None or client.is_voided:
+        abort(404)
+    return client
+
+
+def get_in_center_or_404(user: User, model, record_id: int, *, include_voided: bool = False):
+    """Load a center-scoped record (anything with center_id) or answer 404."""
+    record = db.session.get(model, record_id)
+    if record is None or not can_see_center(user, record.center_id):
+        abort(404)
+    if record.voided_at is not None and not include_voided:
+        abort(404)
+    return record
+
+
+def and_visible(model, user: User):
+    """WHERE clause for a center-scoped model: not voided and in the user's centers."""
+    return and_(model.voided_at.is_(None), center_filter(model.center_id, user))

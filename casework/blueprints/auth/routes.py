@@ -1,0 +1,69 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash
+
+from ...extensions import db
+from ...services import users
+from ...services.errors import DomainError
+from . import bp
+from .forms import LoginForm, PasswordChangeForm
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = users.authenticate(form.login.data, form.password.data,
+                                  max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                                  lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        db.session.commit()
+        if user is None:
+            form.password.errors.append("ログイン名またはパスワードが違います（続けて失敗するとしばらくロックされます）。")
+        else:
+            session.clear()  # a fresh session at login (no fixation)
+            login_user(user)
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    users.end_sessions(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("ログアウトしました。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not check_password_hash(user.password_hash, form.current.data):
+            form.current.errors.append("現在のパスワードが違います。")
+        else:
+            try:
+                users.set_password(user, form.password.data)
+            except DomainError as exc:
+                form.password.errors.append(exc.message)
+            else:
+                db.session.commit()
+                login_user(user)  # keep this session, end the others
+                flash("パスワードを変更しました。他の端末のセッションは終了しました。", "success")
+                return redirect(url_for("main.home"))
+    return render_template("auth/password.html", form=form)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.home")

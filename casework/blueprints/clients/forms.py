@@ -1,0 +1,40 @@
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+
+from ...models import CLIENT_KINDS
+from ..forms_common import VersionedForm, industry_choices, municipality_choices
+
+
+class ClientForm(VersionedForm):
+    kind = SelectField("区分", choices=list(CLIENT_KINDS.items()), default="corporation")
+    name = StringField("名称（企業名・氏名）", validators=[DataRequired("名称を入力してください。"), Length(max=200)])
+    name_kana = StringField("フリガナ", validators=[Optional(), Length(max=200)])
+    corporate_number = StringField("法人番号（13桁）", validators=[
+        Optional(), Regexp(r"^[0-9０-９\- ]{13,16}$", message="法人番号は13桁の数字です。")])
+    industry_code = SelectField("業種（日本標準産業分類 大分類）", validators=[Optional()])
+    municipality_code = SelectField("市町村", validators=[Optional()])
+    address = StringField("所在地", validators=[Optional(), Length(max=300)])
+    employees = IntegerField("従業員数", validators=[Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")])
+    representative = StringField("代表者", validators=[Optional(), Length(max=100)])
+    contact_name = StringField("担当者", validators=[Optional(), Length(max=100)])
+    contact_phone = StringField("電話", validators=[Optional(), Length(max=50)])
+    contact_email = EmailField("メール", validators=[Optional(), Email("メールアドレスの形式が正しくありません。")])
+    notes = TextAreaField("メモ", validators=[Optional()])
+    confirm_duplicate = BooleanField("似た名称の登録があることを確認しました")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.industry_code.choices = industry_choices()
+        self.municipality_code.choices = municipality_choices()
+
+    def client_data(self):
+        from ...services.clients import ClientData
+        import unicodedata
+
+        number = unicodedata.normalize("NFKC", self.corporate_number.data or "")
+        return ClientData(
+            kind=self.kind.data, name=self.name.data, name_kana=self.name_kana.data, corporate_number=number,
+            industry_code=self.industry_code.data or None, municipality_code=self.municipality_code.data or None,
+            address=self.address.data, employees=self.employees.data, representative=self.representative.data,
+            contact_name=self.contact_name.data, contact_phone=self.contact_phone.data,
+            contact_email=self.contact_email.data, notes=self.notes.data)

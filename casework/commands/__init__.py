@@ -1,0 +1,1 @@
+"""CLI commands by domain. Each module exposes register_commands(app)."""

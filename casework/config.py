@@ -1,0 +1,66 @@
+"""Configuration defaults. instance/config.py and CASEWORK_* environment variables override them."""
+import os
+import secrets
+from pathlib import Path
+
+
+class Defaults:
+    SQLALCHEMY_DATABASE_URI = None  # filled in from the instance folder when not configured
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set CASEWORK_SESSION_COOKIE_SECURE=true behind https
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600  # absolute session lifetime (seconds)
+    SESSION_IDLE_TIMEOUT = 30 * 60  # seconds without a request before re-login
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+    TIMEZONE = "Asia/Tokyo"
+    PER_PAGE = 25
+    PASSWORD_MIN_LENGTH = 12
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    # Scheduler and reminders (see casework/jobs.py)
+    YEAR_END_CLOSURE = ("12-29", "01-03")
+    DIGEST_TIME = "08:30"
+    DEAL_IDLE_DAYS = 30
+    FOUNDER_NO_CONTACT_DAYS = 60
+    STALE_CASE_DAYS = 180
+    RETENTION_YEARS = 10
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "casework@localhost"
+    BASE_URL = "http://localhost:5000"
+
+
+def load_config(app, test_config=None):
+    """Defaults, then instance/config.py, then CASEWORK_* env vars, then test_config."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("CASEWORK")
+    if "DATABASE_URL" in app.config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "casework.db")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret generated once into instance/secret_key, readable by the owner only."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,677 @@
+"""All models, one section per domain.
+
+Conventions (style.md habit 5): singular classes, plural tables, created_at/updated_at,
+records voided (who, when, why) rather than deleted, an optimistic-lock `version` on every
+editable record, vocabularies as tables seeded by migrations.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index,
+    Integer, Numeric, String, Table, Text, UniqueConstraint, func,
+)
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Mixins
+# ---------------------------------------------------------------------------------------------
+
+class Timestamped:
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class Versioned:
+    """Optimistic locking: SQLAlchemy refuses an UPDATE whose version no longer matches."""
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Voidable:
+    """Records are voided, never erased; voided rows leave lists and counts."""
+    voided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr
+    def voided_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id"))
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabularies (seeded by migrations, extensible by admins)
+# ---------------------------------------------------------------------------------------------
+
+class Center(Versioned, db.Model):
+    __tablename__ = "centers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    report_title: Mapped[str | None] = mapped_column(String(100))
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)  # succession / M&A
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Channel(db.Model):
+    __tablename__ = "channels"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(50))
+    aliases: Mapped[str | None] = mapped_column(String(200))  # ';'-separated alternative labels
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+
+
+class Theme(db.Model):
+    __tablename__ = "themes"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(50))
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Industry(db.Model):
+    """JSIC major divisions A–T (revision 14 names; the report uses the revision 13 spelling)."""
+    __tablename__ = "industries"
+    code: Mapped[str] = mapped_column(String(1), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    report_label: Mapped[str] = mapped_column(String(60))
+    middle_from: Mapped[str | None] = mapped_column(String(2))
+    middle_to: Mapped[str | None] = mapped_column(String(2))
+
+
+class Municipality(db.Model):
+    __tablename__ = "municipalities"
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str | None] = mapped_column(String(10))
+    region: Mapped[str | None] = mapped_column(String(20))
+    prefecture: Mapped[str] = mapped_column(String(10), default="青森県")
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+
+
+class EventKind(db.Model):
+    __tablename__ = "event_kinds"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(50))
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+
+
+class Outcome(db.Model):
+    __tablename__ = "outcomes"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(50))
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff, roles and center memberships
+# ---------------------------------------------------------------------------------------------
+
+ROLES = {
+    "admin": "システム管理者",
+    "manager": "統括責任者",
+    "coordinator": "コーディネーター",
+    "im": "インキュベーション・マネジャー",
+    "succession": "事業承継 相談員",
+}
+
+memberships = Table(
+    "memberships", db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("center_id", ForeignKey("centers.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, Timestamped, Versioned, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20), default="coordinator")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    email_notifications: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Changing session_token ends every session of this user (logout, password change, disable).
+    session_token: Mapped[str] = mapped_column(String(64))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    default_center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+
+    centers: Mapped[list[Center]] = relationship(secondary=memberships, order_by=Center.sort_order, lazy="selectin")
+    default_center: Mapped[Center | None] = relationship(foreign_keys=[default_center_id])
+
+    __table_args__ = (CheckConstraint("role IN ('admin','manager','coordinator','im','succession')", name="role"),)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    @property
+    def home_center(self) -> Center | None:
+        return self.default_center or (self.centers[0] if self.centers else None)
+
+    def __str__(self):
+        return self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Clients
+# ---------------------------------------------------------------------------------------------
+
+CLIENT_KINDS = {"corporation": "法人", "sole_proprietor": "個人事業主", "prospective_founder": "創業予定者"}
+
+
+class Client(Timestamped, Versioned, Voidable, db.Model):
+    __tablename__ = "clients"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)  # legacy key
+    kind: Mapped[str] = mapped_column(String(24), default="corporation")
+    name: Mapped[str] = mapped_column(String(200))
+    name_kana: Mapped[str | None] = mapped_column(String(200))
+    search_text: Mapped[str] = mapped_column(Text, default="")  # folded name + kana + 法人番号
+    corporate_number: Mapped[str | None] = mapped_column(String(13), index=True)
+    industry_code: Mapped[str | None] = mapped_column(ForeignKey("industries.code"))
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
+    address: Mapped[str | None] = mapped_column(String(300))
+    employees: Mapped[int | None] = mapped_column(Integer)
+    representative: Mapped[str | None] = mapped_column(String(100))
+    contact_name: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    industry: Mapped[Industry | None] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('corporation','sole_proprietor','prospective_founder')", name="kind"),
+        CheckConstraint("employees IS NULL OR employees >= 0", name="employees"),
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return CLIENT_KINDS.get(self.kind, self.kind)
+
+    def __str__(self):
+        return self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases
+# ---------------------------------------------------------------------------------------------
+
+case_themes = Table(
+    "case_themes", db.metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_code", ForeignKey("themes.code"), primary_key=True),
+)
+
+FOUNDER_STAGES = {"consultation": "相談", "business_plan": "事業計画", "funding_plan": "資金計画", "founded": "創業"}
+
+
+class Case(Timestamped, Versioned, Voidable, db.Model):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome_code: Mapped[str | None] = mapped_column(ForeignKey("outcomes.code"))
+    outcome_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    stage: Mapped[str | None] = mapped_column(String(24))  # founders: FOUNDER_STAGES
+    last_activity_on: Mapped[dt.date | None] = mapped_column(Date)
+    review_flagged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    client: Mapped[Client] = relationship()
+    center: Mapped[Center] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    outcome: Mapped[Outcome | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=case_themes, order_by=Theme.sort_order, lazy="selectin")
+
+    __table_args__ = (
+        CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
+        Index("ix_cases_center_opened", "center_id", "opened_on"),
+        Index("ix_cases_center_outcome", "center_id", "outcome_code", "outcome_on"),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    @property
+    def status_label(self) -> str:
+        return "対応中" if self.is_open else "終了"
+
+    def __str__(self):
+        return self.title or f"{self.client.name}（{self.center.name}）"
+
+
+class CaseStageChange(Timestamped, db.Model):
+    """Dated, attributed stage changes of a case (founders: 相談 → 事業計画 → 資金計画 → 創業)."""
+    __tablename__ = "case_stage_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(24))
+    changed_on: Mapped[dt.date] = mapped_column(Date)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Consultations, events (outreach days, seminars)
+# ---------------------------------------------------------------------------------------------
+
+consultation_themes = Table(
+    "consultation_themes", db.metadata,
+    Column("consultation_id", ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_code", ForeignKey("themes.code"), primary_key=True),
+    Index("ix_consultation_themes_theme", "theme_code"),
+)
+
+
+class Event(Timestamped, Versioned, Voidable, db.Model):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    kind_code: Mapped[str] = mapped_column(ForeignKey("event_kinds.code"))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str | None] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(String(200))
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
+    participants: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    center: Mapped[Center] = relationship()
+    kind: Mapped[EventKind] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("participants IS NULL OR participants >= 0", name="participants"),
+        Index("ix_events_center_held", "center_id", "held_on"),
+    )
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} {self.kind.label} {self.title or self.place or ''}".strip()
+
+
+class Consultation(Timestamped, Versioned, Voidable, db.Model):
+    __tablename__ = "consultations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))  # = case's center, kept for counting
+    channel_code: Mapped[str] = mapped_column(ForeignKey("channels.code"))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    next_action: Mapped[str | None] = mapped_column(String(300))
+    next_action_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    client: Mapped[Client] = relationship()
+    case: Mapped[Case] = relationship()
+    center: Mapped[Center] = relationship()
+    channel: Mapped[Channel] = relationship()
+    staff: Mapped[User | None] = relationship(foreign_keys=[staff_id])
+    event: Mapped[Event | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=consultation_themes, order_by=Theme.sort_order, lazy="selectin")
+
+    __table_args__ = (
+        Index("ix_consultations_center_held", "center_id", "held_on", "channel_code"),
+        Index("ix_consultations_held", "held_on"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Expert dispatch (専門家派遣)
+# ---------------------------------------------------------------------------------------------
+
+class Expert(Timestamped, Versioned, db.Model):
+    __tablename__ = "experts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    specialties: Mapped[str | None] = mapped_column(String(300))
+    fee_per_visit: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __str__(self):
+        return self.name
+
+
+class DispatchProgram(Versioned, db.Model):
+    """A dispatch program: who pays what share and when the expert's report is due."""
+    __tablename__ = "dispatch_programs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    share_numerator: Mapped[int] = mapped_column(Integer, default=1)
+    share_denominator: Mapped[int] = mapped_column(Integer, default=3)
+    report_due_days: Mapped[int] = mapped_column(Integer, default=14)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    center: Mapped[Center | None] = relationship()
+
+
+DISPATCH_STATUSES = {"requested": "申請中", "approved": "承認済", "rejected": "却下", "completed": "完了"}
+
+
+class Dispatch(Timestamped, Versioned, Voidable, db.Model):
+    """A request to send an expert to a case; visits are logged under it once approved."""
+    __tablename__ = "dispatches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("dispatch_programs.id"))
+    purpose: Mapped[str | None] = mapped_column(Text)
+    planned_visits: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="requested")
+    requested_on: Mapped[dt.date] = mapped_column(Date)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()
+    client: Mapped[Client] = relationship()
+    center: Mapped[Center] = relationship()
+    expert: Mapped[Expert] = relationship()
+    program: Mapped[DispatchProgram | None] = relationship()
+
+
+class DispatchVisit(Timestamped, Versioned, Voidable, db.Model):
+    """One expert visit: the unit the report counts (派遣延べ回数)."""
+    __tablename__ = "dispatch_visits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatches.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id"))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    hours: Mapped[float | None] = mapped_column(Numeric(5, 2))
+    fee: Mapped[int | None] = mapped_column(Integer)
+    company_share: Mapped[int | None] = mapped_column(Integer)
+    report_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    report_received_on: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    dispatch: Mapped[Dispatch | None] = relationship()
+    client: Mapped[Client] = relationship()
+    center: Mapped[Center] = relationship()
+    expert: Mapped[Expert] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("fee IS NULL OR fee >= 0", name="fee"),
+        Index("ix_dispatch_visits_center_held", "center_id", "held_on"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Succession and M&A matching (confidential: succession center staff and admins only)
+# ---------------------------------------------------------------------------------------------
+
+class Diagnosis(Timestamped, Versioned, Voidable, db.Model):
+    """事業承継診断."""
+    __tablename__ = "diagnoses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    by_org: Mapped[str | None] = mapped_column(String(100))
+    result: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    client: Mapped[Client] = relationship()
+
+
+PROFILE_SIDES = {"seller": "譲渡希望", "buyer": "譲受希望"}
+
+
+class MatchProfile(Timestamped, Versioned, Voidable, db.Model):
+    """A seller (譲渡希望) or buyer (譲受希望) on a succession case, with its non-name view."""
+    __tablename__ = "match_profiles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    side: Mapped[str] = mapped_column(String(8))
+    code_name: Mapped[str] = mapped_column(String(40))  # e.g. "S-2024-007", shown instead of a name
+    industry_code: Mapped[str | None] = mapped_column(ForeignKey("industries.code"))
+    region: Mapped[str | None] = mapped_column(String(40))
+    employees_band: Mapped[str | None] = mapped_column(String(20))
+    sales_band: Mapped[str | None] = mapped_column(String(20))
+    price_band: Mapped[str | None] = mapped_column(String(20))  # asking (seller) or budget (buyer)
+    reasons: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)  # non-identifying description
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    case: Mapped[Case] = relationship()
+    industry: Mapped[Industry | None] = relationship()
+
+    __table_args__ = (CheckConstraint("side IN ('seller','buyer')", name="side"),)
+
+
+DEAL_STAGES = {
+    "proposed": "提案", "name_clear": "ネームクリア", "nda": "秘密保持契約", "disclosure": "企業概要書開示",
+    "top_meeting": "トップ面談", "loi": "基本合意", "due_diligence": "デューデリジェンス",
+    "final_contract": "最終契約", "closed": "成約", "broken": "破談",
+}
+
+
+class Deal(Timestamped, Versioned, Voidable, db.Model):
+    __tablename__ = "deals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("match_profiles.id"), index=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("match_profiles.id"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    stage: Mapped[str] = mapped_column(String(20), default="proposed")
+    stage_on: Mapped[dt.date] = mapped_column(Date)
+    broken_reason: Mapped[str | None] = mapped_column(Text)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    seller: Mapped[MatchProfile] = relationship(foreign_keys=[seller_id])
+    buyer: Mapped[MatchProfile] = relationship(foreign_keys=[buyer_id])
+    steps: Mapped[list["DealStep"]] = relationship(order_by="DealStep.id", back_populates="deal")
+
+    __table_args__ = (UniqueConstraint("seller_id", "buyer_id", name="uq_deals_pair"),)
+
+
+class DealStep(Timestamped, db.Model):
+    __tablename__ = "deal_steps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    stepped_on: Mapped[dt.date] = mapped_column(Date)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    deal: Mapped[Deal] = relationship(back_populates="steps")
+    by: Mapped[User | None] = relationship()
+
+
+# ---------------------------------------------------------------------------------------------
+# Founders (創業支援) and grants
+# ---------------------------------------------------------------------------------------------
+
+class Founding(Timestamped, Versioned, db.Model):
+    """The founding recorded on a startup case (its outcome `founded`)."""
+    __tablename__ = "foundings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    founded_on: Mapped[dt.date] = mapped_column(Date)
+    business_name: Mapped[str] = mapped_column(String(200))
+    corporate_number: Mapped[str | None] = mapped_column(String(13))
+    industry_code: Mapped[str | None] = mapped_column(ForeignKey("industries.code"))
+
+
+class Grant(Timestamped, Versioned, Voidable, db.Model):
+    """Grants such as 移住起業支援金: application, decision, amount."""
+    __tablename__ = "grants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    program: Mapped[str] = mapped_column(String(100))
+    applied_on: Mapped[dt.date] = mapped_column(Date)
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    decision: Mapped[str | None] = mapped_column(String(16))  # adopted 採択 / rejected 不採択
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+
+
+# ---------------------------------------------------------------------------------------------
+# Follow-up and referrals
+# ---------------------------------------------------------------------------------------------
+
+class FollowUp(Timestamped, Versioned, Voidable, db.Model):
+    __tablename__ = "follow_ups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(32), default="manual")  # manual, founded+3m, ...
+    source_key: Mapped[str | None] = mapped_column(String(100), unique=True)  # makes auto-creation idempotent
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    still_in_business: Mapped[bool | None] = mapped_column(Boolean)
+    employees: Mapped[int | None] = mapped_column(Integer)
+    sales_trend: Mapped[str | None] = mapped_column(String(16))  # up / flat / down
+    jobs_retained: Mapped[int | None] = mapped_column(Integer)
+    findings: Mapped[str | None] = mapped_column(Text)
+
+    client: Mapped[Client] = relationship()
+    case: Mapped[Case | None] = relationship()
+    center: Mapped[Center] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+    __table_args__ = (Index("ix_follow_ups_assignee_due", "assignee_id", "completed_on", "due_on"),)
+
+
+class Referral(Timestamped, Versioned, Voidable, db.Model):
+    """A referral between centers; consent is required (third-party provision, APPI art. 27)."""
+    __tablename__ = "referrals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    from_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    from_center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    to_center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    to_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    referred_on: Mapped[dt.date] = mapped_column(Date)
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    consent_on: Mapped[dt.date] = mapped_column(Date)
+    consent_method: Mapped[str] = mapped_column(String(50))  # 書面, 口頭, 電子メール
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reminders, notifications and scheduled job runs
+# ---------------------------------------------------------------------------------------------
+
+class Notification(Timestamped, db.Model):
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(300))
+    digest_on: Mapped[dt.date | None] = mapped_column(Date)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+
+class JobRun(db.Model):
+    """One run of a scheduled job for one period; the unique key makes a run happen once."""
+    __tablename__ = "job_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(32))  # e.g. 2024-05-07 or 2024-04
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    detail: Mapped[dict | None] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("job", "period", name="uq_job_runs_job_period"),)
+
+
+class TallySnapshot(Timestamped, db.Model):
+    """A stored monthly tally (same metrics as `casework tally`)."""
+    __tablename__ = "tally_snapshots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), unique=True)  # YYYY-MM
+    data: Mapped[dict] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # detects records changed since
+    computed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit log (append-only from the app's point of view)
+# ---------------------------------------------------------------------------------------------
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)  # UTC
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    login: Mapped[str | None] = mapped_column(String(64))  # kept for failed logins of unknown users
+    action: Mapped[str] = mapped_column(String(32))  # view, create, change, void, export, login, ...
+    object_type: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User | None] = relationship()
+
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"),)

@@ -1,0 +1,148 @@
+"""Cases: open, edit, close with an outcome, void; and the filtered case list."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..access import and_visible, can_see_center
+from ..dates import today_jst
+from ..extensions import db
+from ..models import Case, Center, Client, Outcome, Theme, User, utcnow
+from . import audit
+from .errors import DomainError
+from .locking import check_version
+
+
+@dataclass
+class CaseData:
+    center_id: int
+    opened_on: dt.date
+    assignee_id: int | None = None
+    title: str | None = None
+    theme_codes: list[str] = field(default_factory=list)
+
+
+def _themes(codes) -> list[Theme]:
+    if not codes:
+        return []
+    themes = list(db.session.scalars(select(Theme).where(Theme.code.in_(codes))))
+    if len(themes) != len(set(codes)):
+        raise DomainError("テーマが不正です。", "theme_codes")
+    return themes
+
+
+def _check_center(user: User | None, center_id: int) -> Center:
+    center = db.session.get(Center, center_id)
+    if center is None or (user is not None and not can_see_center(user, center_id)):
+        raise DomainError("このセンターの案件は開けません。", "center_id")
+    return center
+
+
+def open_case(client: Client, data: CaseData, by: User | None = None, ref: str | None = None) -> Case:
+    _check_center(by, data.center_id)
+    if data.opened_on > today_jst() + dt.timedelta(days=1) and by is not None:
+        raise DomainError("開始日が未来の日付です。", "opened_on")
+    case = Case(ref=ref, client=client, center_id=data.center_id, assignee_id=data.assignee_id,
+                title=(data.title or "").strip() or None, opened_on=data.opened_on,
+                last_activity_on=data.opened_on, created_by_id=getattr(by, "id", None),
+                themes=_themes(data.theme_codes))
+    if db.session.get(Center, data.center_id).code == "startup":
+        case.stage = "consultation"
+    db.session.add(case)
+    db.session.flush()
+    audit.record("create", case, user=by, detail={"client_id": client.id})
+    return case
+
+
+def update_case(case: Case, data: CaseData, *, expected_version: int | None, by: User | None = None) -> Case:
+    values = {"assignee_id": data.assignee_id, "title": (data.title or "").strip() or None, "opened_on": data.opened_on}
+    check_version(case, expected_version, values)
+    if case.closed_on and data.opened_on > case.closed_on:
+        raise DomainError("開始日が終了日より後です。", "opened_on")
+    diff = audit.changes(case, values)
+    for key, value in values.items():
+        setattr(case, key, value)
+    new_codes = sorted(data.theme_codes)
+    if new_codes != sorted(t.code for t in case.themes):
+        diff["themes"] = [[t.code for t in case.themes], new_codes]
+        case.themes = _themes(data.theme_codes)
+    if diff:
+        audit.record("change", case, user=by, detail=diff)
+    return case
+
+
+def close_case(case: Case, *, closed_on: dt.date, outcome_code: str | None, outcome_on: dt.date | None = None,
+               note: str | None = None, expected_version: int | None = None, by: User | None = None) -> Case:
+    check_version(case, expected_version)
+    if closed_on < case.opened_on:
+        raise DomainError("終了日が開始日より前です。", "closed_on")
+    if outcome_code and db.session.get(Outcome, outcome_code) is None:
+        raise DomainError("成果が不正です。", "outcome_code")
+    case.closed_on = closed_on
+    case.outcome_code = outcome_code or None
+    case.outcome_on = (outcome_on or closed_on) if outcome_code else None
+    case.outcome_note = note or None
+    audit.record("close", case, user=by, detail={"closed_on": str(closed_on), "outcome": outcome_code})
+    from .hooks import run_outcome_hooks
+
+    run_outcome_hooks(case, by)
+    return case
+
+
+def reopen_case(case: Case, *, expected_version: int | None = None, by: User | None = None) -> Case:
+    check_version(case, expected_version)
+    case.closed_on = case.outcome_code = case.outcome_on = None
+    audit.record("reopen", case, user=by)
+    return case
+
+
+def void_case(case: Case, reason: str, by: User) -> None:
+    if not (reason or "").strip():
+        raise DomainError("取消の理由を入力してください。", "reason")
+    case.voided_at, case.voided_by_id, case.void_reason = utcnow(), by.id, reason.strip()
+    audit.record("void", case, user=by, detail={"reason": reason})
+
+
+def find_open_case(client_id: int, center_id: int, on: dt.date) -> Case | None:
+    """The client's case at that center open on that date (for consultations logged without a case)."""
+    return db.session.scalar(
+        select(Case).where(Case.client_id == client_id, Case.center_id == center_id, Case.voided_at.is_(None),
+                           Case.opened_on <= on, (Case.closed_on.is_(None)) | (Case.closed_on >= on))
+        .order_by(Case.opened_on.desc(), Case.id.desc()).limit(1))
+
+
+@dataclass
+class CaseFilter:
+    center_id: int | None = None
+    assignee_id: int | None = None
+    status: str | None = None  # open / closed
+    opened_from: dt.date | None = None
+    opened_to: dt.date | None = None
+    q: str | None = None
+
+
+def case_list_query(user: User, f: CaseFilter):
+    from ..textnorm import fold
+
+    stmt = (select(Case).join(Client, Case.client_id == Client.id)
+            .where(and_visible(Case, user), Client.voided_at.is_(None))
+            .options(selectinload(Case.client), selectinload(Case.center), selectinload(Case.assignee),
+                     selectinload(Case.outcome)))
+    if f.center_id:
+        stmt = stmt.where(Case.center_id == f.center_id)
+    if f.assignee_id:
+        stmt = stmt.where(Case.assignee_id == f.assignee_id)
+    if f.status == "open":
+        stmt = stmt.where(Case.closed_on.is_(None))
+    elif f.status == "closed":
+        stmt = stmt.where(Case.closed_on.is_not(None))
+    if f.opened_from:
+        stmt = stmt.where(Case.opened_on >= f.opened_from)
+    if f.opened_to:
+        stmt = stmt.where(Case.opened_on <= f.opened_to)
+    for term in fold(f.q).split() if f.q else []:
+        stmt = stmt.where(Client.search_text.contains(term, autoescape=True))
+    return stmt.order_by(Case.opened_on.desc(), Case.id.desc())

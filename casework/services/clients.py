@@ -1,0 +1,133 @@
+"""Clients: registration, edits, voiding, search and duplicate detection."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from ..access import client_filter
+from ..extensions import db
+from ..models import CLIENT_KINDS, Client, Industry, Municipality, User, utcnow
+from ..textnorm import client_search_text, fold, valid_corporate_number
+from . import audit
+from .errors import DomainError
+from .locking import check_version
+
+EDITABLE = ("kind", "name", "name_kana", "corporate_number", "industry_code", "municipality_code",
+            "address", "employees", "representative", "contact_name", "contact_phone", "contact_email", "notes")
+
+
+@dataclass
+class ClientData:
+    name: str
+    kind: str = "corporation"
+    name_kana: str | None = None
+    corporate_number: str | None = None
+    industry_code: str | None = None
+    municipality_code: str | None = None
+    address: str | None = None
+    employees: int | None = None
+    representative: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    notes: str | None = None
+
+    def cleaned(self) -> dict:
+        values = {k: (v.strip() if isinstance(v, str) else v) for k, v in self.__dict__.items()}
+        values = {k: (None if v == "" else v) for k, v in values.items()}
+        if not values["name"]:
+            raise DomainError("名称を入力してください。", "name")
+        if values["kind"] not in CLIENT_KINDS:
+            raise DomainError("区分が不正です。", "kind")
+        number = values["corporate_number"]
+        if number is not None:
+            number = number.replace("-", "").replace(" ", "")
+            if not valid_corporate_number(number):
+                raise DomainError("法人番号が正しくありません（13桁・チェックディジットを確認してください）。", "corporate_number")
+            values["corporate_number"] = number
+        if values["employees"] is not None and values["employees"] < 0:
+            raise DomainError("従業員数は0以上にしてください。", "employees")
+        if values["industry_code"] and not db.session.get(Industry, values["industry_code"]):
+            raise DomainError("業種が見つかりません。", "industry_code")
+        if values["municipality_code"] and not db.session.get(Municipality, values["municipality_code"]):
+            raise DomainError("市町村が見つかりません。", "municipality_code")
+        return values
+
+
+def register_client(data: ClientData, by: User | None = None, ref: str | None = None) -> Client:
+    values = data.cleaned()
+    client = Client(ref=ref, created_by_id=getattr(by, "id", None), **values)
+    client.search_text = client_search_text(client.name, client.name_kana, client.corporate_number)
+    db.session.add(client)
+    db.session.flush()
+    audit.record("create", client, user=by, detail={"name": client.name})
+    return client
+
+
+def update_client(client: Client, data: ClientData, *, expected_version: int | None, by: User | None = None) -> Client:
+    values = data.cleaned()
+    check_version(client, expected_version, values)
+    diff = audit.changes(client, values)
+    for key, value in values.items():
+        setattr(client, key, value)
+    client.search_text = client_search_text(client.name, client.name_kana, client.corporate_number)
+    if diff:
+        audit.record("change", client, user=by, detail=diff)
+    return client
+
+
+def void_client(client: Client, reason: str, by: User) -> None:
+    if not (reason or "").strip():
+        raise DomainError("取消の理由を入力してください。", "reason")
+    client.voided_at, client.voided_by_id, client.void_reason = utcnow(), by.id, reason.strip()
+    audit.record("void", client, user=by, detail={"reason": reason})
+
+
+def search_query(user: User, q: str | None = None, kind: str | None = None, municipality: str | None = None,
+                 industry: str | None = None):
+    """Substring search over folded name, kana and 法人番号, limited to what the user may see."""
+    stmt = select(Client).where(Client.voided_at.is_(None), client_filter(user))
+    for term in fold(q).split() if q else []:
+        stmt = stmt.where(Client.search_text.contains(term, autoescape=True))
+    if kind:
+        stmt = stmt.where(Client.kind == kind)
+    if municipality:
+        stmt = stmt.where(Client.municipality_code == municipality)
+    if industry:
+        stmt = stmt.where(Client.industry_code == industry)
+    return stmt.order_by(Client.id.desc())
+
+
+def likely_duplicates(user: User, name: str, name_kana: str | None = None, corporate_number: str | None = None,
+                      exclude_id: int | None = None, limit: int = 5) -> list[Client]:
+    """Clients that look like the one being registered: same 法人番号, or the same folded name
+    or kana once legal-form words (株式会社, 有限会社, ...) are removed."""
+    conditions = []
+    if corporate_number:
+        conditions.append(Client.corporate_number == corporate_number.replace("-", ""))
+    for text in (name, name_kana):
+        core = _core_name(text)
+        if len(core) >= 2:
+            conditions.append(Client.search_text.contains(core, autoescape=True))
+    if not conditions:
+        return []
+    stmt = select(Client).where(Client.voided_at.is_(None), client_filter(user), or_(*conditions))
+    if exclude_id:
+        stmt = stmt.where(Client.id != exclude_id)
+    return list(db.session.scalars(stmt.order_by(Client.id).limit(limit)))
+
+
+_LEGAL_FORMS = [fold(w) for w in ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "(株)", "(有)", "(同)",
+                                   "カブシキガイシャ", "ユウゲンガイシャ", "ゴウドウガイシャ")]
+
+
+def _core_name(text: str | None) -> str:
+    s = fold(text)
+    for word in _LEGAL_FORMS:
+        s = s.replace(word, "")
+    return s
+
+
+def count_clients(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Client).where(Client.voided_at.is_(None), client_filter(user)))

@@ -1,0 +1,149 @@
+"""The consultation log: log, edit, void and list consultations."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..access import and_visible, can_see_center
+from ..dates import today_jst
+from ..extensions import db
+from ..models import Case, Channel, Client, Consultation, Event, Theme, User, utcnow
+from . import audit
+from .cases import CaseData, find_open_case, open_case
+from .errors import DomainError
+from .locking import check_version
+
+
+@dataclass
+class ConsultationData:
+    held_on: dt.date
+    channel_code: str
+    center_id: int | None = None  # needed when no case is given
+    case_id: int | None = None
+    staff_id: int | None = None
+    theme_codes: list[str] = field(default_factory=list)
+    notes: str | None = None
+    next_action: str | None = None
+    next_action_on: dt.date | None = None
+    event_id: int | None = None
+
+
+def _validate(client: Client, data: ConsultationData, by: User | None) -> Case | None:
+    if db.session.get(Channel, data.channel_code) is None:
+        raise DomainError("相談方法が不正です。", "channel_code")
+    if by is not None and data.held_on > today_jst() + dt.timedelta(days=1):
+        raise DomainError("相談日が未来の日付です。", "held_on")
+    if data.next_action_on and data.next_action_on < data.held_on:
+        raise DomainError("次回対応日が相談日より前です。", "next_action_on")
+    case = None
+    if data.case_id:
+        case = db.session.get(Case, data.case_id)
+        if case is None or case.client_id != client.id or case.voided_at is not None:
+            raise DomainError("案件が見つかりません。", "case_id")
+        if by is not None and not can_see_center(by, case.center_id):
+            raise DomainError("案件が見つかりません。", "case_id")
+    elif data.center_id is None:
+        raise DomainError("センターを選んでください。", "center_id")
+    if data.event_id:
+        event = db.session.get(Event, data.event_id)
+        if event is None or event.voided_at is not None:
+            raise DomainError("相談会が見つかりません。", "event_id")
+    return case
+
+
+def _themes(codes) -> list[Theme]:
+    if not codes:
+        return []
+    themes = list(db.session.scalars(select(Theme).where(Theme.code.in_(codes))))
+    if len(themes) != len(set(codes)):
+        raise DomainError("テーマが不正です。", "theme_codes")
+    return themes
+
+
+def log_consultation(client: Client, data: ConsultationData, by: User | None = None, ref: str | None = None) -> Consultation:
+    """Record one contact. Without a case, it joins the client's case at that center open on
+    that date, or a new case is opened (the legacy rule of interchange.md)."""
+    case = _validate(client, data, by)
+    if case is None:
+        case = find_open_case(client.id, data.center_id, data.held_on) or open_case(
+            client, CaseData(center_id=data.center_id, opened_on=data.held_on,
+                             assignee_id=data.staff_id or getattr(by, "id", None)), by=by)
+    consultation = Consultation(
+        ref=ref, client=client, case=case, center_id=case.center_id, channel_code=data.channel_code,
+        held_on=data.held_on, staff_id=data.staff_id, event_id=data.event_id,
+        notes=(data.notes or "").strip() or None, next_action=(data.next_action or "").strip() or None,
+        next_action_on=data.next_action_on, created_by_id=getattr(by, "id", None), themes=_themes(data.theme_codes))
+    db.session.add(consultation)
+    if case.last_activity_on is None or data.held_on > case.last_activity_on:
+        case.last_activity_on = data.held_on
+    db.session.flush()
+    audit.record("create", consultation, user=by, detail={"client_id": client.id, "case_id": case.id})
+    return consultation
+
+
+def update_consultation(consultation: Consultation, data: ConsultationData, *, expected_version: int | None,
+                        by: User | None = None) -> Consultation:
+    values = {"held_on": data.held_on, "channel_code": data.channel_code, "staff_id": data.staff_id,
+              "notes": (data.notes or "").strip() or None, "next_action": (data.next_action or "").strip() or None,
+              "next_action_on": data.next_action_on, "event_id": data.event_id}
+    check_version(consultation, expected_version, values)
+    data.case_id = data.case_id or consultation.case_id
+    case = _validate(consultation.client, data, by)
+    diff = audit.changes(consultation, values)
+    for key, value in values.items():
+        setattr(consultation, key, value)
+    if case is not None and case.id != consultation.case_id:
+        diff["case_id"] = [consultation.case_id, case.id]
+        consultation.case, consultation.center_id = case, case.center_id
+    if sorted(data.theme_codes) != sorted(t.code for t in consultation.themes):
+        diff["themes"] = [[t.code for t in consultation.themes], sorted(data.theme_codes)]
+        consultation.themes = _themes(data.theme_codes)
+    if diff:
+        audit.record("change", consultation, user=by, detail=diff)
+    return consultation
+
+
+def void_consultation(consultation: Consultation, reason: str, by: User) -> None:
+    if not (reason or "").strip():
+        raise DomainError("取消の理由を入力してください。", "reason")
+    consultation.voided_at, consultation.voided_by_id = utcnow(), by.id
+    consultation.void_reason = reason.strip()
+    audit.record("void", consultation, user=by, detail={"reason": reason})
+
+
+@dataclass
+class ConsultationFilter:
+    center_id: int | None = None
+    staff_id: int | None = None
+    channel_code: str | None = None
+    held_from: dt.date | None = None
+    held_to: dt.date | None = None
+    q: str | None = None  # client name / kana substring
+    event_id: int | None = None
+
+
+def consultation_list_query(user: User, f: ConsultationFilter):
+    from ..textnorm import fold
+
+    stmt = (select(Consultation).join(Client, Consultation.client_id == Client.id)
+            .where(and_visible(Consultation, user), Client.voided_at.is_(None))
+            .options(selectinload(Consultation.client), selectinload(Consultation.center),
+                     selectinload(Consultation.channel), selectinload(Consultation.staff)))
+    if f.center_id:
+        stmt = stmt.where(Consultation.center_id == f.center_id)
+    if f.staff_id:
+        stmt = stmt.where(Consultation.staff_id == f.staff_id)
+    if f.channel_code:
+        stmt = stmt.where(Consultation.channel_code == f.channel_code)
+    if f.held_from:
+        stmt = stmt.where(Consultation.held_on >= f.held_from)
+    if f.held_to:
+        stmt = stmt.where(Consultation.held_on <= f.held_to)
+    if f.event_id:
+        stmt = stmt.where(Consultation.event_id == f.event_id)
+    for term in fold(f.q).split() if f.q else []:
+        stmt = stmt.where(Client.search_text.contains(term, autoescape=True))
+    return stmt.order_by(Consultation.held_on.desc(), Consultation.id.desc())

@@ -1,0 +1,91 @@
+"""Outreach days (出張相談会), seminars, trainings and trade fairs."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..access import and_visible, can_see_center
+from ..extensions import db
+from ..models import Event, EventKind, Municipality, User, utcnow
+from . import audit
+from .errors import DomainError
+from .locking import check_version
+
+
+@dataclass
+class EventData:
+    center_id: int
+    kind_code: str
+    held_on: dt.date
+    title: str | None = None
+    place: str | None = None
+    municipality_code: str | None = None
+    participants: int | None = None
+    notes: str | None = None
+
+    def cleaned(self, by: User | None) -> dict:
+        if by is not None and not can_see_center(by, self.center_id):
+            raise DomainError("このセンターの催しは登録できません。", "center_id")
+        if db.session.get(EventKind, self.kind_code) is None:
+            raise DomainError("種別が不正です。", "kind_code")
+        if self.municipality_code and db.session.get(Municipality, self.municipality_code) is None:
+            raise DomainError("市町村が見つかりません。", "municipality_code")
+        if self.participants is not None and self.participants < 0:
+            raise DomainError("参加者数は0以上にしてください。", "participants")
+        values = dict(self.__dict__)
+        for key in ("title", "place", "notes"):
+            values[key] = (values[key] or "").strip() or None
+        return values
+
+
+def create_event(data: EventData, by: User | None = None, ref: str | None = None) -> Event:
+    event = Event(ref=ref, created_by_id=getattr(by, "id", None), **data.cleaned(by))
+    db.session.add(event)
+    db.session.flush()
+    audit.record("create", event, user=by)
+    return event
+
+
+def update_event(event: Event, data: EventData, *, expected_version: int | None, by: User | None = None) -> Event:
+    values = data.cleaned(by)
+    check_version(event, expected_version, values)
+    diff = audit.changes(event, values)
+    for key, value in values.items():
+        setattr(event, key, value)
+    if diff:
+        audit.record("change", event, user=by, detail=diff)
+    return event
+
+
+def void_event(event: Event, reason: str, by: User) -> None:
+    if not (reason or "").strip():
+        raise DomainError("取消の理由を入力してください。", "reason")
+    event.voided_at, event.voided_by_id, event.void_reason = utcnow(), by.id, reason.strip()
+    audit.record("void", event, user=by, detail={"reason": reason})
+
+
+def event_list_query(user: User, center_id=None, kind_code=None, held_from=None, held_to=None, q=None):
+    stmt = select(Event).where(and_visible(Event, user)).options(
+        selectinload(Event.center), selectinload(Event.kind), selectinload(Event.municipality))
+    if center_id:
+        stmt = stmt.where(Event.center_id == center_id)
+    if kind_code:
+        stmt = stmt.where(Event.kind_code == kind_code)
+    if held_from:
+        stmt = stmt.where(Event.held_on >= held_from)
+    if held_to:
+        stmt = stmt.where(Event.held_on <= held_to)
+    if q:
+        stmt = stmt.where((Event.title.contains(q, autoescape=True)) | (Event.place.contains(q, autoescape=True)))
+    return stmt.order_by(Event.held_on.desc(), Event.id.desc())
+
+
+def outreach_days_near(user: User, on: dt.date, days: int = 7) -> list[Event]:
+    """Outreach days around a date, for the consultation form's event picker."""
+    stmt = (select(Event).where(and_visible(Event, user), Event.kind_code == "outreach_day",
+                                Event.held_on.between(on - dt.timedelta(days=days), on + dt.timedelta(days=days)))
+            .options(selectinload(Event.kind)).order_by(Event.held_on.desc()))
+    return list(db.session.scalars(stmt))

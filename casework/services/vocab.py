@@ -1,0 +1,71 @@
+"""Vocabulary lookups: a code or its Japanese label (or an alias) to the code."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Center, Channel, EventKind, Industry, Municipality, Outcome, Theme
+from ..textnorm import fold
+from .errors import DomainError
+
+
+def _index(rows, *names) -> dict[str, str]:
+    index = {}
+    for row in rows:
+        code = getattr(row, names[0])
+        for name in names:
+            value = getattr(row, name, None)
+            for part in (value or "").split(";") if name == "aliases" else [value]:
+                if part:
+                    index[fold(str(part))] = code
+    return index
+
+
+class Vocabulary:
+    """Code/label maps for one import or form session (one query per table)."""
+
+    def __init__(self):
+        self.centers = {c.code: c for c in db.session.scalars(select(Center))}
+        self.center_lookup = _index(self.centers.values(), "code", "name", "report_title")
+        self.channel_lookup = _index(db.session.scalars(select(Channel)), "code", "label", "aliases")
+        self.theme_lookup = _index(db.session.scalars(select(Theme)), "code", "label")
+        industries = list(db.session.scalars(select(Industry)))
+        self.industry_lookup = _index(industries, "code", "name", "report_label")
+        self.municipality_lookup = _index(db.session.scalars(select(Municipality)), "code", "name")
+        self.event_kind_lookup = _index(db.session.scalars(select(EventKind)), "code", "label")
+        self.outcome_lookup = _index(db.session.scalars(select(Outcome)), "code", "label")
+
+    @staticmethod
+    def _find(lookup, value, what):
+        code = lookup.get(fold(value))
+        if code is None:
+            raise DomainError(f"{what}「{value}」は登録されていません")
+        return code
+
+    def center(self, value) -> Center:
+        return self.centers[self._find(self.center_lookup, value, "センター")]
+
+    def channel(self, value) -> str:
+        return self._find(self.channel_lookup, value, "相談方法")
+
+    def theme(self, value) -> str:
+        return self._find(self.theme_lookup, value, "テーマ")
+
+    def industry(self, value) -> str:
+        return self._find(self.industry_lookup, value, "業種")
+
+    def municipality(self, value) -> str:
+        return self._find(self.municipality_lookup, value, "市町村")
+
+    def event_kind(self, value) -> str:
+        return self._find(self.event_kind_lookup, value, "種別")
+
+    def outcome(self, value) -> str:
+        return self._find(self.outcome_lookup, value, "成果")
+
+
+def center_by_code(code: str) -> Center:
+    center = db.session.scalar(select(Center).where(Center.code == code))
+    if center is None:
+        raise DomainError(f"センター「{code}」は登録されていません", "center")
+    return center

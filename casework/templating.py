@@ -1,0 +1,82 @@
+"""Jinja filters and globals shared by every template."""
+import datetime as dt
+
+from flask import request, url_for
+from markupsafe import Markup, escape
+
+from .dates import fy_label, today_jst, wareki
+from .models import CLIENT_KINDS, ROLES
+
+
+def register(app):
+    app.jinja_env.filters.update(
+        ymd=lambda d: d.strftime("%Y-%m-%d") if d else "",
+        md=lambda d: f"{d.month}/{d.day}" if d else "",
+        wareki=lambda d: wareki(d) if d else "",
+        fy_label=fy_label,
+        yen=lambda n: "" if n is None else f"{int(n):,}円",
+        num=lambda n: "" if n is None else f"{int(n):,}",
+        jst=_jst,
+        nl2br=_nl2br,
+    )
+    app.jinja_env.globals.update(
+        today_jst=today_jst, url_with=url_with, CLIENT_KINDS=CLIENT_KINDS, ROLES=ROLES, nav_items=nav_items, url_endpoints=url_endpoints,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+# (endpoint, label, Alt+key, roles or None for everyone); entries whose blueprint is absent are skipped
+NAV = [
+    ("main.home", "ホーム", "h", None),
+    ("consultations.new", "相談を記録", "n", None),
+    ("clients.index", "相談先", "c", None),
+    ("cases.index", "案件", "k", None),
+    ("consultations.index", "相談記録", "l", None),
+    ("events.index", "相談会・セミナー", "e", None),
+    ("dispatch.index", "専門家派遣", None, None),
+    ("succession.index", "事業承継", None, ("admin", "manager", "succession")),
+    ("followups.index", "フォローアップ", None, None),
+    ("reports.index", "報告書", "r", None),
+    ("admin.index", "管理", None, ("admin",)),
+]
+
+
+def nav_items():
+    from flask import current_app
+    from flask_login import current_user
+
+    return [(endpoint, label, key) for endpoint, label, key, roles in NAV
+            if endpoint in current_app.view_functions and (roles is None or current_user.role in roles)]
+
+
+def url_endpoints():
+    """Endpoints registered in this app, so templates can link to optional blueprints."""
+    from flask import current_app
+
+    return current_app.view_functions
+
+
+def url_with(**changes):
+    """The current URL with some query arguments replaced (for pagination and filters)."""
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items() if v is not None})
+    for k, v in changes.items():
+        if v is None:
+            args.pop(k, None)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def _jst(value: dt.datetime | None) -> str:
+    """Stored datetimes are naive UTC; show them in Japan time."""
+    if value is None:
+        return ""
+    from .dates import JST
+
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(JST).strftime("%Y-%m-%d %H:%M")
+
+
+def _nl2br(text: str | None) -> Markup:
+    if not text:
+        return Markup("")
+    return Markup("<br>").join(escape(line) for line in text.splitlines())

@@ -1,0 +1,86 @@
+"""Fixtures: a fresh database per test, a browser-less client, and staff factories.
+
+The database is SQLite in a temporary folder, or PostgreSQL when CASEWORK_TEST_DATABASE_URL is
+set (each test then gets its own schema-less fresh database, see tests/pg.py).
+"""
+import re
+
+import pytest
+
+from casework import create_app
+from casework.extensions import db
+from casework.seed.loader import seed_vocabulary
+
+from . import factories
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path / "instance"))
+    from .pg import database_url
+
+    with database_url(tmp_path) as url:
+        app = create_app({
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+        })
+        with app.app_context():
+            db.create_all()
+            seed_vocabulary()
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make():
+    return factories
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, password=factories.PASSWORD):
+        response = self.client.post("/auth/login", data={"login": user.login, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def coordinator(app):
+    return factories.user("coord", role="coordinator", centers=["onestop"])
+
+
+@pytest.fixture
+def logged_in(auth, coordinator):
+    """A coordinator of the one-stop desk, logged in."""
+    auth.login(coordinator)
+    return coordinator
+
+
+def text_of(response) -> str:
+    """The page's visible text, tags stripped, for assertions on what a user reads."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

@@ -1,0 +1,59 @@
+from casework.extensions import db
+from casework.models import Client
+
+from .conftest import text_of
+
+
+def _form(**kw):
+    data = {"kind": "corporation", "name": "株式会社ねぶた製作所", "name_kana": "ネブタセイサクショ",
+            "corporate_number": "", "industry_code": "E", "municipality_code": "022012", "employees": "12"}
+    data.update(kw)
+    return data
+
+
+def test_register_client_and_see_it(client, logged_in):
+    response = client.post("/clients/new", data=_form())
+    assert response.status_code == 302
+    page = text_of(client.get(response.headers["Location"]))
+    assert "株式会社ねぶた製作所" in page and "製造業" in page and "青森市" in page
+
+
+def test_invalid_corporate_number_is_shown_beside_the_field(client, logged_in):
+    response = client.post("/clients/new", data=_form(corporate_number="3260181590830"))
+    assert response.status_code == 200
+    assert "法人番号が正しくありません" in text_of(response)
+    assert db.session.query(Client).count() == 0
+
+
+def test_search_by_kana_folds_hiragana_and_half_width(client, logged_in, make):
+    make.client("株式会社ねぶた製作所", name_kana="ネブタセイサクショ")
+    make.client("八戸水産", name_kana="ハチノヘスイサン")
+    for q in ("ねぶた", "ﾈﾌﾞﾀ", "せいさく", "製作"):
+        page = text_of(client.get("/clients/", query_string={"q": q}))
+        assert "株式会社ねぶた製作所" in page, q
+        assert "八戸水産" not in page, q
+
+
+def test_duplicate_warning_then_confirm(client, logged_in, make):
+    make.client("株式会社ねぶた製作所", name_kana="ネブタセイサクショ")
+    response = client.post("/clients/new", data=_form(name="ねぶた製作所"))
+    assert "似た相談先が登録されています" in text_of(response)
+    assert db.session.query(Client).count() == 1
+    response = client.post("/clients/new", data=_form(name="ねぶた製作所", confirm_duplicate="y"))
+    assert response.status_code == 302
+    assert db.session.query(Client).count() == 2
+
+
+def test_stale_edit_is_refused(client, logged_in, make):
+    c = make.client("株式会社ねぶた製作所")
+    stale_version = c.version
+    client.post(f"/clients/{c.id}/edit", data=_form(name="新しい名前", version=stale_version))
+    response = client.post(f"/clients/{c.id}/edit", data=_form(name="別の名前", version=stale_version))
+    assert response.status_code == 409
+    assert "他の職員がこの記録を先に更新しました" in text_of(response)
+    db.session.expire_all()
+    assert db.session.get(Client, c.id).name == "新しい名前"
+
+
+def test_unknown_client_is_404(client, logged_in):
+    assert client.get("/clients/9999").status_code == 404
