@@ -46,9 +46,9 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from .blueprints import ALL
+    from .blueprints import all_blueprints
 
-    for blueprint in ALL:
+    for blueprint in all_blueprints():
         app.register_blueprint(blueprint)
 
 

@@ -29,19 +29,14 @@ def register(app):
 
 
 def _command_modules():
-    """Command modules of other domains (import, report, tally, scheduler, backup, ...), if present."""
+    """Every module of casework/commands/ (import, report, tally, scheduler, backup, ...)."""
     import importlib
+    import pkgutil
 
-    names = ["casework.commands.interchange", "casework.commands.scheduler", "casework.commands.maintenance",
-             "casework.commands.analytics"]
-    modules = []
-    for name in names:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return modules
+    from . import commands
+
+    return [importlib.import_module(f"casework.commands.{m.name}")
+            for m in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name)]
 
 
 @click.command("create-user")
