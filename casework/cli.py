@@ -97,7 +97,7 @@ def up_command(host, port, demo, scheduler):
     try:
         from werkzeug.serving import run_simple
 
-        run_simple(host, port, current_app, use_reloader=False, threaded=True)
+        run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
     finally:
         for child in children:
             child.terminate()
