@@ -89,6 +89,9 @@ def up_command(host, port, demo, scheduler):
         from .services.demo import load_demo
 
         _print_logins(load_demo())
+    from .extensions import db
+
+    db.session.remove()  # release SQLite's write lock before serving
     children = []
     if scheduler and "scheduler" in current_app.cli.commands:
         children.append(subprocess.Popen([sys.executable, "-m", "casework.cli", "scheduler"], env=os.environ.copy()))
