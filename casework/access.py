@@ -81,3 +81,22 @@ def get_in_center_or_404(user: User, model, record_id: int, *, include_voided: b
 def and_visible(model, user: User):
     """WHERE clause for a center-scoped model: not voided and in the user's centers."""
     return and_(model.voided_at.is_(None), center_filter(model.center_id, user))
+
+
+def require_confidential_center(user: User) -> None:
+    """Succession / M&A pages: members of the confidential centers and admins only; everyone
+    else gets 404, as if the page did not exist."""
+    if not user.is_authenticated or not sees_succession(user) or not confidential_center_ids(user):
+        abort(404)
+
+
+def confidential_center_ids(user: User) -> list[int]:
+    """Confidential centers this user may see (all of them for admins)."""
+    ids = visible_center_ids(user)
+    return [cid for cid in db.session.scalars(select(Center.id).where(Center.confidential).order_by(Center.sort_order))
+            if ids is None or cid in ids]
+
+
+def can_see_confidential_record(user: User, center_id: int | None) -> bool:
+    """A record of a confidential center: visible to that center's members and admins."""
+    return center_id is not None and can_see_center(user, center_id)

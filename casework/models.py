@@ -295,6 +295,8 @@ class CaseStageChange(Timestamped, db.Model):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
 
+    changed_by: Mapped[User | None] = relationship()
+
 
 # ---------------------------------------------------------------------------------------------
 # Consultations, events (outreach days, seminars)
@@ -423,6 +425,8 @@ class Dispatch(Timestamped, Versioned, Voidable, db.Model):
     center: Mapped[Center] = relationship()
     expert: Mapped[Expert] = relationship()
     program: Mapped[DispatchProgram | None] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
 
 class DispatchVisit(Timestamped, Versioned, Voidable, db.Model):
@@ -592,6 +596,11 @@ class FollowUp(Timestamped, Versioned, Voidable, db.Model):
     case: Mapped[Case | None] = relationship()
     center: Mapped[Center] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+
+    @property
+    def is_auto(self) -> bool:
+        return self.source != "manual"
 
     __table_args__ = (Index("ix_follow_ups_assignee_due", "assignee_id", "completed_on", "due_on"),)
 

@@ -1,0 +1,198 @@
+"""Dispatches: list, request, decide, log visits, receive reports, fiscal-year figures."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ...access import get_in_center_or_404
+from ...dates import fiscal_year, parse_date, today_jst
+from ...extensions import db
+from ...models import DISPATCH_STATUSES, Dispatch, DispatchVisit
+from ...services import audit, dispatch as service
+from ...services.errors import DomainError, StaleRecord
+from ..forms_common import VoidForm, attach_error, center_choices
+from . import bp
+from .forms import DecisionForm, DispatchRequestForm, ReportForm, SimpleVersionForm, VisitForm
+
+
+def _arg_int(name):
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _arg_date(name):
+    try:
+        return parse_date(request.args[name]) if request.args.get(name) else None
+    except ValueError:
+        return None
+
+
+def _load(dispatch_id) -> Dispatch:
+    dispatch = get_in_center_or_404(current_user, Dispatch, dispatch_id)
+    if dispatch.center.confidential:
+        audit.record("view", dispatch, user=current_user)
+    return dispatch
+
+
+@bp.route("/")
+@login_required
+def index():
+    f = service.DispatchFilter(center_id=_arg_int("center_id"), status=request.args.get("status") or None,
+                               expert_id=_arg_int("expert_id"), q=request.args.get("q", "").strip() or None,
+                               requested_from=_arg_date("from"), requested_to=_arg_date("to"),
+                               report_overdue=request.args.get("overdue") == "1")
+    page = db.paginate(service.dispatch_list_query(current_user, f), per_page=current_app.config["PER_PAGE"],
+                       error_out=False)
+    counts = service.visit_counts([d.id for d in page.items])
+    return render_template("dispatch/index.html", page=page, f=f, counts=counts, statuses=DISPATCH_STATUSES,
+                           centers=center_choices(current_user, "すべてのセンター"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = DispatchRequestForm()
+    cases = service.open_cases_for(current_user)
+    form.case_id.choices = [(0, "（案件を選択）")] + [(k.id, f"{k.client.name}｜{k.center.name}｜{k.title or ''}") for k in cases]
+    form.expert_id.choices = [(0, "（専門家を選択）")] + [
+        (e.id, f"{e.name}（{e.organisation or ''}）{e.specialties or ''}")
+        for e in db.session.scalars(service.expert_list_query(active_only=True))]
+    form.program_id.choices = [(0, "（案件のセンターの事業）")] + [(p.id, p.name) for p in service.programs()]
+    if request.method == "GET":
+        form.case_id.data = _arg_int("case_id") or 0
+        form.requested_on.data = today_jst()
+    if form.validate_on_submit():
+        try:
+            dispatch = service.request_dispatch(service.DispatchRequest(
+                case_id=form.case_id.data, expert_id=form.expert_id.data, program_id=form.program_id.data or None,
+                requested_on=form.requested_on.data, purpose=form.purpose.data,
+                planned_visits=form.planned_visits.data), by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash("専門家派遣を申請しました。統括責任者の承認を待っています。", "success")
+            return redirect(url_for("dispatch.detail", dispatch_id=dispatch.id))
+    return render_template("dispatch/new.html", form=form)
+
+
+@bp.route("/<int:dispatch_id>")
+@login_required
+def detail(dispatch_id):
+    dispatch = _load(dispatch_id)
+    decision = DecisionForm(version=dispatch.version, decided_on=today_jst())
+    visits = service.visits_of(dispatch)
+    db.session.commit()  # confidential views are audited
+    return render_template("dispatch/detail.html", dispatch=dispatch, visits=visits, decision=decision,
+                           report_form=ReportForm(received_on=today_jst()), statuses=DISPATCH_STATUSES,
+                           can_decide=current_user.role in service.DECIDERS, today=today_jst())
+
+
+@bp.route("/<int:dispatch_id>/decide", methods=["POST"])
+@login_required
+def decide(dispatch_id):
+    dispatch = _load(dispatch_id)
+    if current_user.role not in service.DECIDERS:
+        abort(403)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            service.decide_dispatch(dispatch, approve=form.decision.data == "approve", decided_on=form.decided_on.data,
+                                    note=form.note.data, expected_version=form.expected_version(), by=current_user)
+            db.session.commit()
+        except StaleRecord as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(url_for("dispatch.detail", dispatch_id=dispatch_id)), 409
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            flash("派遣を承認しました。" if dispatch.status == "approved" else "派遣を却下しました。", "success")
+            return redirect(url_for("dispatch.detail", dispatch_id=dispatch_id))
+    dispatch = db.session.get(Dispatch, dispatch_id)
+    return render_template("dispatch/detail.html", dispatch=dispatch, visits=service.visits_of(dispatch),
+                           decision=form, report_form=ReportForm(received_on=today_jst()), statuses=DISPATCH_STATUSES,
+                           can_decide=True, today=today_jst()), 422
+
+
+@bp.route("/<int:dispatch_id>/complete", methods=["POST"])
+@login_required
+def complete(dispatch_id):
+    dispatch = _load(dispatch_id)
+    form = SimpleVersionForm()
+    try:
+        service.complete_dispatch(dispatch, expected_version=form.expected_version(), by=current_user)
+        db.session.commit()
+        flash("派遣を完了にしました。", "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    return redirect(url_for("dispatch.detail", dispatch_id=dispatch_id))
+
+
+@bp.route("/<int:dispatch_id>/visits/new", methods=["GET", "POST"])
+@login_required
+def visit_new(dispatch_id):
+    dispatch = _load(dispatch_id)
+    form = VisitForm()
+    if request.method == "GET":
+        form.held_on.data = today_jst()
+        form.fee.data = dispatch.expert.fee_per_visit
+    if form.validate_on_submit():
+        try:
+            visit = service.log_visit(dispatch, service.VisitData(
+                held_on=form.held_on.data, hours=float(form.hours.data) if form.hours.data is not None else None,
+                fee=form.fee.data, company_share=form.company_share.data, notes=form.notes.data), by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"訪問を記録しました。企業負担 {visit.company_share:,}円、報告書の期限は {visit.report_due_on:%Y-%m-%d} です。",
+                  "success")
+            return redirect(url_for("dispatch.detail", dispatch_id=dispatch_id))
+    db.session.commit()
+    return render_template("dispatch/visit_form.html", form=form, dispatch=dispatch)
+
+
+@bp.route("/visits/<int:visit_id>/report", methods=["POST"])
+@login_required
+def report(visit_id):
+    visit = get_in_center_or_404(current_user, DispatchVisit, visit_id)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        flash("報告書受領日を入力してください。", "danger")
+        return redirect(url_for("dispatch.detail", dispatch_id=visit.dispatch_id)), 303
+    try:
+        service.receive_report(visit, form.received_on.data, expected_version=form.expected_version(), by=current_user)
+        db.session.commit()
+        flash("報告書の受領を記録しました。", "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    return redirect(url_for("dispatch.detail", dispatch_id=visit.dispatch_id))
+
+
+@bp.route("/<int:dispatch_id>/void", methods=["GET", "POST"])
+@login_required
+def void(dispatch_id):
+    dispatch = _load(dispatch_id)
+    if current_user.role not in service.DECIDERS:
+        abort(403)
+    form = VoidForm()
+    if form.validate_on_submit():
+        service.void_dispatch(dispatch, form.reason.data, current_user)
+        db.session.commit()
+        flash("派遣を取り消しました。", "info")
+        return redirect(url_for("dispatch.index"))
+    db.session.commit()
+    return render_template("dispatch/void.html", form=form, dispatch=dispatch)
+
+
+@bp.route("/stats")
+@login_required
+def stats():
+    fy = _arg_int("fy") or fiscal_year(today_jst())
+    figures = service.fiscal_year_stats(current_user, fy)
+    this_year = fiscal_year(today_jst())
+    return render_template("dispatch/stats.html", years=range(this_year, this_year - 6, -1), **figures)
