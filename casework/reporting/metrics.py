@@ -1,0 +1,154 @@
+"""The counting rules of the annual report, defined once (style.md habit 4).
+
+Each figure of the report is a named Metric: which records it counts (table, center, channel,
+event kind, outcome), by which date column, and whether it counts records (件数 / 延べ) or
+distinct clients (社数 / 実). Breakdowns (主な相談テーマ / 主な業種) are defined over a metric's
+records. The annual report, the monthly tally, the dashboard and the drill-down all read these
+definitions; none of them restates a rule.
+
+Voided records never count, nor records of a voided client. Dates are plain Date columns that
+already hold the Japan-time day.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, false, or_, select
+
+from ..extensions import db
+from ..models import Case, Center, Client, Consultation, DispatchVisit, Diagnosis, Event
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    center: str  # the center whose work the section reports (used by --center restriction)
+
+
+@dataclass(frozen=True)
+class Metric:
+    section: str
+    key: str
+    label: str
+    unit: str  # 件 / 社 / 回 / 名, as the printed report writes it
+    model: type
+    date_column: str = "held_on"
+    center: str | None = None
+    channels: tuple[str, ...] = ()
+    event_kind: str | None = None
+    outcome: str | None = None
+    distinct: str | None = None  # column counted once (e.g. client_id); None = every record
+    null_center_is: str | None = None  # records without a center belong to this one (diagnoses)
+
+    @property
+    def id(self) -> str:
+        return f"{self.section}.{self.key}"
+
+    @property
+    def table(self):
+        return self.model.__table__
+
+    @property
+    def date(self):
+        return getattr(self.model, self.date_column)
+
+    @property
+    def has_client(self) -> bool:
+        return hasattr(self.model, "client_id")
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    section: str
+    key: str
+    label: str  # heading the printed report uses
+    metric: str  # id of the metric whose records are broken down
+    by: str  # "theme" or "industry"
+    distinct: bool = False  # count distinct clients per entry (社数) instead of records
+    unit: str = "件"
+
+
+SECTIONS = [
+    Section("onestop", "ワンストップ総合相談事業", "onestop"),
+    Section("yorozu", "よろず支援拠点事業", "yorozu"),
+    Section("dispatch", "専門家派遣事業", "onestop"),
+    Section("startup", "創業・起業伴走型支援事業", "startup"),
+    Section("succession", "事業承継・引継ぎ支援センター事業", "succession"),
+]
+
+METRICS = [
+    Metric("onestop", "window", "窓口相談", "件", Consultation, center="onestop", channels=("window",)),
+    Metric("onestop", "visit", "巡回相談", "件", Consultation, center="onestop", channels=("visit",)),
+    Metric("onestop", "total", "計", "件", Consultation, center="onestop", channels=("window", "visit")),
+    Metric("yorozu", "outreach_days", "出張相談会開催回数", "回", Event, center="yorozu", event_kind="outreach_day"),
+    Metric("yorozu", "visitor_consultations", "来訪相談件数", "件", Consultation, center="yorozu", channels=("window",)),
+    Metric("dispatch", "companies", "派遣企業", "社", DispatchVisit, center="onestop", distinct="client_id"),
+    Metric("dispatch", "visits", "派遣延べ回数", "回", DispatchVisit, center="onestop"),
+    Metric("startup", "founders", "創業者数", "名", Case, date_column="outcome_on", center="startup", outcome="founded"),
+    Metric("startup", "consultations", "相談件数", "件", Consultation, center="startup"),
+    Metric("succession", "companies", "相談企業数", "社", Consultation, center="succession", distinct="client_id"),
+    Metric("succession", "consultations", "相談件数", "件", Consultation, center="succession"),
+    Metric("succession", "diagnoses", "事業承継診断件数", "件", Diagnosis, null_center_is="succession"),
+    Metric("succession", "expert_dispatches", "専門家派遣回数", "回", DispatchVisit, center="succession"),
+]
+
+BREAKDOWNS = [
+    Breakdown("onestop", "top_themes", "主な相談テーマ", "onestop.total", "theme"),
+    Breakdown("yorozu", "top_themes", "主な相談テーマ", "yorozu.visitor_consultations", "theme"),
+    Breakdown("dispatch", "by_industry", "業種内訳", "dispatch.companies", "industry", distinct=True, unit="社"),
+    Breakdown("startup", "top_industries", "主な業種", "startup.founders", "industry", unit="名"),
+]
+
+METRIC_BY_ID = {m.id: m for m in METRICS}
+SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+
+
+def metric(section_key: str, row_key: str) -> Metric:
+    try:
+        return METRIC_BY_ID[f"{section_key}.{row_key}"]
+    except KeyError:
+        raise KeyError(f"no metric {section_key}.{row_key}") from None
+
+
+def sections_for(center_codes: set[str] | None) -> list[Section]:
+    """The sections a restriction to some centers keeps (all when None)."""
+    return [s for s in SECTIONS if center_codes is None or s.center in center_codes]
+
+
+def center_ids() -> dict[str, int]:
+    return dict(db.session.execute(select(Center.code, Center.id)).all())
+
+
+def record_conditions(m: Metric, centers: dict[str, int], center_codes: set[str] | None = None) -> list:
+    """WHERE clauses selecting the records a metric counts (any period)."""
+    model = m.model
+    conds = [model.voided_at.is_(None)]
+    if m.center is not None:
+        if center_codes is not None and m.center not in center_codes:
+            return [false()]
+        conds.append(model.center_id == centers.get(m.center, -1))
+    elif m.null_center_is is not None and center_codes is not None:
+        # every record counts; a restriction keeps those of the chosen centers (no center = null_center_is)
+        allowed = [centers[c] for c in center_codes if c in centers] or [-1]
+        conds.append(or_(model.center_id.in_(allowed), model.center_id.is_(None)) if m.null_center_is in center_codes
+                     else model.center_id.in_(allowed))
+    if m.channels:
+        conds.append(model.channel_code.in_(m.channels) if len(m.channels) > 1 else model.channel_code == m.channels[0])
+    if m.event_kind:
+        conds.append(model.kind_code == m.event_kind)
+    if m.outcome:
+        conds.append(model.outcome_code == m.outcome)
+    return conds
+
+
+def with_live_client(stmt, m: Metric):
+    """Join the client and drop records of voided clients."""
+    if not m.has_client:
+        return stmt
+    return stmt.join(Client, Client.id == m.model.client_id).where(Client.voided_at.is_(None))
+
+
+def in_period(m: Metric, start: dt.date, end: dt.date):
+    return and_(m.date >= start, m.date < end)

@@ -1,0 +1,107 @@
+"""The annual report as text (区分 / 前年度 / 当年度, as the printed report lays it out), CSV and XLSX.
+
+All three hold the same rows: report_rows() is the one flattening of the report. Exports never
+let cell text become a formula (CSV: a leading apostrophe; XLSX: cells typed as strings).
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from .metrics import BREAKDOWNS, METRIC_BY_ID
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unit(section_key: str, row_key: str) -> str:
+    m = METRIC_BY_ID.get(f"{section_key}.{row_key}")
+    return m.unit if m else "件"
+
+
+def _breakdowns(section: dict):
+    for b in BREAKDOWNS:
+        if b.section == section["key"] and b.key in section:
+            yield b, section[b.key]
+
+
+def report_rows(report: dict) -> list[dict]:
+    """Flat rows: section, row key, 区分, previous, current (breakdown entries merged by label)."""
+    rows = []
+    for section in report["sections"]:
+        for row in section["rows"]:
+            rows.append({"section_key": section["key"], "section": section["title"], "row_key": row["key"],
+                         "label": row["label"], "previous": row["previous"], "current": row["current"]})
+        for b, data in _breakdowns(section):
+            previous = {e["label"]: e["count"] for e in data["previous"]}
+            current = {e["label"]: e["count"] for e in data["current"]}
+            labels = [e["label"] for e in data["current"]] + [e["label"] for e in data["previous"]
+                                                              if e["label"] not in current]
+            for label in labels:
+                rows.append({"section_key": section["key"], "section": section["title"], "row_key": b.key,
+                             "label": f"{b.label}：{label}", "previous": previous.get(label, 0),
+                             "current": current.get(label, 0)})
+    return rows
+
+
+def _header(report: dict) -> list[str]:
+    return ["section", "row", "事業", "区分", report["previous"]["label"], report["label"]]
+
+
+def _cells(row: dict) -> list:
+    return [row["section_key"], row["row_key"], row["section"], row["label"], row["previous"], row["current"]]
+
+
+def render_text(report: dict) -> str:
+    prev_label, cur_label = report["previous"]["label"], report["label"]
+    out = [f"{cur_label} 事業実績（{prev_label}との比較）", ""]
+    for section in report["sections"]:
+        out += [f"■ {section['title']}", "", "【実績】", f"区分\t{prev_label}\t{cur_label}"]
+        for row in section["rows"]:
+            unit = _unit(section["key"], row["key"])
+            out.append(f"{row['label']}\t{row['previous']:,}{unit}\t{row['current']:,}{unit}")
+        for b, data in _breakdowns(section):
+            out += ["", f"【{b.label}】"]
+            for label, entries in ((prev_label, data["previous"]), (cur_label, data["current"])):
+                listed = "、".join(f"{e['label']} {e['count']:,}{b.unit}" for e in entries) or "なし"
+                out.append(f"{label}\t{listed}")
+        out.append("")
+    return "\n".join(out)
+
+
+def safe_text(value):
+    """Text that a spreadsheet will not evaluate: a leading apostrophe before = + - @ (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def render_csv(report: dict) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([safe_text(c) for c in _header(report)])
+    for row in report_rows(report):
+        writer.writerow([safe_text(c) for c in _cells(row)])
+    return buf.getvalue()
+
+
+def render_xlsx(report: dict) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{report['fiscal_year']}年度"
+    for r, values in enumerate([_header(report)] + [_cells(row) for row in report_rows(report)], start=1):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+            if r == 1:
+                cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEF", (12, 18, 32, 36, 14, 14)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
