@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..textnorm import client_search_text, valid_corporate_number
 from . import audit
+from .dispatch import company_share_of
 from .errors import DomainError
 from .vocab import Vocabulary
 
@@ -413,7 +414,10 @@ class Validator:
 
     def check_dispatches(self, file, row, v) -> bool:
         if "fee" in v and "company_share" not in v:
-            v["company_share"] = v["fee"] // 3  # default: a third of the fee, rounded down
+            v["company_share"] = company_share_of(v["fee"], None)  # a third of the fee, rounded down
+        if v.get("company_share") is not None and v["company_share"] > v.get("fee", v["company_share"]):
+            self.error(file, row, "company_share", "企業負担額は0以上、謝金以下にしてください。")
+            return False
         return self._case_matches(file, row, v)
 
 
