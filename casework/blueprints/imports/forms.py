@@ -1,0 +1,19 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import HiddenField
+from wtforms.validators import DataRequired
+
+
+class UploadForm(FlaskForm):
+    files = MultipleFileField("CSV ファイル（複数可）")
+
+    def uploads(self) -> list[tuple[str, bytes]]:
+        out = []
+        for storage in self.files.data or []:
+            if storage and storage.filename:
+                out.append((storage.filename.replace("\\", "/").rsplit("/", 1)[-1], storage.read()))
+        return out
+
+
+class ConfirmForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired()])

@@ -1,0 +1,93 @@
+"""Web import of legacy CSV files (admins): upload → validation result → confirm → applied."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ...extensions import db
+from ...services import uploads
+from ...services.errors import DomainError
+from ...services.import_preview import preview_plan
+from . import bp
+from .forms import ConfirmForm, UploadForm
+
+KIND_LABELS = {"clients": "相談先", "cases": "案件", "consultations": "相談記録", "events": "相談会・セミナー",
+               "dispatches": "専門家派遣", "diagnoses": "事業承継診断"}
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    if not current_user.is_admin:
+        abort(403)
+
+
+def _root() -> Path:
+    return Path(current_app.instance_path) / "uploads"
+
+
+@bp.route("/", methods=["GET", "POST"])
+def upload():
+    from ...services.legacy_import import validate_files
+
+    form = UploadForm()
+    if form.validate_on_submit():
+        files = form.uploads()
+        bad = [name for name, _data in files if not name.lower().endswith(".csv")]
+        if not files:
+            form.files.errors = ["CSV ファイルを選んでください。"]
+        elif bad:
+            form.files.errors = [f"CSV ファイルではありません: {'、'.join(bad)}"]
+        else:
+            plan = validate_files(files)
+            names = [name for name, _data in files]
+            if plan.errors:
+                return render_template("imports/upload.html", form=form, errors=[str(e) for e in plan.errors],
+                                       names=names), 422
+            token = uploads.stash(_root(), current_user.id, files)
+            return render_template("imports/confirm.html", form=ConfirmForm(token=token), names=names,
+                                   preview=preview_plan(plan), kind_labels=KIND_LABELS)
+    return render_template("imports/upload.html", form=form, errors=None, names=None)
+
+
+@bp.route("/apply", methods=["POST"])
+def apply():
+    from ...services.legacy_import import apply_plan, validate_files
+
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    token = form.token.data
+    try:
+        files = uploads.load(_root(), current_user.id, token)
+    except DomainError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("imports.upload"))
+    names = [name for name, _data in files]
+    plan = validate_files(files)  # again: the database may have changed since the check
+    if plan.errors:
+        uploads.discard(_root(), token)
+        return render_template("imports/upload.html", form=UploadForm(), errors=[str(e) for e in plan.errors],
+                               names=names), 422
+    try:
+        result = apply_plan(plan, by=current_user)  # one transaction, audited as "import", committed
+    except DomainError as exc:
+        db.session.rollback()
+        flash(f"取り込めませんでした（何も書き込まれていません）: {exc.message}", "danger")
+        return redirect(url_for("imports.upload"))
+    finally:
+        uploads.discard(_root(), token)
+    summary = "、".join(f"{KIND_LABELS.get(k, k)} 作成{c}件・更新{u}件" for k, (c, u) in result.items())
+    flash(f"取り込みました: {summary}", "success")
+    return redirect(url_for("imports.upload"))
+
+
+@bp.route("/cancel", methods=["POST"])
+def cancel():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        uploads.discard(_root(), form.token.data)
+    flash("取り込みを中止しました。", "info")
+    return redirect(url_for("imports.upload"))

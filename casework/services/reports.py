@@ -1,0 +1,203 @@
+"""What a viewer may see of the reports: sections, centers, drill-downs, dashboard series.
+
+The figures themselves come from casework.reporting (the named metrics); this module only
+decides, through casework.access, which centers a user's report covers and which sections
+it shows, and shapes the engine's output for the pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import select
+
+from ..access import client_filter, visible_center_ids
+from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds, today_jst
+from ..extensions import db
+from ..models import Center, Client, User
+
+# The center whose records a section counts; sections not listed count records of the center
+# named like them. Extra sections may declare `center` in casework.reporting.metrics.
+SECTION_CENTERS = {"onestop": "onestop", "yorozu": "yorozu", "dispatch": "onestop", "startup": "startup",
+                   "succession": "succession", "seminars": None, "trade_fairs": None, "grants": "startup"}
+
+# Units of the printed report (904件, 388回, 4社, 41名).
+UNITS = {
+    ("yorozu", "outreach_days"): "回", ("dispatch", "companies"): "社", ("dispatch", "visits"): "回",
+    ("startup", "founders"): "名", ("succession", "companies"): "社", ("succession", "expert_dispatches"): "回",
+}
+BREAKDOWNS = {"top_themes": "主な相談テーマ", "by_industry": "業種内訳", "top_industries": "主な業種"}
+BREAKDOWN_UNITS = {"by_industry": "社", "top_industries": "名"}
+
+
+def _metric(section_key: str, row_key: str):
+    from ..reporting import metrics
+
+    return metrics.METRIC_BY_ID.get(f"{section_key}.{row_key}")
+
+
+def section_center(section_key: str) -> str | None:
+    """The center whose records a section counts (None: every center)."""
+    from ..reporting import metrics
+
+    section = metrics.SECTION_BY_KEY.get(section_key)
+    if section is not None:
+        return section.center
+    return SECTION_CENTERS.get(section_key, section_key)
+
+
+def unit_of(section_key: str, row: dict) -> str:
+    if row.get("unit"):
+        return row["unit"]
+    m = _metric(section_key, row["key"])
+    if m is not None and getattr(m, "unit", None):
+        return m.unit
+    if row["key"] in ("participants",):
+        return "名"
+    if row["key"].endswith("_days") or row["key"] in ("events", "sessions"):
+        return "回"
+    if row["key"] in ("amount",):
+        return "千円"
+    return UNITS.get((section_key, row["key"]), "件")
+
+
+@dataclass
+class Scope:
+    """The centers a viewer's report covers (None = all) and the centers they may choose."""
+    center_codes: list[str] | None
+    centers: list[Center]
+
+    def allows_section(self, section_key: str) -> bool:
+        code = section_center(section_key)
+        if code is None:  # a section over every center (e.g. seminars): shown, counted within scope
+            return True
+        return self.center_codes is None or code in self.center_codes
+
+
+def scope_for(user: User, center_code: str | None = None) -> Scope:
+    """Admins: every center. Everyone else (managers included): the centers they belong to.
+    A chosen center narrows it; a center the user may not see answers 404."""
+    ids = visible_center_ids(user)
+    stmt = select(Center).order_by(Center.sort_order)
+    if ids is not None:
+        stmt = stmt.where(Center.id.in_(ids or [-1]))
+    centers = list(db.session.scalars(stmt))
+    codes = None if ids is None else [c.code for c in centers]
+    if center_code:
+        if center_code not in {c.code for c in centers}:
+            abort(404)
+        codes = [center_code]
+    return Scope(codes, centers)
+
+
+def current_fy() -> int:
+    return fiscal_year(today_jst())
+
+
+def fy_choices(around: int | None = None, years: int = 8) -> list[tuple[int, str]]:
+    top = max(current_fy(), around or 0)
+    low = min(top - years + 1, around or top)
+    return [(fy, fy_label(fy)) for fy in range(top, low - 1, -1)]
+
+
+def annual_report_for(user: User, fy: int, center_code: str | None = None) -> dict:
+    """The interchange report, counted within the viewer's centers, with only the sections they may see."""
+    from ..reporting import annual_report
+
+    scope = scope_for(user, center_code)
+    report = annual_report(fy, center_codes=scope.center_codes)
+    report["sections"] = [s for s in report["sections"] if scope.allows_section(s["key"])]
+    return report
+
+
+def section_row_or_404(user: User, fy: int, section_key: str, row_key: str, center_code: str | None = None):
+    report = annual_report_for(user, fy, center_code)
+    for section in report["sections"]:
+        if section["key"] == section_key:
+            for row in section["rows"]:
+                if row["key"] == row_key:
+                    return report, section, row
+    abort(404)
+
+
+def period_of(fy: int, month: str | None) -> tuple[dt.date, dt.date, str]:
+    """[start, end) of a fiscal year, or of one of its months (YYYY-MM), and its label."""
+    if not month:
+        start, end = fiscal_year_bounds(fy)
+        return start, end, fy_label(fy)
+    from ..dates import parse_month
+
+    try:
+        year, mon = parse_month(month)
+    except ValueError:
+        abort(404)
+    if fiscal_year(dt.date(year, mon, 1)) != fy:
+        abort(404)
+    start, end = month_bounds(year, mon)
+    return start, end, f"{year}年{mon}月"
+
+
+def drilldown_query(user: User, section_key: str, row_key: str, start: dt.date, end: dt.date,
+                    center_code: str | None = None):
+    """The records behind a figure. A distinct count (社数) lists the distinct clients, so the
+    list is exactly as long as the figure; other figures list the counted records."""
+    from ..reporting import metric_records
+
+    scope = scope_for(user, center_code)
+    stmt = metric_records(section_key, row_key, start, end, center_codes=scope.center_codes)
+    m = _metric(section_key, row_key)
+    if m is not None and getattr(m, "distinct", None) == "client_id":
+        client_ids = stmt.with_only_columns(m.model.client_id).order_by(None)
+        return select(Client).where(Client.id.in_(client_ids)).order_by(Client.name_kana, Client.id)
+    return stmt
+
+
+def linkable_clients(user: User, client_ids) -> dict[int, Client]:
+    """Of these clients, those whose page this user may open (the others are not even named)."""
+    ids = {i for i in client_ids if i}
+    if not ids:
+        return {}
+    stmt = select(Client).where(Client.id.in_(ids), Client.voided_at.is_(None), client_filter(user))
+    return {c.id: c for c in db.session.scalars(stmt)}
+
+
+def fy_months(fy: int) -> list[tuple[int, int]]:
+    return [(fy + (m < 4), m) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
+
+
+def dashboard_series(user: User, center_code: str, fy: int) -> dict:
+    """Month by month figures of the center's sections, this fiscal year and the last.
+
+    {"sections": [{"key", "title", "rows": [{"key","label","unit","current":[..12], "previous":[..12]}]}],
+     "report": annual report of the center (for themes and industries)}. Months not reached yet are None.
+    """
+    from ..reporting import monthly_tally
+
+    scope = scope_for(user, center_code)
+    report = annual_report_for(user, fy, center_code)
+    sections = [s for s in report["sections"] if section_center(s["key"]) == center_code]
+    today = today_jst()
+    tallies = {}
+    for year_fy in (fy, fy - 1):
+        for year, month in fy_months(year_fy):
+            if dt.date(year, month, 1) > today:
+                tallies[(year_fy, month)] = None
+            else:
+                tallies[(year_fy, month)] = monthly_tally(year, month, center_codes=scope.center_codes)["sections"]
+    out = []
+    for section in sections:
+        rows = []
+        for row in section["rows"]:
+            def series(which_fy):
+                values = []
+                for _year, month in fy_months(which_fy):
+                    tally = tallies[(which_fy, month)]
+                    values.append(None if tally is None else tally.get(section["key"], {}).get(row["key"], 0))
+                return values
+            rows.append({"key": row["key"], "label": row["label"], "unit": unit_of(section["key"], row),
+                         "current": series(fy), "previous": series(fy - 1),
+                         "current_total": row["current"], "previous_total": row["previous"]})
+        out.append({"key": section["key"], "title": section["title"], "rows": rows,
+                    "breakdowns": {k: section[k] for k in BREAKDOWNS if k in section}})
+    return {"sections": out, "report": report}
