@@ -211,3 +211,17 @@ def test_imported_sample_figures_on_page_drilldown_and_downloads(client, auth, m
 
 def text_of_html(html):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_dashboard_series_agree_with_the_monthly_tally(app, make, figures):
+    from casework.reporting import monthly_tally
+    from casework.services.reports import dashboard_series, fy_months
+
+    admin = make.user("root", role="admin", centers=[])
+    data = dashboard_series(admin, "onestop", FY)
+    rows = {(s["key"], r["key"]): r for s in data["sections"] for r in s["rows"]}
+    for i, (year, month) in enumerate(fy_months(FY)):
+        tally = monthly_tally(year, month, center_codes={"onestop"})["sections"]
+        assert rows[("onestop", "window")]["current"][i] == tally["onestop"]["window"]
+        assert rows[("onestop", "total")]["current"][i] == tally["onestop"]["total"]
+    assert sum(rows[("onestop", "total")]["current"]) == rows[("onestop", "total")]["current_total"] == 4
