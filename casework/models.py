@@ -620,6 +620,11 @@ class Referral(Timestamped, Versioned, Voidable, db.Model):
     consent_method: Mapped[str] = mapped_column(String(50))  # 書面, 口頭, 電子メール
     note: Mapped[str | None] = mapped_column(Text)
 
+    client: Mapped[Client] = relationship()
+    from_center: Mapped[Center] = relationship(foreign_keys=[from_center_id])
+    to_center: Mapped[Center] = relationship(foreign_keys=[to_center_id])
+    referred_by: Mapped[User | None] = relationship(foreign_keys=[referred_by_id])
+
 
 # ---------------------------------------------------------------------------------------------
 # Reminders, notifications and scheduled job runs

@@ -29,3 +29,14 @@ def visit(d, held_on=dt.date(2024, 6, 3), **kw):
     v = dispatch_service.log_visit(d, dispatch_service.VisitData(held_on=held_on, **kw))
     db.session.commit()
     return v
+
+
+def profile(case, side="seller", **kw):
+    from casework.services import succession
+
+    values = dict(industry_code="E", region="東青", employees_band="e2", sales_band="s2", price_band="p2",
+                  reasons="後継者不在", summary="県内の食品製造業")
+    values.update(kw)
+    p = succession.create_profile(case, succession.ProfileData(side=side, **values))
+    db.session.commit()
+    return p

@@ -17,9 +17,9 @@ class ExpertForm(VersionedForm):
 
 
 class DispatchRequestForm(FlaskForm):
-    case_id = SelectField("案件", coerce=int, validators=[InputRequired("案件を選んでください。")])
-    expert_id = SelectField("専門家", coerce=int, validators=[InputRequired("専門家を選んでください。")])
-    program_id = SelectField("派遣事業", coerce=int, validators=[Optional()])
+    case_id = SelectField("案件", coerce=int, validate_choice=False, validators=[InputRequired("案件を選んでください。")])
+    expert_id = SelectField("専門家", coerce=int, validate_choice=False, validators=[InputRequired("専門家を選んでください。")])
+    program_id = SelectField("派遣事業", coerce=int, validate_choice=False, validators=[Optional()])
     requested_on = DateField("申請日", validators=[InputRequired(DATE_REQUIRED)])
     planned_visits = IntegerField("予定回数", validators=[Optional(), NumberRange(min=1, message="1以上の整数を入力してください。")])
     purpose = TextAreaField("派遣の目的・課題", validators=[Optional()])

@@ -10,10 +10,10 @@ COUNT = [Optional(), NumberRange(min=0, message="0以上の整数を入力して
 
 
 class FollowUpForm(FlaskForm):
-    case_id = SelectField("案件", coerce=int, validators=[InputRequired("案件を選んでください。")])
+    case_id = SelectField("案件", coerce=int, validate_choice=False, validators=[InputRequired("案件を選んでください。")])
     due_on = DateField("期日", validators=[InputRequired(DATE_REQUIRED)])
     reason = StringField("内容", validators=[DataRequired("内容を入力してください。"), Length(max=200)])
-    assignee_id = SelectField("担当者", coerce=int, validators=[Optional()])
+    assignee_id = SelectField("担当者", coerce=int, validate_choice=False, validators=[Optional()])
 
 
 class CompleteForm(VersionedForm):

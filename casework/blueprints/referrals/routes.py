@@ -1,0 +1,65 @@
+"""Referrals between centers, with the client's consent recorded."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Optional
+
+from ...access import get_client_or_404
+from ...dates import today_jst
+from ...extensions import db
+from ...models import Center
+from ...services import referrals as service
+from ...services.errors import DomainError
+from ..forms_common import attach_error, center_choices, staff_choices
+from . import bp
+
+
+class ReferralForm(FlaskForm):
+    from_center_id = SelectField("紹介元センター", coerce=int, validate_choice=False, validators=[InputRequired("紹介元を選んでください。")])
+    to_center_id = SelectField("紹介先センター", coerce=int, validate_choice=False, validators=[InputRequired("紹介先を選んでください。")])
+    referred_on = DateField("紹介日", validators=[InputRequired("日付を入力してください。")])
+    consent_on = DateField("本人の同意を得た日", validators=[InputRequired("同意を得た日を入力してください（第三者提供には本人の同意が必要です）。")])
+    consent_method = RadioField("同意の方法", choices=[(m, m) for m in service.CONSENT_METHODS],
+                                validators=[InputRequired("同意の方法を選んでください。")])
+    note = TextAreaField("紹介の内容", validators=[Optional()])
+    open_case = BooleanField("紹介先で案件を開始する")
+    to_assignee_id = SelectField("紹介先の担当者", coerce=int, validate_choice=False, validators=[Optional()])
+
+
+@bp.route("/")
+@login_required
+def index():
+    page = db.paginate(service.referrals_query(current_user), per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("referrals/index.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    client_id = request.args.get("client_id", "")
+    client = get_client_or_404(current_user, int(client_id) if client_id.isdigit() else 0)
+    form = ReferralForm()
+    form.from_center_id.choices = center_choices(current_user)
+    form.to_center_id.choices = [(0, "（選択）")] + [(c.id, c.name) for c in db.session.scalars(
+        select(Center).where(Center.active).order_by(Center.sort_order))]
+    form.to_assignee_id.choices = [(0, "（未定）")] + staff_choices()
+    if request.method == "GET":
+        form.referred_on.data = today_jst()
+    if form.validate_on_submit():
+        try:
+            referral = service.refer_client(client, service.ReferralData(
+                from_center_id=form.from_center_id.data, to_center_id=form.to_center_id.data,
+                referred_on=form.referred_on.data, consent_on=form.consent_on.data,
+                consent_method=form.consent_method.data, note=form.note.data, open_case=bool(form.open_case.data),
+                to_assignee_id=form.to_assignee_id.data or None), by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"{referral.to_center.name}へ紹介しました（同意 {referral.consent_on:%Y-%m-%d}・{referral.consent_method}）。",
+                  "success")
+            return redirect(url_for("clients.detail", client_id=client.id))
+    return render_template("referrals/new.html", form=form, client=client)

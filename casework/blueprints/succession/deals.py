@@ -1,0 +1,91 @@
+"""Deals between one seller and one buyer: propose, step forward, break."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ...access import can_see_center
+from ...dates import today_jst
+from ...extensions import db
+from ...models import DEAL_STAGES, Deal
+from ...services import succession as service
+from ...services.errors import DomainError, StaleRecord
+from ..forms_common import attach_error
+from . import bp
+from .forms import ProposeForm, StepForm
+from .routes import load_profile
+
+
+def _deal(deal_id) -> Deal:
+    deal = db.session.get(Deal, deal_id)
+    if deal is None or deal.voided_at is not None or not can_see_center(current_user, deal.center_id):
+        abort(404)
+    return deal
+
+
+@bp.route("/deals/propose", methods=["POST"])
+@login_required
+def propose():
+    form = ProposeForm()
+    seller = load_profile(int(form.seller_id.data or 0))
+    buyer = load_profile(int(form.buyer_id.data or 0))
+    back = request.form.get("back_id") or seller.id
+    if not form.validate_on_submit():
+        flash("提案日を入力してください。", "danger")
+        return redirect(url_for("succession.profile", profile_id=back))
+    try:
+        deal = service.propose_deal(seller, buyer, form.proposed_on.data, by=current_user)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("succession.profile", profile_id=back))
+    flash(f"{seller.code_name} と {buyer.code_name} の組み合わせを提案しました。", "success")
+    return redirect(url_for("succession.deal", deal_id=deal.id))
+
+
+def _render(deal, form=None, status=200):
+    service.audit_view(current_user, deal)
+    db.session.commit()
+    if form is None:
+        form = StepForm(version=deal.version, stepped_on=today_jst(), stage=service.next_stage(deal) or "closed")
+    return render_template("succession/deal.html", deal=deal, form=form, stages=DEAL_STAGES, path=service.DEAL_PATH,
+                           next_stage=service.next_stage(deal)), status
+
+
+@bp.route("/deals/")
+@login_required
+def deals():
+    stage = request.args.get("stage") or None
+    rows = list(db.session.scalars(service.deals_query(current_user, stage=stage).limit(200)))
+    service.audit_view(current_user, None, page="succession.deals", deals=[d.id for d in rows])
+    db.session.commit()
+    return render_template("succession/deals.html", deals=rows, stages=DEAL_STAGES, stage=stage)
+
+
+@bp.route("/deals/<int:deal_id>")
+@login_required
+def deal(deal_id):
+    return _render(_deal(deal_id))
+
+
+@bp.route("/deals/<int:deal_id>/step", methods=["POST"])
+@login_required
+def step(deal_id):
+    deal = _deal(deal_id)
+    form = StepForm()
+    if not form.validate_on_submit():
+        return _render(deal, form, 422)
+    try:
+        service.advance_deal(deal, form.stage.data, form.stepped_on.data, note=form.note.data, reason=form.reason.data,
+                             expected_version=form.expected_version(), by=current_user)
+        db.session.commit()
+    except StaleRecord as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return _render(_deal(deal_id), form, 409)
+    except DomainError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return _render(_deal(deal_id), form, 422)
+    stage = DEAL_STAGES[form.stage.data]
+    flash(f"「{stage}」を記録しました。" + ("両方の案件を成約で終了しました。" if form.stage.data == "closed" else ""), "success")
+    return redirect(url_for("succession.deal", deal_id=deal_id))

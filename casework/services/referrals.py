@@ -1,0 +1,89 @@
+"""Referrals between centers (e.g. よろず → succession). The client's consent to share is
+required: passing their data to another center is a third-party provision under APPI."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..access import can_see_center, hidden_confidential_center_ids
+from ..dates import today_jst
+from ..extensions import db
+from ..models import Case, Center, Client, Referral, User
+from . import audit
+from .cases import CaseData, open_case
+from .errors import DomainError
+
+CONSENT_METHODS = ["書面", "口頭", "電子メール"]
+
+
+@dataclass
+class ReferralData:
+    from_center_id: int
+    to_center_id: int
+    referred_on: dt.date
+    consent_on: dt.date | None
+    consent_method: str | None
+    from_case_id: int | None = None
+    note: str | None = None
+    open_case: bool = False
+    to_assignee_id: int | None = None
+
+
+def refer_client(client: Client, data: ReferralData, by: User | None = None) -> Referral:
+    if by is not None and not can_see_center(by, data.from_center_id):
+        raise DomainError("紹介元のセンターを選んでください。", "from_center_id")
+    target = db.session.get(Center, data.to_center_id) if data.to_center_id else None
+    if target is None or not target.active or data.to_center_id == data.from_center_id:
+        raise DomainError("紹介先のセンター（紹介元と別のセンター）を選んでください。", "to_center_id")
+    if data.consent_on is None:
+        raise DomainError("本人の同意を得た日を入力してください（第三者提供には同意が必要です）。", "consent_on")
+    if data.consent_method not in CONSENT_METHODS:
+        raise DomainError("同意の方法を選んでください。", "consent_method")
+    if data.consent_on > data.referred_on:
+        raise DomainError("同意は紹介の前（または当日）に得てください。", "consent_on")
+    if by is not None and data.referred_on > today_jst() + dt.timedelta(days=1):
+        raise DomainError("紹介日が未来の日付です。", "referred_on")
+    if data.from_case_id:
+        from_case = db.session.get(Case, data.from_case_id)
+        if from_case is None or from_case.client_id != client.id or from_case.center_id != data.from_center_id:
+            raise DomainError("紹介元の案件が見つかりません。", "from_case_id")
+    referral = Referral(client_id=client.id, from_case_id=data.from_case_id, from_center_id=data.from_center_id,
+                        to_center_id=target.id, referred_on=data.referred_on, referred_by_id=getattr(by, "id", None),
+                        consent_on=data.consent_on, consent_method=data.consent_method,
+                        note=(data.note or "").strip() or None)
+    db.session.add(referral)
+    if data.open_case:
+        # the referring staff may not be a member of the target center: open it on the center's behalf
+        case = open_case(client, CaseData(center_id=target.id, opened_on=data.referred_on,
+                                          assignee_id=data.to_assignee_id, title="紹介による相談"), by=None)
+        case.created_by_id = getattr(by, "id", None)
+        referral.to_case_id = case.id
+    db.session.flush()
+    audit.record("create", referral, user=by, center_id=data.from_center_id,
+                 detail={"to_center_id": target.id, "consent_on": str(data.consent_on),
+                         "consent_method": data.consent_method, "to_case_id": referral.to_case_id})
+    return referral
+
+
+def visible_referral_filter(user: User):
+    """A referral is shown to those who see its from or to center, and never to someone who
+    does not see a confidential center it touches."""
+    from ..access import visible_center_ids
+
+    ids = visible_center_ids(user)
+    hidden = hidden_confidential_center_ids(user)
+    clause = Referral.voided_at.is_(None)
+    if ids is not None:
+        clause = clause & (Referral.from_center_id.in_(ids or [-1]) | Referral.to_center_id.in_(ids or [-1]))
+    if hidden:
+        clause = clause & Referral.from_center_id.not_in(hidden) & Referral.to_center_id.not_in(hidden)
+    return clause
+
+
+def referrals_query(user: User, client_id: int | None = None):
+    stmt = select(Referral).where(visible_referral_filter(user))
+    if client_id:
+        stmt = stmt.where(Referral.client_id == client_id)
+    return stmt.order_by(Referral.referred_on.desc(), Referral.id.desc())

@@ -1,0 +1,76 @@
+import datetime as dt
+
+from sqlalchemy import select
+
+from casework.extensions import db
+from casework.models import Case, Referral
+
+from . import lifecycle_helpers as lh
+from .conftest import text_of
+
+
+def test_pages_redirect_when_logged_out(client):
+    for url in ("/referrals/", "/referrals/new?client_id=1"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/auth/login" in response.headers["Location"], url
+
+
+def _form(make, **kw):
+    data = {"from_center_id": make.center("yorozu").id, "to_center_id": make.center("succession").id,
+            "referred_on": "2024-06-01", "consent_on": "2024-05-30", "consent_method": "書面", "note": "後継者不在"}
+    data.update(kw)
+    return data
+
+
+def test_referral_requires_consent_and_opens_a_case(client, auth, make):
+    yorozu = make.user("yz", centers=["yorozu"])
+    member = make.user("sk", role="succession", centers=["succession"])
+    c = make.client("株式会社よろず紹介")
+    make.case(c, center_code="yorozu")
+    auth.login(yorozu)
+    response = client.post(f"/referrals/new?client_id={c.id}", data=_form(make, consent_on="", consent_method=""))
+    page = text_of(response)
+    assert "同意を得た日を入力してください" in page and "同意の方法を選んでください" in page
+    response = client.post(f"/referrals/new?client_id={c.id}", data=_form(make, consent_on="2024-06-02"))
+    assert "同意は紹介の前（または当日）に得てください" in text_of(response)
+    response = client.post(f"/referrals/new?client_id={c.id}", data=_form(make, to_center_id=make.center("yorozu").id))
+    assert "紹介元と別のセンター" in text_of(response)
+    assert db.session.query(Referral).count() == 0
+    response = client.post(f"/referrals/new?client_id={c.id}", data=_form(make, open_case="y", to_assignee_id=member.id))
+    assert response.status_code == 302
+    referral = db.session.scalar(select(Referral))
+    new_case = db.session.get(Case, referral.to_case_id)
+    assert (new_case.center.code, new_case.assignee_id, new_case.opened_on) == ("succession", member.id, dt.date(2024, 6, 1))
+    # the referral to the confidential center is not shown to the よろず coordinator afterwards
+    assert "株式会社よろず紹介" not in text_of(client.get("/referrals/"))
+    page = text_of(client.get(f"/clients/{c.id}"))
+    assert "事業承継・引継ぎ支援センター" not in page
+    auth.logout()
+    auth.login(member)
+    page = text_of(client.get(f"/clients/{c.id}"))
+    assert "よろず支援拠点 → 事業承継・引継ぎ支援センター（同意 2024-05-30・書面）" in page
+    assert "株式会社よろず紹介" in text_of(client.get("/referrals/"))
+
+
+def test_referral_between_open_centers_visible_to_both(client, auth, make):
+    coord = make.user("os", centers=["onestop"])
+    c = make.client("株式会社一般紹介")
+    auth.login(coord)
+    data = _form(make, from_center_id=make.center("onestop").id, to_center_id=make.center("startup").id)
+    assert client.post(f"/referrals/new?client_id={c.id}", data=data).status_code == 302
+    assert "株式会社一般紹介" in text_of(client.get("/referrals/"))
+    assert client.get("/referrals/new?client_id=99999").status_code == 404
+
+
+def test_client_timeline_is_chronological_across_centers(client, auth, make):
+    admin = make.user("adm", role="admin", centers=[])
+    c = make.client("時系列工業株式会社")
+    make.consultation(c, center_code="onestop", held_on=dt.date(2024, 5, 1), notes="初回相談")
+    d = lh.dispatch(make.case(c, center_code="yorozu", opened_on=dt.date(2024, 4, 1)), requested_on=dt.date(2024, 5, 10))
+    lh.visit(d, held_on=dt.date(2024, 6, 3))
+    auth.login(admin)
+    page = text_of(client.get(f"/clients/{c.id}"))
+    timeline = page[page.index("経過（全センター、新しい順）"):]
+    order = [timeline.index(s) for s in ("専門家派遣報告書の受領", "中小 診断士 訪問", "中小 診断士（承認済）", "初回相談")]
+    assert order == sorted(order)
+    assert "2024-06-17" in timeline  # report due 14 days after the visit
