@@ -225,3 +225,31 @@ def test_dashboard_series_agree_with_the_monthly_tally(app, make, figures):
         assert rows[("onestop", "window")]["current"][i] == tally["onestop"]["window"]
         assert rows[("onestop", "total")]["current"][i] == tally["onestop"]["total"]
     assert sum(rows[("onestop", "total")]["current"]) == rows[("onestop", "total")]["current_total"] == 4
+
+
+def test_sections_beyond_the_contract_appear_when_they_count_something(client, auth, make, logged_in):
+    from casework.models import Grant
+
+    page = text_of(client.get(f"/reports/?fy={FY}"))
+    assert "研修・セミナー" not in page and "商談会" not in page
+    make.event("onestop", kind="seminar", held_on=dt.date(2024, 7, 1), participants=34)
+    make.event("onestop", kind="training", held_on=dt.date(2025, 1, 20), participants=47)
+    make.event("yorozu", kind="seminar", held_on=dt.date(2024, 7, 2), participants=500)  # not the viewer's center
+    make.event("onestop", kind="trade_fair", held_on=dt.date(2023, 11, 1), participants=48)
+    page = text_of(client.get(f"/reports/?fy={FY}"))
+    assert "研修・セミナー" in page and "参加人数 0名 81名" in page and "開催回数 0回 2回" in page
+    assert "商談会" in page and "参加者数 48名 0名" in page
+    drill = text_of(client.get(f"/reports/{FY}/seminars/participants"))
+    assert "報告書の数値: 81名" in drill and "全2件" in drill
+    assert "移住起業支援金" not in page
+    auth.logout()
+    auth.login(make.user("im1", role="im", centers=["startup"]))
+    applicant = make.client(name="移住起業テスト")
+    db.session.add(Grant(client_id=applicant.id, center_id=make.center("startup").id, program="移住起業支援金",
+                         applied_on=dt.date(2024, 5, 1), decided_on=dt.date(2024, 6, 1), decision="adopted",
+                         amount=2_000_000))
+    db.session.commit()
+    page = text_of(client.get(f"/reports/?fy={FY}"))
+    assert "採択件数 0件 1件" in page and "交付金額 0円 2,000,000円" in page
+    csv_lines = client.get(f"/reports/{FY}/report.csv").get_data().decode("utf-8-sig").splitlines()
+    assert "grants,amount,移住起業支援金等（助成）,交付金額,0,2000000" in csv_lines

@@ -34,6 +34,10 @@ def count_metrics(metrics: list[Metric], periods: list[Period], center_codes: se
         for m in group:
             conds = record_conditions(m, centers, center_codes)
             for i, (start, end) in enumerate(periods):
+                if m.sum_of:
+                    columns.append(func.sum(case((in_period(m, start, end) & _all(conds), getattr(m.model, m.sum_of)))))
+                    keys.append((m.id, i))
+                    continue
                 when = case((in_period(m, start, end) & _all(conds), getattr(m.model, m.distinct) if m.distinct else literal(1)))
                 columns.append(func.count(distinct(when)) if m.distinct else func.count(when))
                 keys.append((m.id, i))
@@ -105,6 +109,8 @@ def annual_report(fy: int, center_codes: set[str] | None = None) -> dict:
         body = {"key": s.key, "title": s.title, "rows": [
             {"key": m.key, "label": m.label, "current": counts[(m.id, 0)], "previous": counts[(m.id, 1)]}
             for m in metrics if m.section == s.key]}
+        if s.optional and not any(r["current"] or r["previous"] for r in body["rows"]):
+            continue
         for b in BREAKDOWNS:
             if b.section == s.key:
                 current, previous = count_breakdown(b, periods, center_codes)
@@ -114,16 +120,28 @@ def annual_report(fy: int, center_codes: set[str] | None = None) -> dict:
 
 
 def monthly_tally(year: int, month: int, center_codes: set[str] | None = None) -> dict:
-    """Every metric counted within one month (distinct counts distinct within the month)."""
+    """Every metric counted within one month (distinct counts distinct within the month).
+
+    Sections beyond the contract appear when the annual report of the month's fiscal year shows
+    them (they count something in that year or the one before), so keys match the report's."""
     start, end = month_bounds(year, month)
+    fy = fiscal_year(start)
     sections = sections_for(center_codes)
     keys = {s.key for s in sections}
     metrics = [m for m in METRICS if m.section in keys]
-    counts = count_metrics(metrics, [(start, end)], center_codes)
+    periods = [(start, end)]
+    if any(s.optional for s in sections):
+        periods.append((fiscal_year_bounds(fy - 1)[0], fiscal_year_bounds(fy)[1]))
+    counts = count_metrics(metrics, periods, center_codes)
+
+    def shown(s) -> bool:
+        return not s.optional or any(counts[(m.id, 1)] for m in metrics if m.section == s.key)
+
     return {
         "month": f"{year:04d}-{month:02d}",
-        "fiscal_year": fiscal_year(start),
-        "sections": {s.key: {m.key: counts[(m.id, 0)] for m in metrics if m.section == s.key} for s in sections},
+        "fiscal_year": fy,
+        "sections": {s.key: {m.key: counts[(m.id, 0)] for m in metrics if m.section == s.key}
+                     for s in sections if shown(s)},
     }
 
 
@@ -134,7 +152,8 @@ def metric_records(section_key: str, row_key: str, start: dt.date, end: dt.date,
     For distinct metrics these are all the counted records; the figure is the number of
     distinct clients among them."""
     m = metric(section_key, row_key)
-    if center_codes is not None and SECTION_BY_KEY[section_key].center not in center_codes:
+    owner = SECTION_BY_KEY[section_key].center
+    if center_codes is not None and owner is not None and owner not in center_codes:
         return select(m.model).where(false())
     stmt = with_live_client(select(m.model), m)
     return (stmt.where(*record_conditions(m, center_ids(), center_codes), in_period(m, start, end))

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from sqlalchemy import and_, false, or_, select
 
 from ..extensions import db
-from ..models import Case, Center, Client, Consultation, DispatchVisit, Diagnosis, Event
+from ..models import Case, Center, Client, Consultation, DispatchVisit, Diagnosis, Event, Grant
 
 
 @dataclass(frozen=True)
 class Section:
     key: str
     title: str
-    center: str  # the center whose work the section reports (used by --center restriction)
+    center: str | None  # the center whose work the section reports (--center restriction); None: every center
+    optional: bool = False  # beyond the contract: shown only when it counts something
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Metric:
     outcome: str | None = None
     distinct: str | None = None  # column counted once (e.g. client_id); None = every record
     null_center_is: str | None = None  # records without a center belong to this one (diagnoses)
+    event_kinds: tuple[str, ...] = ()  # several event kinds (event_kind: one)
+    decision: str | None = None  # grants: adopted / rejected
+    sum_of: str | None = None  # add up this column (参加人数, 金額) instead of counting records
 
     @property
     def id(self) -> str:
@@ -76,6 +80,10 @@ SECTIONS = [
     Section("dispatch", "専門家派遣事業", "onestop"),
     Section("startup", "創業・起業伴走型支援事業", "startup"),
     Section("succession", "事業承継・引継ぎ支援センター事業", "succession"),
+    # Beyond the contract (other programs of the FY2023 report), shown when they count something.
+    Section("seminars", "研修・セミナー", None, optional=True),
+    Section("trade_fairs", "商談会", None, optional=True),
+    Section("grants", "移住起業支援金等（助成）", "startup", optional=True),
 ]
 
 METRICS = [
@@ -92,6 +100,14 @@ METRICS = [
     Metric("succession", "consultations", "相談件数", "件", Consultation, center="succession"),
     Metric("succession", "diagnoses", "事業承継診断件数", "件", Diagnosis, null_center_is="succession"),
     Metric("succession", "expert_dispatches", "専門家派遣回数", "回", DispatchVisit, center="succession"),
+    Metric("seminars", "sessions", "開催回数", "回", Event, event_kinds=("seminar", "training")),
+    Metric("seminars", "participants", "参加人数", "名", Event, event_kinds=("seminar", "training"),
+           sum_of="participants"),
+    Metric("trade_fairs", "sessions", "開催回数", "回", Event, event_kind="trade_fair"),
+    Metric("trade_fairs", "participants", "参加者数", "名", Event, event_kind="trade_fair", sum_of="participants"),
+    Metric("grants", "adopted", "採択件数", "件", Grant, date_column="decided_on", center="startup", decision="adopted"),
+    Metric("grants", "amount", "交付金額", "円", Grant, date_column="decided_on", center="startup", decision="adopted",
+           sum_of="amount"),
 ]
 
 BREAKDOWNS = [
@@ -114,7 +130,7 @@ def metric(section_key: str, row_key: str) -> Metric:
 
 def sections_for(center_codes: set[str] | None) -> list[Section]:
     """The sections a restriction to some centers keeps (all when None)."""
-    return [s for s in SECTIONS if center_codes is None or s.center in center_codes]
+    return [s for s in SECTIONS if center_codes is None or s.center is None or s.center in center_codes]
 
 
 def center_ids() -> dict[str, int]:
@@ -129,6 +145,8 @@ def record_conditions(m: Metric, centers: dict[str, int], center_codes: set[str]
         if center_codes is not None and m.center not in center_codes:
             return [false()]
         conds.append(model.center_id == centers.get(m.center, -1))
+    elif m.null_center_is is None and center_codes is not None:
+        conds.append(model.center_id.in_([centers[c] for c in center_codes if c in centers] or [-1]))
     elif m.null_center_is is not None and center_codes is not None:
         # every record counts; a restriction keeps those of the chosen centers (no center = null_center_is)
         allowed = [centers[c] for c in center_codes if c in centers] or [-1]
@@ -138,6 +156,10 @@ def record_conditions(m: Metric, centers: dict[str, int], center_codes: set[str]
         conds.append(model.channel_code.in_(m.channels) if len(m.channels) > 1 else model.channel_code == m.channels[0])
     if m.event_kind:
         conds.append(model.kind_code == m.event_kind)
+    if m.event_kinds:
+        conds.append(model.kind_code.in_(m.event_kinds))
+    if m.decision:
+        conds.append(model.decision == m.decision)
     if m.outcome:
         conds.append(model.outcome_code == m.outcome)
     return conds
