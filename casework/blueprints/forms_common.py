@@ -1,14 +1,24 @@
 """Form pieces shared by the blueprints: vocabulary choices and the optimistic-lock field."""
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import DataRequired, ValidationError
 
 from ..extensions import db
 from ..models import Center, Channel, Industry, Municipality, Theme, User
 
 
-class VersionedForm(FlaskForm):
+class JapaneseForm(FlaskForm):
+    """WTForms' own messages (not a valid choice, not a valid integer...) in Japanese."""
+
+    class Meta:
+        def get_translations(self, form):
+            from wtforms.i18n import get_translations
+
+            return get_translations(["ja"])
+
+
+class VersionedForm(JapaneseForm):
     """Carries the record's version so a stale save is refused (optimistic locking)."""
     version = HiddenField()
 
@@ -16,7 +26,7 @@ class VersionedForm(FlaskForm):
         return int(self.version.data) if (self.version.data or "").isdigit() else None
 
 
-class VoidForm(FlaskForm):
+class VoidForm(JapaneseForm):
     reason = TextAreaField("取消の理由", validators=[DataRequired("取消の理由を入力してください。")])
 
 
@@ -64,3 +74,124 @@ def attach_error(form, exc) -> None:
         field.errors = list(field.errors) + [exc.message]
     else:
         flash(exc.message, "danger")
+
+
+# ---------------------------------------------------------------------------------------------
+# Fields and helpers shared by the cases, consultations, events and admin forms
+# ---------------------------------------------------------------------------------------------
+
+
+
+class JDateField(StringField):
+    """A date typed as 2024-04-01, 2024/4/1, R6.4.1 or 令和6年4月1日 (a browser date picker
+    sends the first). `.data` is a datetime.date or None."""
+    widget = widgets.DateInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if self.data else ""
+
+    def process_formdata(self, valuelist):
+        from ..dates import parse_date
+
+        self.data = None
+        text = (valuelist[0] if valuelist else "") or ""
+        if text.strip():
+            try:
+                self.data = parse_date(text)
+            except ValueError as exc:
+                raise ValueError(str(exc)) from None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes for a vocabulary (themes): render with the checkboxes() macro."""
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):
+        values = {str(v) for v, _ in self.choices or []}
+        for item in self.data or []:
+            if str(item) not in values:
+                raise ValidationError("選択肢にない値です。")
+
+
+def optional_int(value):
+    """Coerce for SelectFields whose blank option means 'none'."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class IdSelectField(SelectField):
+    """A select of record ids; the blank option is None. Any choice not offered is refused."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", optional_int)
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is None and any(v in ("", None) for v, _ in self.choices or []):
+            return
+        if self.data not in {optional_int(v) for v, _ in self.choices or []}:
+            raise ValidationError("選択肢から選んでください。")
+
+
+class FilterForm(JapaneseForm):
+    """A GET filter form read from the query string (no CSRF: it only reads)."""
+
+    class Meta:
+        csrf = False
+
+    def __init__(self, *args, **kwargs):
+        from flask import request
+
+        super().__init__(request.args, *args, **kwargs)
+
+    def checked(self) -> bool:
+        """Validate; invalid filters show beside their field and are ignored."""
+        ok = self.validate()
+        for name in self.errors:
+            getattr(self, name).data = None
+        return ok
+
+
+def stale_for_display(exc, form):
+    """A StaleRecord whose changes are keyed by the form's labels and show choice labels."""
+    shown = {}
+    for key, (saved, mine) in exc.changes.items():
+        field = getattr(form, key, None)
+        label = field.label.text if field is not None else key
+        if field is not None and getattr(field, "choices", None):
+            names = {optional_int(v) if isinstance(v, (int, str)) and str(v).isdigit() else v: t
+                     for v, t in field.choices}
+            saved, mine = names.get(saved, saved), names.get(mine, mine)
+        shown[label] = ("" if saved is None else saved, "" if mine is None else mine)
+    exc.changes = shown
+    return exc
+
+
+def may_void(user, record=None) -> bool:
+    """Admins and managers void anything they can see; staff void what they recorded."""
+    if user.role in ("admin", "manager"):
+        return True
+    return record is not None and getattr(record, "created_by_id", None) == user.id
+
+
+def paginate(stmt):
+    from flask import current_app
+
+    return db.paginate(stmt, per_page=current_app.config["PER_PAGE"], error_out=False)
+
+
+def outcome_choices(blank="（成果なし）"):
+    from ..models import Outcome
+
+    return [("", blank)] + [(o.code, o.label) for o in db.session.scalars(select(Outcome).order_by(Outcome.sort_order))]
+
+
+def event_kind_choices(blank=None):
+    from ..models import EventKind
+
+    rows = [(k.code, k.label) for k in db.session.scalars(select(EventKind).order_by(EventKind.sort_order))]
+    return ([("", blank)] if blank else []) + rows

@@ -146,3 +146,26 @@ def case_list_query(user: User, f: CaseFilter):
     for term in fold(f.q).split() if f.q else []:
         stmt = stmt.where(Client.search_text.contains(term, autoescape=True))
     return stmt.order_by(Case.opened_on.desc(), Case.id.desc())
+
+
+def case_page(user: User, case: Case) -> dict:
+    """What a case page shows: its consultations newest first. Views of confidential cases are audited."""
+    from ..models import Consultation
+
+    consultations = list(db.session.scalars(
+        select(Consultation).where(Consultation.case_id == case.id, and_visible(Consultation, user))
+        .options(selectinload(Consultation.channel), selectinload(Consultation.staff), selectinload(Consultation.event))
+        .order_by(Consultation.held_on.desc(), Consultation.id.desc())))
+    if case.center.confidential:
+        audit.record("view", case, user=user)
+    return {"consultations": consultations}
+
+
+def open_cases_of(user: User, client: Client, include_id: int | None = None) -> list[Case]:
+    """The client's open cases the user may see (for the consultation form's case picker)."""
+    cond = Case.closed_on.is_(None)
+    if include_id:
+        cond = cond | (Case.id == include_id)
+    return list(db.session.scalars(
+        select(Case).where(Case.client_id == client.id, and_visible(Case, user), cond)
+        .options(selectinload(Case.center)).order_by(Case.opened_on.desc(), Case.id.desc())))

@@ -18,4 +18,49 @@
     var msg = ev.target.getAttribute && ev.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) ev.preventDefault();
   }, true);
+  // <input data-autocomplete="URL">: suggestions from URL?q=... (JSON [{name, kana, url}]) as links
+  // under the box; ↓ moves into them. Without JS the surrounding GET form still searches.
+  function setupAutocomplete(input) {
+    var box = document.createElement("ul");
+    box.hidden = true;
+    box.setAttribute("role", "listbox");
+    input.parentNode.appendChild(box);
+    var timer = null, last = "";
+    function render(rows) {
+      box.textContent = "";
+      rows.forEach(function (row) {
+        var li = document.createElement("li"), a = document.createElement("a");
+        a.href = row.url;
+        a.textContent = row.name + (row.kana ? "（" + row.kana + "）" : "");
+        li.appendChild(a);
+        box.appendChild(li);
+      });
+      box.hidden = rows.length === 0;
+    }
+    function query() {
+      var q = input.value.trim();
+      if (q === last) return;
+      last = q;
+      if (!q) { render([]); return; }
+      var params = new URLSearchParams(new FormData(input.form));
+      fetch(input.getAttribute("data-autocomplete") + "?" + params.toString(), { credentials: "same-origin",
+        headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (rows) { if (input.value.trim() === q) render(rows); })
+        .catch(function () { render([]); });
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(query, 200); });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown" && !box.hidden) { ev.preventDefault(); box.querySelector("a").focus(); }
+    });
+    box.addEventListener("keydown", function (ev) {
+      var li = ev.target.parentNode;
+      if (ev.key === "ArrowDown" && li.nextSibling) { ev.preventDefault(); li.nextSibling.firstChild.focus(); }
+      if (ev.key === "ArrowUp") { ev.preventDefault(); (li.previousSibling ? li.previousSibling.firstChild : input).focus(); }
+      if (ev.key === "Escape") { box.hidden = true; input.focus(); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-autocomplete]"), setupAutocomplete);
+  });
 })();

@@ -1,0 +1,62 @@
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from ..forms_common import (FilterForm, IdSelectField, JDateField, MultiCheckboxField, VersionedForm,
+                            center_choices, outcome_choices, staff_choices, theme_choices)
+
+
+class CaseForm(VersionedForm):
+    center_id = IdSelectField("センター", validators=[DataRequired("センターを選んでください。")])
+    assignee_id = IdSelectField("担当者")
+    title = StringField("件名", validators=[Optional(), Length(max=200)])
+    opened_on = JDateField("開始日", validators=[InputRequired("開始日を入力してください。")])
+    theme_codes = MultiCheckboxField("相談テーマ")
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.center_id.choices = center_choices(user)
+        self.assignee_id.choices = staff_choices(blank="（未定）")
+        self.theme_codes.choices = theme_choices()
+
+    def case_data(self, center_id=None):
+        from ...services.cases import CaseData
+
+        return CaseData(center_id=center_id or self.center_id.data, opened_on=self.opened_on.data,
+                        assignee_id=self.assignee_id.data, title=self.title.data,
+                        theme_codes=list(self.theme_codes.data or []))
+
+
+class CloseForm(VersionedForm):
+    closed_on = JDateField("終了日", validators=[InputRequired("終了日を入力してください。")])
+    outcome_code = SelectField("成果", validators=[Optional()])
+    outcome_on = JDateField("成果の日付", validators=[Optional()])
+    note = TextAreaField("成果・終了のメモ", validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome_code.choices = outcome_choices()
+
+
+class ReopenForm(VersionedForm):
+    pass
+
+
+class CaseFilterForm(FilterForm):
+    q = StringField("相談先（名称・フリガナ）")
+    center_id = IdSelectField("センター")
+    assignee_id = IdSelectField("担当者")
+    status = SelectField("状態", choices=[("", "すべての状態"), ("open", "対応中"), ("closed", "終了")])
+    opened_from = JDateField("開始日（から）")
+    opened_to = JDateField("開始日（まで）")
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.center_id.choices = center_choices(user, blank="すべてのセンター")
+        self.assignee_id.choices = staff_choices(blank="すべての担当者")
+
+    def case_filter(self):
+        from ...services.cases import CaseFilter
+
+        return CaseFilter(center_id=self.center_id.data, assignee_id=self.assignee_id.data,
+                          status=self.status.data or None, opened_from=self.opened_from.data,
+                          opened_to=self.opened_to.data, q=self.q.data)

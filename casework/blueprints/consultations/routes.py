@@ -1,0 +1,120 @@
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ...access import get_client_or_404, get_in_center_or_404
+from ...extensions import db
+from ...models import Consultation
+from ...services import clients as client_service
+from ...services import consultations as consultation_service
+from ...services.errors import DomainError, StaleRecord
+from ..forms_common import VoidForm, attach_error, may_void, paginate, stale_for_display
+from . import bp
+from .forms import ConsultationFilterForm, ConsultationForm, kept_args
+
+PICK_LIMIT = 20
+
+
+@bp.route("/")
+@login_required
+def index():
+    filters = ConsultationFilterForm(current_user)
+    filters.checked()
+    page = paginate(consultation_service.consultation_list_query(current_user, filters.consultation_filter()))
+    return render_template("consultations/index.html", page=page, filters=filters)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    client_id = request.values.get("client_id", type=int)
+    if not client_id:
+        return _pick_client()
+    client = get_client_or_404(current_user, client_id)
+    form = ConsultationForm(current_user, client)
+    if request.method == "GET":
+        form.fill_defaults(current_user, request.args)
+    form.set_events(current_user)
+    if form.validate_on_submit():
+        try:
+            consultation = consultation_service.log_consultation(client, form.consultation_data(), by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            saved = f"{client.name}（{consultation.held_on:%Y-%m-%d} {consultation.channel.label}）の相談を記録しました。"
+            if form.save_next.data:
+                flash(saved + "続けて次の相談先を選んでください。", "success")
+                return redirect(url_for("consultations.new", **form.kept()))
+            flash(saved, "success")
+            return redirect(url_for("cases.detail", case_id=consultation.case_id))
+    return render_template("consultations/form.html", form=form, client=client, consultation=None,
+                           kept=kept_args(request.args))
+
+
+def _pick_client():
+    """Step one of the log screen without JS: search the client (GET) and pick one."""
+    q = request.args.get("q", "").strip()
+    results = []
+    if q:
+        results = db.session.scalars(client_service.search_query(current_user, q).limit(PICK_LIMIT)).all()
+    return render_template("consultations/pick.html", q=q, results=results, kept=kept_args(request.args),
+                           limit=PICK_LIMIT)
+
+
+@bp.route("/clients.json")
+@login_required
+def client_search():
+    """Autocomplete for the client search box (casework.js): the same search, as JSON."""
+    q = request.args.get("q", "").strip()
+    if not q:
+        return jsonify([])
+    kept = kept_args(request.args)
+    rows = db.session.scalars(client_service.search_query(current_user, q).limit(10))
+    return jsonify([{"id": c.id, "name": c.name, "kana": c.name_kana or "",
+                     "url": url_for("consultations.new", client_id=c.id, **kept)} for c in rows])
+
+
+@bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(consultation_id):
+    consultation = get_in_center_or_404(current_user, Consultation, consultation_id)
+    form = ConsultationForm(current_user, consultation.client, obj=consultation, current_case_id=consultation.case_id)
+    if request.method == "GET":
+        form.theme_codes.data = [t.code for t in consultation.themes]
+    form.set_events(current_user, current_event=consultation.event)
+    if form.validate_on_submit():
+        try:
+            consultation_service.update_consultation(consultation, form.consultation_data(),
+                                                     expected_version=form.expected_version(), by=current_user)
+            db.session.commit()
+        except StaleRecord as exc:
+            db.session.rollback()
+            consultation = db.session.get(Consultation, consultation_id)
+            form.version.data = consultation.version
+            return render_template("consultations/form.html", form=form, client=consultation.client,
+                                   consultation=consultation, stale=stale_for_display(exc, form), kept={}), 409
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            flash("相談記録を更新しました。", "success")
+            return redirect(url_for("cases.detail", case_id=consultation.case_id))
+    return render_template("consultations/form.html", form=form, client=consultation.client,
+                           consultation=consultation, kept={},
+                           may_void=may_void(current_user, consultation))
+
+
+@bp.route("/<int:consultation_id>/void", methods=["GET", "POST"])
+@login_required
+def void(consultation_id):
+    consultation = get_in_center_or_404(current_user, Consultation, consultation_id)
+    if not may_void(current_user, consultation):
+        abort(403)
+    form = VoidForm()
+    if form.validate_on_submit():
+        consultation_service.void_consultation(consultation, form.reason.data, current_user)
+        db.session.commit()
+        flash(f"{consultation.client.name}（{consultation.held_on:%Y-%m-%d}）の相談記録を取り消しました。", "info")
+        return redirect(url_for("cases.detail", case_id=consultation.case_id))
+    return render_template("consultations/void.html", form=form, consultation=consultation)
