@@ -27,11 +27,12 @@ def create_app(test_config=None) -> Flask:
 
 
 def register_extensions(app):
-    from .dbsetup import configure_engine
+    from .dbsetup import configure_engine, include_object
     from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True,
+                 include_object=include_object)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

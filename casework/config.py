@@ -24,7 +24,11 @@ class Defaults:
     LOGIN_LOCK_MINUTES = 15
     # Scheduler and reminders (see casework/jobs.py)
     YEAR_END_CLOSURE = ("12-29", "01-03")
-    DIGEST_TIME = "08:30"
+    DIGEST_TIME = "08:30"  # business days, Japan time
+    STALE_TIME = "08:15"  # stale-case flags (business days), before the digest so they are in it
+    TALLY_TIME = "05:00"  # 1st of each month: the previous month's tally snapshot
+    TALLY_CATCHUP_MONTHS = 12  # after downtime, store at most this many missed months
+    SCHEDULER_MISFIRE_GRACE = 6 * 3600  # seconds a missed trigger may still run late
     DEAL_IDLE_DAYS = 30
     FOUNDER_NO_CONTACT_DAYS = 60
     STALE_CASE_DAYS = 180

@@ -27,3 +27,14 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate_transactions.get() else "BEGIN")
+
+
+# Tables the app database holds but the models do not declare: APScheduler's job store creates
+# and owns its own table (see casework/commands/scheduler.py). Migrations leave it alone.
+FOREIGN_TABLE_PREFIXES = ("apscheduler_",)
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Alembic hook: skip tables owned by other libraries when comparing or autogenerating."""
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
+    return not (table or "").startswith(FOREIGN_TABLE_PREFIXES)

@@ -641,8 +641,13 @@ class Notification(Timestamped, db.Model):
     digest_on: Mapped[dt.date | None] = mapped_column(Date)
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     emailed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # What the reminder is about ("followup:12"); one notification per user, item and day.
+    item_key: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user_read", "user_id", "read_at"),
+        UniqueConstraint("user_id", "item_key", "digest_on", name="uq_notifications_user_item_day"),
+    )
 
 
 class JobRun(db.Model):

@@ -38,6 +38,7 @@ NAV = [
     ("succession.index", "事業承継", None, ("admin", "manager", "succession")),
     ("followups.index", "フォローアップ", None, None),
     ("reports.index", "報告書", "r", None),
+    ("tallies.index", "月次集計", None, ("admin", "manager")),
     ("admin.index", "管理", None, ("admin",)),
 ]
 

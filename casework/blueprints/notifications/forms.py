@@ -1,0 +1,12 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+
+from ..forms_common import VersionedForm
+
+
+class ActionForm(FlaskForm):
+    """A button posting with a CSRF token (mark read, mark all read, open)."""
+
+
+class SettingsForm(VersionedForm):
+    email_notifications = BooleanField("毎朝の対応事項をメールでも受け取る")

@@ -1,0 +1,96 @@
+"""Monthly tally snapshots: the previous month's tally stored on the 1st, recomputed on demand,
+with a fingerprint of the month's records so pages can tell whether records changed since."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from sqlalchemy import func, select
+
+from ..dates import fiscal_year_bounds, month_bounds
+from ..extensions import db
+from ..models import Case, Consultation, Diagnosis, DispatchVisit, Event, TallySnapshot, User
+from . import audit
+
+
+def month_key(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def parse_month_key(key: str) -> tuple[int, int]:
+    year, month = key.split("-")
+    return int(year), int(month)
+
+
+def previous_month(day: dt.date) -> tuple[int, int]:
+    first = day.replace(day=1) - dt.timedelta(days=1)
+    return first.year, first.month
+
+
+def add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + n
+    return index // 12, index % 12 + 1
+
+
+def _tally(year: int, month: int) -> dict:
+    from ..reporting import monthly_tally  # the metric definitions live in casework/reporting
+
+    return json.loads(json.dumps(monthly_tally(year, month), default=str, ensure_ascii=False))
+
+
+def fingerprint(year: int, month: int) -> str:
+    """A hash of the count and latest updated_at of the records a month's tally is made of
+    (voided ones included: voiding a record changes the tally)."""
+    start, end = month_bounds(year, month)
+    sources = [
+        ("consultations", Consultation, Consultation.held_on),
+        ("events", Event, Event.held_on),
+        ("dispatch_visits", DispatchVisit, DispatchVisit.held_on),
+        ("case_outcomes", Case, Case.outcome_on),
+        ("cases_opened", Case, Case.opened_on),
+        ("diagnoses", Diagnosis, Diagnosis.held_on),
+    ]
+    parts = {}
+    for name, model, column in sources:
+        count, latest = db.session.execute(
+            select(func.count(model.id), func.max(model.updated_at)).where(column >= start, column < end)).one()
+        parts[name] = [count, str(latest) if latest else None]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def store_monthly_tally(year: int, month: int, by: User | None = None) -> TallySnapshot:
+    """Compute and store (or replace) a month's snapshot. Safe to run twice."""
+    key = month_key(year, month)
+    snapshot = db.session.scalar(select(TallySnapshot).where(TallySnapshot.month == key))
+    data, fp = _tally(year, month), fingerprint(year, month)
+    if snapshot is None:
+        snapshot = TallySnapshot(month=key, data=data, fingerprint=fp)
+        db.session.add(snapshot)
+    else:
+        snapshot.data, snapshot.fingerprint = data, fp
+        snapshot.updated_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    snapshot.computed_by_id = getattr(by, "id", None)
+    db.session.flush()
+    audit.record("tally_snapshot", snapshot, user=by, detail={"month": key})
+    return snapshot
+
+
+def fiscal_year_status(fy: int, today: dt.date) -> list[dict]:
+    """April–March of a fiscal year: each month's snapshot (if stored) and whether it is stale."""
+    start, _end = fiscal_year_bounds(fy)
+    keys = [month_key(*add_months(start.year, start.month, i)) for i in range(12)]
+    snapshots = {s.month: s for s in db.session.scalars(select(TallySnapshot).where(TallySnapshot.month.in_(keys)))}
+    users = {u.id: u for u in db.session.scalars(select(User).where(
+        User.id.in_({s.computed_by_id for s in snapshots.values() if s.computed_by_id} or [-1])))}
+    rows = []
+    for key in keys:
+        year, month = parse_month_key(key)
+        snap = snapshots.get(key)
+        complete = dt.date(*add_months(year, month, 1), 1) <= today
+        rows.append({
+            "month": key, "year": year, "mon": month, "snapshot": snap, "complete": complete,
+            "computed_by": users.get(snap.computed_by_id) if snap else None,
+            "changed": bool(snap) and snap.fingerprint != fingerprint(year, month),
+        })
+    return rows
