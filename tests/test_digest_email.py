@@ -49,7 +49,7 @@ def test_one_digest_per_person_with_html_and_text(app, inbox):
     quiet.email_notifications = False
     noaddr = factories.user("noaddr", centers=["onestop"])
     case = factories.case(factories.client("株式会社青森りんご"), assignee_id=coord.id)
-    followup(case, coord, TODAY, reason="創業3か月後の確認")
+    first = followup(case, coord, TODAY, reason="創業3か月後の確認")
     followup(case, coord, dt.date(2024, 4, 1), reason="補助金の結果確認")
     followup(case, quiet, TODAY)
     followup(case, noaddr, TODAY)
@@ -66,8 +66,8 @@ def test_one_digest_per_person_with_html_and_text(app, inbox):
     assert "相談 次郎 さん" in text and "令和6年5月7日" in text
     assert "フォローアップ: 株式会社青森りんご — 創業3か月後の確認" in text
     assert "期限 2024-04-01（36日超過）" in text
-    assert f"https://casework.center.example.jp/clients/{case.client_id}" in text
-    assert f'<a href="https://casework.center.example.jp/clients/{case.client_id}">' in html
+    assert f"https://casework.center.example.jp/followups/{first.id}" in text
+    assert f'<a href="https://casework.center.example.jp/followups/{first.id}">' in html
     assert "補助金の結果確認" in html and "<strong>2件</strong>" in html
     # in-app notifications exist for everyone regardless of email
     assert Notification.query.filter_by(user_id=quiet.id).count() == 1

@@ -37,7 +37,8 @@ def test_bell_counts_unread_and_list_links_to_records(client, logged_in):
     assert "フォローアップ: 株式会社青森りんご — 確認1" in page and "期限 2024-04-01（36日超過）" in page
     n = Notification.query.filter(Notification.user_id == logged_in.id, Notification.title.endswith("確認1")).one()
     opened = client.post(f"/notifications/{n.id}/open")
-    assert opened.headers["Location"] == f"/clients/{case.client_id}"
+    assert opened.headers["Location"] == n.link
+    assert n.link.startswith("/followups/") and client.get(n.link).status_code == 200
     assert 'aria-label="通知 未読1件"' in client.get("/").get_data(as_text=True)
     assert "確認1" not in text_of(client.get("/notifications/"))  # unread only by default
     assert "確認1" in text_of(client.get("/notifications/?status=all"))

@@ -299,3 +299,15 @@ def test_scheduler_command_starts_catches_up_and_stops(app, tmp_path):
     with db.engine.connect() as conn:
         ids = {r[0] for r in conn.exec_driver_sql("SELECT id FROM apscheduler_jobs")}
     assert ids == {"digest", "stale", "tally"}
+
+
+def test_tally_snapshot_with_the_real_monthly_tally(app):
+    from casework.reporting import monthly_tally
+
+    factories.consultation(held_on=D(2024, 4, 10))
+    factories.consultation(held_on=D(2024, 5, 10))
+    assert jobs.run_tally(2024, 4).ran
+    snapshot = db.session.scalar(select(TallySnapshot).where(TallySnapshot.month == "2024-04"))
+    assert snapshot.data == monthly_tally(2024, 4)
+    assert snapshot.data["month"] == "2024-04" and snapshot.data["sections"]
+    assert len(snapshot.fingerprint) == 64

@@ -167,7 +167,7 @@ def _founders_without_contact(day: dt.date, days: int):
                        f"創業者と{days}日以上接触なし: {client_name}",
                        f"最後の相談 {since:%Y-%m-%d}（{(day - since).days}日前）" if last_on else
                        f"案件開始 {since:%Y-%m-%d} 以来 相談記録なし",
-                       record_link("case", case.id, client_id=case.client_id), case.center_id)
+                       record_link("founder", case.id, client_id=case.client_id), case.center_id)
 
 
 def _next_actions(day: dt.date):
@@ -232,11 +232,12 @@ def flag_stale_cases(day: dt.date, days: int | None = None) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 CANDIDATES = {
-    "followup": [("followups.detail", "id"), ("followups.edit", "id"), ("cases.detail", "case_id"),
-                 ("clients.detail", "client_id"), ("followups.index", None)],
-    "dispatch_visit": [("dispatch.visit", "id"), ("dispatch.visit_detail", "id"), ("dispatch.detail", "dispatch_id"),
-                       ("cases.detail", "case_id"), ("clients.detail", "client_id"), ("dispatch.index", None)],
+    "followup": [("followups.detail", "id"), ("cases.detail", "case_id"), ("clients.detail", "client_id"),
+                 ("followups.index", None)],
+    "dispatch_visit": [("dispatch.detail", "dispatch_id"), ("cases.detail", "case_id"),
+                       ("clients.detail", "client_id"), ("dispatch.index", None)],
     "deal": [("succession.deal", "id"), ("succession.deal_detail", "id"), ("succession.index", None)],
+    "founder": [("founders.detail", "id"), ("cases.detail", "id"), ("clients.detail", "client_id")],
     "case": [("cases.detail", "id"), ("clients.detail", "client_id")],
     "consultation": [("consultations.detail", "id"), ("consultations.edit", "id"), ("cases.detail", "case_id"),
                      ("clients.detail", "client_id")],
