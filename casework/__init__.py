@@ -22,6 +22,7 @@ def create_app(test_config=None) -> Flask:
     register_template_helpers(app)
     register_error_handlers(app)
     register_request_hooks(app)
+    register_security(app)
     register_commands(app)
     return app
 
@@ -62,8 +63,12 @@ def register_template_helpers(app):
 def register_error_handlers(app):
     from flask import render_template
 
+    from .services.audit import record_denied
+
     def render(code):
         def handler(_error):
+            if code in (403, 404):
+                record_denied(code)  # refusals by casework.access go on the audit log
             return render_template(f"errors/{code}.html"), code
         return handler
 
@@ -78,6 +83,13 @@ def register_request_hooks(app):
     def _transaction_mode():
         # GET/HEAD only read: begin deferred so a page view never holds SQLite's write lock.
         immediate_transactions.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+def register_security(app):
+    """Security headers, session timeouts, audit of confidential views (casework/security.py)."""
+    from . import security
+
+    security.register(app)
 
 
 def register_commands(app):

@@ -1,11 +1,16 @@
 """The one access-control point: role × center membership × record confidentiality.
 
 Every list, search, count, export and detail page asks this module what the current user may
-see. Records the user may not see answer 404 (never 403: that would confirm they exist).
+see. Records the user may not see answer 404 (never 403: that would confirm they exist). A refusal
+by a helper here is put on the audit log as 'denied' (the 404 handler writes it), and loading a
+confidential record (succession / M&A) is put on record as a 'view'.
 """
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import abort
+from flask_login import current_user
 from sqlalchemy import and_, exists, or_, select
 
 from .extensions import db
@@ -61,10 +66,47 @@ def visible_clients(user: User):
     return select(Client).where(Client.voided_at.is_(None), client_filter(user))
 
 
+def deny(object_type: str | None = None, object_id=None):
+    """Answer 404 and put the refusal on the audit log (for a logged-in user)."""
+    from .services import audit
+
+    audit.note_denied(object_type, object_id)
+    abort(404)
+
+
+def require_role(*roles: str):
+    """View decorator: only these roles (admins always) may open the page; others get 403,
+    which is audited as 'denied'. Use after @login_required."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated or not (current_user.is_admin or current_user.role in roles):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def is_confidential_center(center_id: int | None) -> bool:
+    return center_id is not None and bool(db.session.scalar(select(Center.confidential).where(Center.id == center_id)))
+
+
+def is_confidential_client(client: Client) -> bool:
+    """A client known to a confidential center (a succession case or a 事業承継診断)."""
+    return bool(db.session.scalar(select(or_(
+        exists().where(Case.client_id == client.id, Case.voided_at.is_(None),
+                       Case.center_id.in_(select(Center.id).where(Center.confidential))),
+        exists().where(Diagnosis.client_id == client.id, Diagnosis.voided_at.is_(None))))))
+
+
 def get_client_or_404(user: User, client_id: int) -> Client:
     client = db.session.scalar(select(Client).where(Client.id == client_id, client_filter(user)))
     if client is None or client.is_voided:
-        abort(404)
+        deny("Client", client_id)
+    if is_confidential_client(client):
+        from .services import audit
+
+        audit.note_view(client, center_id=None)
     return client
 
 
@@ -72,9 +114,13 @@ def get_in_center_or_404(user: User, model, record_id: int, *, include_voided: b
     """Load a center-scoped record (anything with center_id) or answer 404."""
     record = db.session.get(model, record_id)
     if record is None or not can_see_center(user, record.center_id):
-        abort(404)
-    if record.voided_at is not None and not include_voided:
-        abort(404)
+        deny(model.__name__, record_id)
+    if getattr(record, "voided_at", None) is not None and not include_voided:
+        deny(model.__name__, record_id)
+    if is_confidential_center(record.center_id):
+        from .services import audit
+
+        audit.note_view(record)
     return record
 
 

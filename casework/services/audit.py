@@ -1,29 +1,76 @@
-"""Audit entries, written in the same transaction as the action they record."""
+"""Audit entries, written in the same transaction as the action they record.
+
+The log is append-only from the app's point of view: the ORM refuses to UPDATE or DELETE an
+AuditEntry (see _refuse_change below), and no screen or command offers to.
+"""
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import AuditEntry
 
+ACTIONS = {
+    "view": "閲覧", "create": "登録", "change": "変更", "void": "取消", "close": "終了", "reopen": "再開",
+    "export": "出力", "login": "ログイン", "login_failed": "ログイン失敗", "logout": "ログアウト",
+    "password_change": "パスワード変更", "denied": "アクセス拒否",
+}
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete an audit entry."""
+
 
 def record(action: str, obj=None, *, user=None, detail: dict | None = None, login: str | None = None,
-           center_id: int | None = None) -> AuditEntry:
+           center_id: int | None = None, object_type: str | None = None, object_id: int | None = None) -> AuditEntry:
     if user is None and has_request_context() and current_user and current_user.is_authenticated:
         user = current_user
     entry = AuditEntry(
         action=action,
         user_id=getattr(user, "id", None),
         login=login or getattr(user, "login", None),
-        object_type=type(obj).__name__ if obj is not None else None,
-        object_id=getattr(obj, "id", None),
+        object_type=object_type or (type(obj).__name__ if obj is not None else None),
+        object_id=object_id if object_id is not None else getattr(obj, "id", None),
         center_id=center_id if center_id is not None else getattr(obj, "center_id", None),
         detail=detail,
         ip=request.remote_addr if has_request_context() else None,
     )
     db.session.add(entry)
+    if has_request_context():
+        g.setdefault("audit_recorded", set()).add((action, entry.object_type, entry.object_id))
     return entry
+
+
+def note_view(obj, center_id: int | None = None) -> None:
+    """Remember that this request showed a confidential record; casework.security writes the
+    'view' entry once the response is ready (unless the view already recorded one)."""
+    if has_request_context():
+        g.setdefault("audit_views", []).append(
+            (type(obj).__name__, getattr(obj, "id", None), center_id if center_id is not None else getattr(obj, "center_id", None)))
+
+
+def note_denied(object_type: str, object_id) -> None:
+    """Remember that casework.access refused a record; the 404/403 handler records 'denied'."""
+    if has_request_context():
+        g.audit_denied = (object_type, object_id)
+
+
+def record_denied(status: int) -> None:
+    """Called by the 403/404 error handlers: put a refused access by a logged-in user on record,
+    in a transaction of its own (the request's own work, if any, was abandoned)."""
+    denied = g.pop("audit_denied", None) if has_request_context() else None
+    if not (current_user and current_user.is_authenticated):
+        return
+    if denied is None and status != 403:
+        return  # an unknown URL is not an access decision
+    object_type, object_id = denied or (None, None)
+    db.session.rollback()
+    record("denied", None, object_type=object_type, object_id=object_id if isinstance(object_id, int) else None,
+           detail={"path": request.path, "method": request.method, "status": status})
+    db.session.commit()
 
 
 def changes(obj, fields: dict) -> dict:
@@ -42,3 +89,22 @@ def _plain(value):
     if isinstance(value, (list, tuple, set)):
         return [_plain(v) for v in value]
     return str(value)
+
+
+# --- append-only guard ------------------------------------------------------------------------
+
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_update(_mapper, _connection, target):
+    raise AuditLogIsAppendOnly(f"audit entry {target.id} cannot be changed")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_delete(_mapper, _connection, target):
+    raise AuditLogIsAppendOnly(f"audit entry {target.id} cannot be deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state):
+    """Bulk `update(AuditEntry)` / `delete(AuditEntry)` statements through the ORM session."""
+    if (state.is_update or state.is_delete) and getattr(getattr(state.statement, "table", None), "name", None) == AuditEntry.__tablename__:
+        raise AuditLogIsAppendOnly("the audit log is append-only")

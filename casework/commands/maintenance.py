@@ -1,0 +1,87 @@
+"""Maintenance commands: backup, restore and the retention report."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+
+def register_commands(app):
+    for command in (backup_command, restore_command, retention_report_command):
+        app.cli.add_command(command)
+
+
+def _database_file() -> Path:
+    from ..extensions import db
+    from ..services.backup import sqlite_path
+
+    return sqlite_path(db.engine.url)
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="overwrite FILE if it exists")
+@with_appcontext
+def backup_command(file, force):
+    """Copy the SQLite database to FILE while the app runs (online backup API), then
+    integrity-check the copy. On PostgreSQL use pg_dump instead."""
+    from ..services.backup import backup
+    from ..services.errors import DomainError
+
+    try:
+        result = backup(_database_file(), file, overwrite=force)
+    except DomainError as exc:
+        raise click.ClickException(exc.message)
+    counts = ", ".join(f"{k}={v}" for k, v in result["counts"].items())
+    click.echo(f"backup written: {result['path']} ({result['bytes']:,} bytes, integrity ok; {counts})")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@with_appcontext
+def restore_command(file, yes):
+    """Replace the database with the backup FILE (integrity-checked first; the current database
+    is kept beside it as *.before-restore-<time>). Stop the web server and scheduler first."""
+    from ..extensions import db
+    from ..services.backup import check_integrity, restore
+    from ..services.errors import DomainError
+
+    try:
+        target = _database_file()
+        check_integrity(file)
+    except DomainError as exc:
+        raise click.ClickException(exc.message)
+    if not yes:
+        click.confirm(f"{target} を {file} の内容で置き換えます。よろしいですか？", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        result = restore(file, target)
+    except DomainError as exc:
+        raise click.ClickException(exc.message)
+    counts = ", ".join(f"{k}={v}" for k, v in result["counts"].items())
+    click.echo(f"restored {target} from {file} (integrity ok; {counts})")
+    if result["kept"]:
+        click.echo(f"previous database kept as {result['kept']}")
+
+
+@click.command("retention-report")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="count from this date (default: today, Japan time)")
+@click.option("--years", type=int, help="retention period (default: RETENTION_YEARS)")
+@with_appcontext
+def retention_report_command(today, years):
+    """List records kept past the retention period (closed cases, inactive clients, voided
+    records, old audit entries). Nothing is deleted."""
+    from flask import current_app
+
+    from ..dates import today_jst
+    from ..services.retention import cutoff_date, records_past_retention
+
+    day = today.date() if today else today_jst()
+    years = years if years is not None else int(current_app.config["RETENTION_YEARS"])
+    found = records_past_retention(day, years)
+    click.echo(f"保存期間 {years} 年（{cutoff_date(day, years)} より前）を過ぎた記録: {len(found)} 件")
+    for r in found:
+        click.echo(f"  {r.kind:<8} {r.object_type:<13} {r.object_id:>7}  {r.since}  {r.note}")

@@ -1,0 +1,98 @@
+"""Online backup and restore of the SQLite database (PostgreSQL: use pg_dump / pg_restore)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from pathlib import Path
+
+from .errors import DomainError
+
+REQUIRED_TABLES = {"users", "clients", "cases", "consultations", "audit_log"}
+
+
+def sqlite_path(url) -> Path:
+    """The database file of a SQLite URL; refuse anything else with the right tool to use."""
+    if url.get_backend_name() != "sqlite":
+        raise DomainError("PostgreSQL のバックアップは pg_dump、復元は pg_restore を使ってください"
+                          "（例: pg_dump -Fc -f casework.dump DBNAME）。casework backup は SQLite 専用です。")
+    if not url.database or url.database == ":memory:":
+        raise DomainError("メモリ上のデータベースはバックアップできません。")
+    return Path(url.database)
+
+
+def check_integrity(path: Path) -> None:
+    """PRAGMA integrity_check on a database file, plus: it is a casework database."""
+    if not path.is_file():
+        raise DomainError(f"ファイルがありません: {path}")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DomainError(f"SQLite データベースとして読めません: {path} ({exc})") from exc
+    if result != ["ok"]:
+        raise DomainError(f"整合性チェックに失敗しました: {path}: {'; '.join(result[:5])}")
+    missing = REQUIRED_TABLES - tables
+    if missing:
+        raise DomainError(f"casework のデータベースではありません（{', '.join(sorted(missing))} がありません）: {path}")
+
+
+def backup(source: Path, target: Path, *, overwrite: bool = False) -> dict:
+    """Copy a live database with SQLite's online backup API (consistent while others write),
+    then integrity-check the copy. Returns the copy's size and table row counts."""
+    target = Path(target)
+    if target.exists() and not overwrite:
+        raise DomainError(f"既にファイルがあります: {target}（上書きするには --force）")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(partial)
+    try:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+    finally:
+        dst.close()
+        src.close()
+    try:
+        check_integrity(partial)
+    except DomainError:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, target)
+    return {"path": str(target), "bytes": target.stat().st_size, "counts": _counts(target)}
+
+
+def restore(source: Path, target: Path) -> dict:
+    """Replace the database at `target` with the backup `source`.
+
+    The backup is integrity-checked first; the current database is kept beside it as
+    <name>.before-restore-<UTC time>; the copy goes in through SQLite's backup API, which replaces
+    the whole content in one write transaction (other connections see old or new, never a mix)."""
+    source = Path(source)
+    check_integrity(source)
+    kept = None
+    if target.exists():
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        kept = target.with_name(f"{target.name}.before-restore-{stamp}")
+        backup(target, kept)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(target, timeout=30)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    check_integrity(target)
+    return {"path": str(target), "kept": str(kept) if kept else None, "counts": _counts(target)}
+
+
+def _counts(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in sorted(REQUIRED_TABLES)}
+    finally:
+        conn.close()

@@ -1,0 +1,74 @@
+"""Security headers on every response, no-store on authenticated pages, error pages that leak
+nothing, cookies flags, and no inline script or style in any template."""
+import re
+from pathlib import Path
+
+from casework.security import CSP
+
+from .conftest import text_of
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def test_every_response_carries_the_security_headers(client, logged_in):
+    for url in ("/", "/clients/", "/auth/password", "/static/casework.css", "/no-such-page"):
+        headers = client.get(url).headers
+        assert headers["Content-Security-Policy"] == CSP, url
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_csp_forbids_inline_script_and_framing():
+    assert "script-src 'self'" in CSP and "unsafe-inline" not in CSP
+    assert "frame-ancestors 'none'" in CSP
+
+
+def test_authenticated_pages_are_not_cached_but_static_files_may_be(client, logged_in):
+    assert client.get("/clients/").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/static/casework.css").headers.get("Cache-Control", "")
+
+
+def test_login_page_has_headers_when_logged_out(client):
+    response = client.get("/auth/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def test_session_cookie_is_httponly_samesite_and_secure_when_configured(app, client, coordinator, auth):
+    response = auth.login(coordinator)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    app.config["SESSION_COOKIE_SECURE"] = True
+    other = app.test_client()
+    cookie = other.post("/auth/login", data={"login": coordinator.login, "password": "correct-horse-battery-staple"}).headers["Set-Cookie"]
+    assert "Secure" in cookie
+
+
+def test_server_error_page_is_generic(app, client, auth, coordinator):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret detail: SELECT * FROM clients")
+
+    auth.login(coordinator)
+    response = client.get("/boom")
+    assert response.status_code == 500
+    page = text_of(response)
+    assert "システムエラーが発生しました" in page
+    assert "secret detail" not in page and "Traceback" not in page and "RuntimeError" not in page
+
+
+def test_debug_is_off_by_default(app):
+    assert not app.debug
+
+
+def test_templates_have_no_inline_script_or_style():
+    offenders = []
+    for path in TEMPLATES.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) or re.search(r"\sstyle\s*=", html) \
+                or re.search(r"<style[\s>]", html) or re.search(r"\son[a-z]+\s*=\s*[\"']", html):
+            offenders.append(str(path.relative_to(TEMPLATES)))
+    assert not offenders, f"inline script/style (forbidden by the CSP) in: {offenders}"
