@@ -38,6 +38,9 @@ VALUES = {"year": 2024, "fy": 2024, "fiscal_year": 2024, "month": "2024-05", "ym
           "date": "2024-05-10", "code": "onestop", "center": "onestop", "center_code": "onestop", "fmt": "csv",
           "format": "csv", "ext": "csv", "kind": "consultations", "metric": "consultations", "table": "consultations",
           "side": "seller", "stage": "nda", "job": "digest", "name": "digest", "filename": "x.csv"}
+# URL prefixes that only make sense for the records of some centers (other centers' records are
+# not tried there: for them the page does not exist for anyone).
+PREFIX_SCOPES = {"/founders": {"startup"}, "/succession": {"succession"}}
 # Endpoints whose POST changes who is logged in: checked in tests of their own.
 SKIP_POST = {"auth.logout"}
 ALLOWED = {200, 201, 204, 302, 303, 400, 403, 409, 422}  # 403: a role gate within a visible center
@@ -69,8 +72,9 @@ def _candidate_urls(app, rule, w, role):
         return [(_build(app, rule, {**values, **{a: w.globals.get(a, w.ids["onestop"].get(a, 1)) for a in ints}}),
                  "unknown")]
     out = []
+    scopes = next((v for p, v in PREFIX_SCOPES.items() if rule.rule.startswith(p)), None)
     for code, ids in w.ids.items():
-        if code == "own":
+        if code == "own" or (scopes is not None and code not in scopes):
             continue
         filled = dict(values)
         for a in ints:
