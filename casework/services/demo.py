@@ -111,9 +111,64 @@ def load_demo(seed: int = 2024) -> list[tuple[str, str, str]]:
                                                       theme_codes=["startup"], notes=rng.choice(NOTES)))
         if rng.random() < .5 and day < today:
             close_case(case, closed_on=day, outcome_code="founded", outcome_on=day)
+    _load_lifecycle(rng, staff, centers, today)
     db.session.commit()
     _write_logins(logins_file, logins)
     return logins
+
+
+def _load_lifecycle(rng, staff, centers, today) -> None:
+    """Expert dispatches with visits, a seller and a buyer with a deal in progress, a founder
+    taken from first talk to founded (with a grant)."""
+    from ..models import Case
+    from . import dispatch as dispatch_service, founders, succession
+
+    experts = [dispatch_service.register_expert(dispatch_service.ExpertData(name=n, organisation=o, specialties=sp, fee_per_visit=f))
+               for n, o, sp, f in (("中小 診断太郎", "青森県中小企業診断協会", "財務・事業計画", 30000),
+                                   ("販路 開子", "マーケティング研究所", "販路開拓・EC", 33000),
+                                   ("承継 税理士", "青森税理士事務所", "事業承継税制・株価評価", 40000))]
+    open_cases = list(db.session.scalars(select(Case).where(Case.closed_on.is_(None), Case.center_id.in_(
+        [centers["onestop"].id, centers["succession"].id])).order_by(Case.id)))
+    for i, case in enumerate(open_cases[:4]):
+        requested = max(case.opened_on, today - dt.timedelta(days=90 - i * 10))
+        expert = experts[2] if case.center_id == centers["succession"].id else experts[i % 2]
+        d = dispatch_service.request_dispatch(dispatch_service.DispatchRequest(
+            case_id=case.id, expert_id=expert.id, requested_on=requested, purpose="専門家による課題整理", planned_visits=3))
+        if i == 3:
+            continue  # left for the manager to approve
+        dispatch_service.decide_dispatch(d, approve=True, decided_on=requested + dt.timedelta(days=2), by=staff["manager"])
+        for k in range(2):
+            day = min(today, requested + dt.timedelta(days=10 + 21 * k))
+            v = dispatch_service.log_visit(d, dispatch_service.VisitData(held_on=day, hours=2))
+            if k == 0:
+                dispatch_service.receive_report(v, min(today, day + dt.timedelta(days=7)))
+    seller_client = register_client(ClientData(name="株式会社津軽老舗菓子", name_kana="ツガルシニセガシ", industry_code="E",
+                                               municipality_code="022021", employees=15))
+    buyer_client = register_client(ClientData(name="青森フーズ株式会社", name_kana="アオモリフーズ", industry_code="E",
+                                              municipality_code="022012", employees=80))
+    profiles = []
+    for client, side, price, band in ((seller_client, "seller", "p2", "e2"), (buyer_client, "buyer", "p3", "e4")):
+        case = open_case(client, CaseData(center_id=centers["succession"].id, opened_on=today - dt.timedelta(days=120),
+                                          assignee_id=staff["shokei"].id, title="第三者承継", theme_codes=["succession"]))
+        profiles.append(succession.create_profile(case, succession.ProfileData(
+            side=side, industry_code="E", region="中南" if side == "seller" else None, employees_band=band,
+            sales_band="s2", price_band=price, reasons="後継者不在" if side == "seller" else "製造拠点の拡大",
+            summary="県内で40年続く和菓子の製造・販売" if side == "seller" else "県内の食品製造業を探している")))
+    succession.record_diagnosis(seller_client, succession.DiagnosisData(today - dt.timedelta(days=115), "弘前商工会議所",
+                                                                         "後継者不在。第三者承継の検討を推奨"), centers["succession"].id)
+    deal = succession.propose_deal(profiles[0], profiles[1], today - dt.timedelta(days=60), by=staff["shokei"])
+    for n, stage in enumerate(("name_clear", "nda", "disclosure", "top_meeting"), start=1):
+        succession.advance_deal(deal, stage, today - dt.timedelta(days=60 - n * 10), by=staff["shokei"])
+    founder = register_client(ClientData(name="工藤 りんご", name_kana="クドウ リンゴ", kind="prospective_founder",
+                                         industry_code="M", municipality_code="022012"))
+    case = open_case(founder, CaseData(center_id=centers["startup"].id, opened_on=today - dt.timedelta(days=200),
+                                       assignee_id=staff["im"].id, title="カフェ開業", theme_codes=["startup"]))
+    founders.advance_stage(case, "business_plan", today - dt.timedelta(days=150), by=staff["im"])
+    founders.advance_stage(case, "funding_plan", today - dt.timedelta(days=100), by=staff["im"])
+    grant = founders.apply_grant(case, founders.GrantData(applied_on=today - dt.timedelta(days=90)))
+    founders.decide_grant(grant, decision="adopted", decided_on=today - dt.timedelta(days=60), amount=1000000)
+    founders.record_founding(case, founders.FoundingData(founded_on=today - dt.timedelta(days=45),
+                                                         business_name="りんごカフェ", industry_code="M"), by=staff["im"])
 
 
 def _write_logins(path: Path, logins) -> None:
