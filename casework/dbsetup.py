@@ -35,6 +35,11 @@ FOREIGN_TABLE_PREFIXES = ("apscheduler_",)
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Alembic hook: skip tables owned by other libraries when comparing or autogenerating."""
+    """Alembic hook: skip tables owned by other libraries when comparing or autogenerating, and
+    the client search index (FTS5 tables, pg_trgm index: see casework/searchindex.py)."""
+    from . import searchindex
+
+    if not searchindex.include_object(obj, name, type_, reflected, compare_to):
+        return False
     table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
     return not (table or "").startswith(FOREIGN_TABLE_PREFIXES)

@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from . import searchindex
 from .extensions import db
 
 
@@ -228,6 +229,9 @@ class Client(Timestamped, Versioned, Voidable, db.Model):
 
     def __str__(self):
         return self.name
+
+
+searchindex.register(Client.__table__)  # FTS5 trigram (SQLite) / pg_trgm (PostgreSQL) on search_text
 
 
 # ---------------------------------------------------------------------------------------------

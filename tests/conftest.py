@@ -1,7 +1,7 @@
 """Fixtures: a fresh database per test, a browser-less client, and staff factories.
 
 The database is SQLite in a temporary folder, or PostgreSQL when CASEWORK_TEST_DATABASE_URL is
-set (each test then gets its own schema-less fresh database, see tests/pg.py).
+set (each test then gets its own fresh copy of a template database, see tests/pg.py).
 """
 import re
 
@@ -19,7 +19,7 @@ def app(tmp_path, monkeypatch):
     monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path / "instance"))
     from .pg import database_url
 
-    with database_url(tmp_path) as url:
+    with database_url(tmp_path) as (url, prepared):
         app = create_app({
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": url,
@@ -27,8 +27,9 @@ def app(tmp_path, monkeypatch):
             "WTF_CSRF_ENABLED": False,
         })
         with app.app_context():
-            db.create_all()
-            seed_vocabulary()
+            if not prepared:  # PostgreSQL copies a template that already has both
+                db.create_all()
+                seed_vocabulary()
             yield app
             db.session.remove()
             db.engine.dispose()

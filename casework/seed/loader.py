@@ -1,5 +1,5 @@
 """Insert the vocabulary rows into a database built with create_all (tests, benchmarks)."""
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from ..extensions import db
 from . import vocabulary_rows
@@ -8,4 +8,8 @@ from . import vocabulary_rows
 def seed_vocabulary() -> None:
     for table_name, rows in vocabulary_rows().items():
         db.session.execute(insert(db.metadata.tables[table_name]), rows)
+    if db.session.get_bind().dialect.name == "postgresql":  # explicit ids: move the sequences past them
+        for table_name in ("centers", "dispatch_programs"):
+            db.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table_name}', 'id'), (SELECT max(id) FROM {table_name}))"))
     db.session.commit()

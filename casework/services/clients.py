@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, column, func, literal_column, or_, select, table
 
+from .. import searchindex
 from ..access import client_filter
 from ..extensions import db
 from ..models import CLIENT_KINDS, Client, Industry, Municipality, User, utcnow
@@ -88,8 +89,9 @@ def search_query(user: User, q: str | None = None, kind: str | None = None, muni
                  industry: str | None = None):
     """Substring search over folded name, kana and 法人番号, limited to what the user may see."""
     stmt = select(Client).where(Client.voided_at.is_(None), client_filter(user))
-    for term in fold(q).split() if q else []:
-        stmt = stmt.where(Client.search_text.contains(term, autoescape=True))
+    terms = [t for t in (fold(part) for part in (q or "").split()) if t]  # each word must match
+    if terms:
+        stmt = stmt.where(search_text_matches(terms))
     if kind:
         stmt = stmt.where(Client.kind == kind)
     if municipality:
@@ -97,6 +99,30 @@ def search_query(user: User, q: str | None = None, kind: str | None = None, muni
     if industry:
         stmt = stmt.where(Client.industry_code == industry)
     return stmt.order_by(Client.id.desc())
+
+
+def search_text_matches(terms: list[str]):
+    """WHERE clause: clients.search_text contains every (folded) term.
+
+    SQLite: terms of 3+ characters go through the FTS5 trigram index (clients_fts), shorter ones
+    use LIKE. PostgreSQL: LIKE with the pattern built here, which the pg_trgm GIN index serves.
+    """
+    dialect = db.session.get_bind().dialect.name
+    long_terms = [t for t in terms if len(t) >= searchindex.MIN_TRIGRAM]
+    conditions = []
+    if dialect == "sqlite" and long_terms:
+        fts = table(searchindex.FTS_TABLE, column("rowid"))
+        conditions.append(Client.id.in_(
+            select(fts.c.rowid).where(literal_column(searchindex.FTS_TABLE).op("MATCH")(
+                searchindex.fts_match_string(long_terms)))))
+        terms = [t for t in terms if len(t) < searchindex.MIN_TRIGRAM]
+    for term in terms:
+        conditions.append(Client.search_text.like("%" + _escape_like(term) + "%", escape="\\"))
+    return and_(*conditions)
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def likely_duplicates(user: User, name: str, name_kana: str | None = None, corporate_number: str | None = None,
