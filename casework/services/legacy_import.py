@@ -19,11 +19,12 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from operator import itemgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ..dates import parse_date
 from ..extensions import db
@@ -258,51 +259,74 @@ class Validator:
 
     # --- cell parsers (raise CellError) ---------------------------------------------------
 
-    def parse(self, kind: str, col: str, v: str):
+    def parser(self, kind: str, col: str):
+        """The function that checks and converts one column's cells (raises CellError)."""
         lk = self.lk
         if col in ("opened_on", "closed_on", "outcome_on", "held_on"):
-            return _date(v)
-        if col == "center":
-            return lk.lookup("center", v).id
+            return _date
         if col in ("client_ref", "case_ref", "event_ref"):
             target = {"client_ref": "clients", "case_ref": "cases", "event_ref": "events"}[col]
-            if not self.known(target, v):
-                raise CellError(f"{v} はこの取込にも登録済みの記録にもありません")
-            return v
-        if col == "channel":
-            return lk.lookup("channel", v)
+            declared, existing = self.declared[target], lk.existing[target]
+
+            def ref(v):
+                if v not in declared and v not in existing:
+                    raise CellError(f"{v} はこの取込にも登録済みの記録にもありません")
+                return v
+            return ref
+        vocab = {"center": "center", "channel": "channel", "industry": "industry", "outcome": "outcome",
+                 "municipality": "municipality", "kind": "event_kind" if kind == "events" else None}.get(col)
+        if vocab:
+            cache = {}
+
+            def lookup(v):
+                hit = cache.get(v)
+                if hit is None:
+                    key = "0" + v if col == "municipality" and v.isdigit() and len(v) == 5 else v  # Excel drops the 0
+                    try:
+                        hit = lk.lookup(vocab, key)
+                        hit = hit.id if vocab == "center" else hit
+                    except CellError as exc:
+                        hit = exc
+                    cache[v] = hit
+                if isinstance(hit, CellError):
+                    raise hit
+                return hit
+            return lookup
         if col == "kind":
-            if kind == "events":
-                return lk.lookup("event_kind", v)
-            code = _KIND_CODES.get(v)
-            if code is None:
-                raise CellError(f"区分「{v}」は使えません（法人, 個人事業主, 創業予定者）")
-            return code
-        if col == "industry":
-            return lk.lookup("industry", v)
-        if col == "municipality":
-            if v.isdigit() and len(v) == 5:
-                v = "0" + v  # Excel drops the leading zero of 地方公共団体コード
-            return lk.lookup("municipality", v)
-        if col == "outcome":
-            return lk.lookup("outcome", v)
+            def client_kind(v):
+                code = _KIND_CODES.get(v)
+                if code is None:
+                    raise CellError(f"区分「{v}」は使えません（法人, 個人事業主, 創業予定者）")
+                return code
+            return client_kind
         if col in ("employees", "participants", "fee", "company_share"):
-            return _int(v, {"employees": "従業員数", "participants": "参加者数", "fee": "謝金",
-                            "company_share": "企業負担額"}[col])
+            what = {"employees": "従業員数", "participants": "参加者数", "fee": "謝金", "company_share": "企業負担額"}[col]
+            return lambda v: int(v) if v.isascii() and v.isdigit() else _int(v, what)
         if col == "corporate_number":
-            number = unicodedata.normalize("NFKC", v).replace("-", "").replace(" ", "")
-            if not valid_corporate_number(number):
-                raise CellError("法人番号が正しくありません（13桁・チェックディジットを確認してください）。")
-            return number
+            def corporate_number(v):
+                number = unicodedata.normalize("NFKC", v).replace("-", "").replace(" ", "")
+                if not valid_corporate_number(number):
+                    raise CellError("法人番号が正しくありません（13桁・チェックディジットを確認してください）。")
+                return number
+            return corporate_number
         if col in ("assignee", "staff"):
-            uid = lk.users.get(v)
-            if uid is None:
-                raise CellError(f"ログイン名「{v}」の職員はいません")
-            return uid
+            def user(v):
+                uid = lk.users.get(v)
+                if uid is None:
+                    raise CellError(f"ログイン名「{v}」の職員はいません")
+                return uid
+            return user
         if col == "themes":
-            parts = [p.strip() for p in unicodedata.normalize("NFKC", v).split(";") if p.strip()]
-            return sorted({lk.lookup("theme", p) for p in parts})
-        return v  # free text: ref, name, name_kana, title, notes, expert, by
+            cache = {}
+
+            def themes(v):
+                hit = cache.get(v)
+                if hit is None:
+                    parts = [p.strip() for p in unicodedata.normalize("NFKC", v).split(";") if p.strip()]
+                    hit = cache[v] = sorted({lk.lookup("theme", p) for p in parts})
+                return hit
+            return themes
+        return None  # free text: ref, name, name_kana, title, notes, expert, by
 
     # --- files and rows ---------------------------------------------------------------------
 
@@ -326,22 +350,28 @@ class Validator:
         kind, header, spec = source.kind, source.header, COLUMNS[source.kind]
         width = len(header)
         items = self.plan.items[kind]
+        columns = [(col, self.parser(kind, col)) for col in header]
+        required = [col for col, needed in spec.items() if needed]
+        check = getattr(self, f"check_{kind}", None)
         for rownum, cells in source.rows:
             if len(cells) > width and any(c.strip() for c in cells[width:]):
                 self.error(source.name, rownum, "-", f"見出しより多い {len(cells)} 列があります")
                 continue
             values, failed = {}, set()
-            for col, raw in zip(header, cells):
+            for (col, parse), raw in zip(columns, cells):
                 raw = raw.strip()
                 if not raw:
                     continue  # an empty cell is "not given"
+                if parse is None:
+                    values[col] = raw
+                    continue
                 try:
-                    values[col] = self.parse(kind, col, raw)
+                    values[col] = parse(raw)
                 except CellError as exc:
                     self.error(source.name, rownum, col, str(exc))
                     failed.add(col)
-            for col, required in spec.items():
-                if required and col not in values and col not in failed:
+            for col in required:
+                if col not in values and col not in failed:
                     self.error(source.name, rownum, col, "必須です")
                     failed.add(col)
             bad = bool(failed)
@@ -353,8 +383,8 @@ class Validator:
                     bad = True
                 else:
                     self.seen[kind][ref] = (source.name, rownum)
-            if not bad:
-                bad = not getattr(self, f"check_{kind}", lambda *a: True)(source.name, rownum, values)
+            if not bad and check is not None:
+                bad = not check(source.name, rownum, values)
             if not bad:
                 values["_row"] = (source.name, rownum)
                 items.append(values)
@@ -445,13 +475,60 @@ def validate_files(sources) -> ImportPlan:
 # Writing
 # ---------------------------------------------------------------------------------------------
 
-def _insert(model, rows: list[dict]) -> list[int]:
-    """Bulk insert; the new ids in the order of rows."""
+def _insert(model, rows: list[dict], key=("ref",)) -> list[int]:
+    """Bulk insert (one executemany); the new ids in the order of rows.
+
+    RETURNING with executemany would make SQLite insert row by row, so the ids are read back
+    afterwards: the rows above the highest id before the insert, matched on `key` (unique
+    among the rows inserted)."""
     if not rows:
         return []
     table = model.__table__
-    result = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-    return [r[0] for r in result]
+    before = db.session.execute(select(func.max(table.c.id))).scalar() or 0
+    _executemany(table, rows)
+    cols = [table.c[k] for k in key]
+    found = {tuple(r[1:]): r[0] for r in db.session.execute(select(table.c.id, *cols).where(table.c.id > before))}
+    get = itemgetter(*key)
+    return [found[get(row) if len(key) > 1 else (get(row),)] for row in rows]
+
+
+def _executemany(table, rows: list[dict]) -> None:
+    """INSERT rows (same keys each) with one DBAPI executemany: the statement is compiled once
+    by SQLAlchemy for the dialect, values go through the column types' bind processors, but not
+    through SQLAlchemy's per-parameter machinery (most of the time of a large import)."""
+    if not rows:
+        return
+    conn = db.session.connection()
+    dialect = conn.dialect
+    cols = list(rows[0])
+    compiled = insert(table).compile(dialect=dialect, column_keys=cols)
+    # columns the rows leave out but that have a Python default (added by later schema changes)
+    defaults = {}
+    for name in compiled.binds:
+        if name not in rows[0] and name in table.c and table.c[name].default is not None:
+            d = table.c[name].default
+            defaults[name] = d.arg if d.is_scalar else d.arg(None)
+    cols += list(defaults)
+    procs = [(c, p) for c in cols if (p := table.c[c].type._cached_bind_processor(dialect)) is not None]
+    if defaults:
+        rows = [{**row, **defaults} for row in rows]
+    if procs:
+        rows = [dict(row) for row in rows] if not defaults else rows
+        for c, p in procs:
+            done = {}  # dates repeat: process each value once
+            for row in rows:
+                value = row[c]
+                if value is not None:
+                    hit = done.get(value)
+                    if hit is None:
+                        hit = done[value] = p(value)
+                    row[c] = hit
+    if compiled.positional:
+        get = itemgetter(*compiled.positiontup)
+        params = [get(row) for row in rows] if len(compiled.positiontup) > 1 else [(get(row),) for row in rows]
+    else:
+        params = rows
+    conn.exec_driver_sql(str(compiled), params)
 
 
 def _update(model, rows: list[dict]) -> None:
@@ -503,7 +580,7 @@ class _Writer:
         eid = self.lk.experts.get(name)
         if eid is None:  # registered on first sight
             eid = _insert(Expert, [{"name": name, "active": True, "version": 1, "created_at": self.now,
-                                    "updated_at": self.now}])[0]
+                                    "updated_at": self.now}], key=("name",))[0]
             self.lk.experts[name] = eid
         return eid
 
@@ -590,7 +667,7 @@ class _Writer:
                 latest[row["case_id"]] = row["held_on"]
         for i, case_row in enumerate(new_cases):
             case_row["last_activity_on"] = latest[("new", i)]
-        new_ids = _insert(Case, new_cases)
+        new_ids = _insert(Case, new_cases, key=("client_id", "center_id", "opened_on", "ref"))
         self.auto_cases = len(new_ids)
         for row in pending:
             if isinstance(row["case_id"], tuple):
@@ -611,8 +688,7 @@ class _Writer:
             for chunk in range(0, len(changed), 500):
                 db.session.execute(delete(table).where(table.c.consultation_id.in_(changed[chunk:chunk + 500])))
             rows += [{"consultation_id": cid, "theme_code": code} for cid, codes in self.theme_updates for code in codes]
-        if rows:
-            db.session.execute(insert(table), rows)
+        _executemany(table, rows)
 
     def run(self) -> dict[str, tuple[int, int]]:
         self.theme_updates = []
@@ -625,8 +701,9 @@ class _Writer:
             from .hooks import run_outcome_hooks
 
             db.session.expire_all()
-            for case in db.session.scalars(select(Case).where(Case.id.in_(self.outcome_case_ids))):
-                run_outcome_hooks(case, None)
+            with db.session.no_autoflush:  # the hooks flush what they create
+                for case in db.session.scalars(select(Case).where(Case.id.in_(self.outcome_case_ids))).all():
+                    run_outcome_hooks(case, None)
         return {k: self.counts[k] for k in KINDS if k in self.counts}
 
 
