@@ -34,7 +34,7 @@ CENTER_PARAMS = {"case_id", "consultation_id", "event_id", "dispatch_id", "visit
 CLIENT_PARAMS = {"client_id"}
 OWN_PARAMS = {"notification_id"}  # the user's own record
 # String / non-record parameters: a value that makes sense.
-VALUES = {"year": 2024, "fy": 2024, "fiscal_year": 2024, "month": 5, "ym": "2024-05", "day": "2024-05-10",
+VALUES = {"year": 2024, "fy": 2024, "fiscal_year": 2024, "month": "2024-04", "ym": "2024-04", "day": "2024-05-10",
           "date": "2024-05-10", "code": "onestop", "center": "onestop", "center_code": "onestop", "fmt": "csv",
           "format": "csv", "ext": "csv", "kind": "consultations", "metric": "consultations", "table": "consultations",
           "side": "seller", "stage": "nda", "job": "digest", "name": "digest", "filename": "x.csv"}
@@ -45,6 +45,8 @@ PREFIX_SCOPES = {"/founders": {"startup"}, "/succession": {"succession"}}
 # these names are filled like URL parameters (url_for adds them to the query; POSTs also send
 # them as form fields).
 INPUTS = {"referrals.new": ["client_id"], "succession.propose": ["seller_id", "buyer_id"]}
+# Pages for some roles only, answered 403/404 to the others (admins always allowed).
+ROLE_PREFIXES = {"/tallies": {"admin", "manager"}}
 # Endpoints whose POST changes who is logged in: checked in tests of their own.
 SKIP_POST = {"auth.logout"}
 ALLOWED = {200, 201, 204, 302, 303, 400, 403, 409, 422}  # 403: a role gate within a visible center
@@ -69,7 +71,7 @@ def _candidate_urls(app, rule, w, role):
     """(url, scope) pairs: scope is the center whose records fill the URL, 'client:<center>' for
     client-only URLs, None for URLs without records, 'unknown' when a parameter is not known."""
     ints = _int_args(rule) + INPUTS.get(rule.endpoint, [])
-    values = {a: VALUES.get(a, "x") for a in rule.arguments if a not in ints}
+    values = {a: _value(rule, a) for a in rule.arguments if a not in ints}
     if any(a not in VALUES for a in values):
         return [(_build(app, rule, {**values, **{a: w.ids["onestop"].get(a, 1) for a in ints}}), "unknown")]
     if not ints:
@@ -100,6 +102,13 @@ def _candidate_urls(app, rule, w, role):
     return out or [(_build(app, rule, {**values, **{a: 1 for a in ints}}), "unknown")]
 
 
+def _value(rule, name):
+    value = VALUES.get(name, "x")
+    if name == "month" and isinstance(rule._converters.get(name), IntegerConverter):
+        return 4
+    return value
+
+
 def _build(app, rule, values):
     with app.test_request_context():
         from flask import url_for
@@ -117,6 +126,9 @@ def _expected(rule, url, scope, role):
         return "allowed" if role == "admin" else "denied-admin"
     if url.startswith("/succession") and role not in W.MEMBERS["succession"]:
         return "denied-record"
+    roles = next((v for p, v in ROLE_PREFIXES.items() if url.startswith(p)), None)
+    if roles is not None and role not in roles:
+        return "denied-admin"
     if scope == "unknown":
         return "any"
     if scope is None:
