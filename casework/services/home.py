@@ -28,5 +28,8 @@ def my_day(user: User, limit: int = 20) -> dict:
         .order_by(Case.opened_on.desc()).limit(limit)))
     open_count = db.session.scalar(select(func.count()).select_from(Case).where(
         Case.assignee_id == user.id, Case.closed_on.is_(None), and_visible(Case, user)))
+    from .events import outreach_days_near
+
     return {"today": today, "todays": todays, "next_actions": next_actions,
-            "open_cases": open_cases, "open_count": open_count}
+            "open_cases": open_cases, "open_count": open_count,
+            "outreach_today": outreach_days_near(user, today, days=0)}

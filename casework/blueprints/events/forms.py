@@ -1,0 +1,47 @@
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..forms_common import (FilterForm, IdSelectField, JDateField, VersionedForm, center_choices,
+                            event_kind_choices, municipality_choices)
+
+
+class EventForm(VersionedForm):
+    kind_code = SelectField("種別", validators=[DataRequired("種別を選んでください。")])
+    held_on = JDateField("開催日", validators=[InputRequired("開催日を入力してください。")])
+    center_id = IdSelectField("センター", validators=[DataRequired("センターを選んでください。")])
+    title = StringField("名称", validators=[Optional(), Length(max=200)])
+    place = StringField("会場", validators=[Optional(), Length(max=200)])
+    municipality_code = SelectField("市町村", validators=[Optional()])
+    participants = IntegerField("参加者数", validators=[Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")])
+    notes = TextAreaField("メモ", validators=[Optional()])
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind_code.choices = event_kind_choices()
+        self.center_id.choices = center_choices(user)
+        self.municipality_code.choices = municipality_choices()
+
+    def event_data(self):
+        from ...services.events import EventData
+
+        return EventData(center_id=self.center_id.data, kind_code=self.kind_code.data, held_on=self.held_on.data,
+                         title=self.title.data, place=self.place.data,
+                         municipality_code=self.municipality_code.data or None,
+                         participants=self.participants.data, notes=self.notes.data)
+
+
+class EventFilterForm(FilterForm):
+    q = StringField("名称・会場")
+    center_id = IdSelectField("センター")
+    kind_code = SelectField("種別")
+    held_from = JDateField("開催日（から）")
+    held_to = JDateField("開催日（まで）")
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.center_id.choices = center_choices(user, blank="すべてのセンター")
+        self.kind_code.choices = event_kind_choices(blank="すべての種別")
+
+    def filters(self) -> dict:
+        return {"center_id": self.center_id.data, "kind_code": self.kind_code.data or None,
+                "held_from": self.held_from.data, "held_to": self.held_to.data, "q": (self.q.data or "").strip() or None}

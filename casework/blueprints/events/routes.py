@@ -1,0 +1,92 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ...access import get_in_center_or_404
+from ...dates import today_jst
+from ...extensions import db
+from ...models import Event
+from ...services import consultations as consultation_service
+from ...services import events as event_service
+from ...services.errors import DomainError, StaleRecord
+from ..forms_common import VoidForm, attach_error, may_void, paginate, stale_for_display
+from . import bp
+from .forms import EventFilterForm, EventForm
+
+
+@bp.route("/")
+@login_required
+def index():
+    filters = EventFilterForm(current_user)
+    filters.checked()
+    page = paginate(event_service.event_list_query(current_user, **filters.filters()))
+    return render_template("events/index.html", page=page, filters=filters)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = EventForm(current_user)
+    if request.method == "GET":
+        home = current_user.home_center
+        form.center_id.data = home.id if home else None
+        form.held_on.data = today_jst()
+        form.kind_code.data = request.args.get("kind") or "outreach_day"
+    if form.validate_on_submit():
+        try:
+            event = event_service.create_event(form.event_data(), by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"{event.kind.label}（{event.held_on:%Y-%m-%d}）を登録しました。", "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/<int:event_id>")
+@login_required
+def detail(event_id):
+    event = get_in_center_or_404(current_user, Event, event_id)
+    held = consultation_service.consultation_list_query(
+        current_user, consultation_service.ConsultationFilter(event_id=event.id))
+    page = paginate(held)
+    return render_template("events/detail.html", event=event, page=page, may_void=may_void(current_user, event))
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id):
+    event = get_in_center_or_404(current_user, Event, event_id)
+    form = EventForm(current_user, obj=event)
+    if form.validate_on_submit():
+        try:
+            event_service.update_event(event, form.event_data(), expected_version=form.expected_version(), by=current_user)
+            db.session.commit()
+        except StaleRecord as exc:
+            db.session.rollback()
+            event = db.session.get(Event, event_id)
+            form.version.data = event.version
+            return render_template("events/form.html", form=form, event=event, stale=stale_for_display(exc, form)), 409
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            flash("催しを更新しました。", "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event)
+
+
+@bp.route("/<int:event_id>/void", methods=["GET", "POST"])
+@login_required
+def void(event_id):
+    event = get_in_center_or_404(current_user, Event, event_id)
+    if not may_void(current_user, event):
+        abort(403)
+    form = VoidForm()
+    if form.validate_on_submit():
+        event_service.void_event(event, form.reason.data, current_user)
+        db.session.commit()
+        flash(f"{event.kind.label}（{event.held_on:%Y-%m-%d}）を取り消しました。", "info")
+        return redirect(url_for("events.index"))
+    return render_template("events/void.html", form=form, event=event)

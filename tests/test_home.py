@@ -1,0 +1,32 @@
+import datetime as dt
+
+from casework.dates import today_jst
+
+from .conftest import text_of
+
+
+def test_logged_out_home_redirects_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_home_has_quick_links_and_todays_records(client, logged_in, make):
+    c = make.client("株式会社ねぶた製作所")
+    make.consultation(c, held_on=today_jst(), staff_id=logged_in.id, notes="今日の相談")
+    response = client.get("/")
+    page = text_of(response)
+    html = response.get_data(as_text=True)
+    assert "＋ 相談を記録" in page and "今日の相談一覧" in page and "今日の自分の記録" in page
+    assert "今日の相談記録（1件）" in page and "株式会社ねぶた製作所" in page
+    today = today_jst().isoformat()
+    assert f"/consultations/?held_from={today}&amp;held_to={today}" in html
+
+
+def test_home_offers_logging_at_todays_outreach_day(client, auth, make):
+    auth.login(make.user("yoro", centers=["yorozu"]))
+    event = make.event(held_on=today_jst(), title="八戸出張相談会")
+    make.event(held_on=today_jst() - dt.timedelta(days=3), title="先週の相談会")
+    response = client.get("/")
+    page = text_of(response)
+    assert "＋ 八戸出張相談会で記録" in page and "先週の相談会" not in page
+    assert f"event_id={event.id}" in response.get_data(as_text=True)
