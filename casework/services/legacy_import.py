@@ -712,6 +712,12 @@ def apply_plan(plan: ImportPlan, by: User | None = None) -> dict[str, tuple[int,
     if plan.errors:
         raise PlanHasErrors(f"{len(plan.errors)} errors")
     writer = _Writer(plan)
+    conn = db.session.connection()
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:  # a large page cache keeps a big import's pages in memory until the commit
+        raw = conn.connection.dbapi_connection
+        cache_size = raw.execute("PRAGMA cache_size").fetchone()[0]
+        raw.execute("PRAGMA cache_size = -131072")
     try:
         counts = writer.run()
         audit.record("import", None, user=by, detail={
@@ -721,6 +727,9 @@ def apply_plan(plan: ImportPlan, by: User | None = None) -> dict[str, tuple[int,
     except Exception:
         db.session.rollback()
         raise
+    finally:
+        if sqlite:  # the pragma is per connection: give the pooled connection its default back
+            raw.execute(f"PRAGMA cache_size = {int(cache_size)}")
     plan.cases_opened = writer.auto_cases
     return counts
 
