@@ -158,3 +158,18 @@ def test_import_twice_from_folder_copies_is_idempotent_with_prefixes(runner, tmp
     (tmp_path / "a" / "clients.csv").rename(tmp_path / "a" / "2019_clients.csv")
     result = runner.invoke(args=["import", str(tmp_path / "a")])
     assert "clients: 0 created, 0 updated" in result.stdout
+
+
+def test_sample_import_warns_of_cases_closed_before_opened_and_runs_outcome_hooks(runner):
+    from casework.models import AuditEntry, FollowUp
+
+    result = runner.invoke(args=["import", str(DATA / "legacy-import")])
+    assert result.exit_code == 0
+    # the contract's own sample has onestop cases closed before they were opened: kept, and said
+    assert "2024_cases.csv:11: closed_on: 注意: " in result.stderr
+    case = db.session.scalar(select(Case).where(Case.ref == "K000345"))
+    assert case.opened_on == case.closed_on == dt.date(2024, 10, 18)
+    founded = db.session.scalar(select(func.count()).select_from(Case).where(Case.outcome_code == "founded"))
+    assert count(FollowUp) == 2 * founded  # 3 and 12 months after, as closing a case on the web does
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "import"))
+    assert entry.detail["counts"]["clients"] == [391, 0]

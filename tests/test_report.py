@@ -165,3 +165,17 @@ def test_report_of_an_empty_database_is_all_zeros(app):
     assert report["label"] == "令和5年度" and report["previous"]["label"] == "令和4年度"
     assert all(r["current"] == 0 and r["previous"] == 0 for s in report["sections"] for r in s["rows"])
     assert report["sections"][0]["top_themes"] == {"current": [], "previous": []}
+
+
+def test_report_formats_through_the_command_line(imported, runner, tmp_path):
+    result = runner.invoke(args=["report", "annual", "--fy", "2025", "--format", "xlsx"])
+    assert result.exit_code == 0
+    sheet = load_workbook(io.BytesIO(result.stdout_bytes)).active
+    assert [c.value for c in sheet[2]] == ["onestop", "window", "ワンストップ総合相談事業", "窓口相談", 61, 74]
+    out = tmp_path / "report.csv"
+    assert runner.invoke(args=["report", "annual", "--fy", "2025", "--format", "csv", "-o", str(out)]).exit_code == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
+    assert "onestop,total,ワンストップ総合相談事業,計,149,155" in data.decode("utf-8-sig")
+    printed = runner.invoke(args=["report", "annual", "--fy", "2025", "--format", "csv"]).output
+    assert printed.splitlines()[3] == "onestop,total,ワンストップ総合相談事業,計,149,155"
