@@ -44,6 +44,7 @@ def test_invalid_sample_writes_nothing_and_names_each_bad_row(runner):
     for bad in EXPECTED["invalid_rows"]:
         prefix = f"{bad['file']}:{bad['row']}: {bad['column']}: "
         assert any(line.startswith(prefix) for line in errors), prefix
+    assert len(errors) == len(EXPECTED["invalid_rows"])  # every stderr line is one FILE:ROW: COLUMN: message
     assert all(count(model) == 0 for model in MODELS.values())
     assert count(Expert) == 0
 

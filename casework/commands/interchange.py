@@ -23,9 +23,8 @@ def import_command(paths):
 
     plan, counts = import_files(paths)
     if counts is None:
-        for problem in plan.errors:
+        for problem in plan.errors:  # one `FILE:ROW: COLUMN: message` line each, nothing else
             click.echo(str(problem), err=True)
-        click.echo(f"{len(plan.errors)} 件のエラーがあるため、何も取り込んでいません。", err=True)
         sys.exit(1)
     for problem in plan.warnings:
         click.echo(f"{problem.file}:{problem.row}: {problem.column}: 注意: {problem.message}", err=True)
