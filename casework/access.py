@@ -99,9 +99,9 @@ def is_confidential_client(client: Client) -> bool:
         exists().where(Diagnosis.client_id == client.id, Diagnosis.voided_at.is_(None))))))
 
 
-def get_client_or_404(user: User, client_id: int) -> Client:
+def get_client_or_404(user: User, client_id: int, *, include_voided: bool = False) -> Client:
     client = db.session.scalar(select(Client).where(Client.id == client_id, client_filter(user)))
-    if client is None or client.is_voided:
+    if client is None or (client.is_voided and not include_voided):
         deny("Client", client_id)
     if is_confidential_client(client):
         from .services import audit

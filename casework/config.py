@@ -22,6 +22,7 @@ class Defaults:
     PASSWORD_MIN_LENGTH = 12
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    LOGIN_MAX_FAILURES_PER_IP = 30  # failed logins from one address (any accounts) within LOGIN_LOCK_MINUTES
     # Scheduler and reminders (see casework/jobs.py)
     YEAR_END_CLOSURE = ("12-29", "01-03")
     DIGEST_TIME = "08:30"  # business days, Japan time

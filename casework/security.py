@@ -36,7 +36,7 @@ def _fresh_request_state():
     """Per-request state lives on `g`, which is per app context. Tests (and CLI code that calls
     the app) may serve several requests inside one app context: never carry a user or pending
     audit notes from one request to the next."""
-    for key in ("_login_user", "audit_views", "audit_denied", "audit_recorded"):
+    for key in ("_login_user", "csrf_token", "audit_views", "audit_denied", "audit_recorded"):
         g.pop(key, None)
 
 

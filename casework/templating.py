@@ -40,6 +40,7 @@ NAV = [
     ("reports.index", "報告書", "r", None),
     ("tallies.index", "月次集計", None, ("admin", "manager")),
     ("admin.index", "管理", None, ("admin",)),
+    ("audit.index", "監査ログ", None, ("admin",)),
 ]
 
 

@@ -120,3 +120,17 @@ def test_fewer_failures_than_the_limit_do_not_lock(app, client, coordinator):
     response = client.post("/auth/login", data={"login": coordinator.login, "password": PASSWORD})
     assert response.status_code == 302
     assert db.session.get(User, coordinator.id).failed_logins == 0
+
+
+def test_many_failures_from_one_address_block_that_address_only(app, coordinator, make):
+    app.config["LOGIN_MAX_FAILURES_PER_IP"] = 6
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "10.0.0.66"
+    for n in range(6):  # spread over accounts so no single account locks
+        attacker.post("/auth/login", data={"login": f"guess{n}", "password": "wrong-password-123"})
+    response = attacker.post("/auth/login", data={"login": coordinator.login, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "しばらくログインできません" in text_of(response)
+    office = app.test_client()
+    office.environ_base["REMOTE_ADDR"] = "10.0.0.10"
+    assert office.post("/auth/login", data={"login": coordinator.login, "password": PASSWORD}).status_code == 302

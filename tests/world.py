@@ -59,8 +59,10 @@ def build() -> World:
     seller_case = db.session.get(Case, s["case_id"])
     buyer_client = factories.client(name="極秘譲受候補株式会社", name_kana="ゴクヒジョウジュ")
     buyer_case = factories.case(buyer_client, center_code="succession")
-    seller = MatchProfile(case_id=seller_case.id, side="seller", code_name="S-2024-901", summary="非公開の譲渡案件")
-    buyer = MatchProfile(case_id=buyer_case.id, side="buyer", code_name="B-2024-902", summary="非公開の譲受案件")
+    seller = MatchProfile(case_id=seller_case.id, side="seller", code_name="S-2024-901", industry_code="E",
+                          summary="非公開の譲渡案件")
+    buyer = MatchProfile(case_id=buyer_case.id, side="buyer", code_name="B-2024-902", industry_code="E",
+                         summary="非公開の譲受案件")
     db.session.add_all([seller, buyer])
     db.session.flush()
     deal = Deal(seller_id=seller.id, buyer_id=buyer.id, center_id=seller_case.center_id, stage="nda", stage_on=D)

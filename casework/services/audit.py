@@ -108,3 +108,35 @@ def _refuse_bulk_change(state):
     """Bulk `update(AuditEntry)` / `delete(AuditEntry)` statements through the ORM session."""
     if (state.is_update or state.is_delete) and getattr(getattr(state.statement, "table", None), "name", None) == AuditEntry.__tablename__:
         raise AuditLogIsAppendOnly("the audit log is append-only")
+
+
+# --- search (admin page) ------------------------------------------------------------------------
+
+def search_query(*, user_id: int | None = None, action: str | None = None, object_type: str | None = None,
+                 object_id: int | None = None, date_from=None, date_to=None, login: str | None = None):
+    """Audit entries matching the filters, newest first. Dates are Japan dates (inclusive)."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from ..dates import JST
+
+    def utc(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), JST).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    stmt = select(AuditEntry)
+    if user_id:
+        stmt = stmt.where(AuditEntry.user_id == user_id)
+    if login:
+        stmt = stmt.where(AuditEntry.login == login)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if object_type:
+        stmt = stmt.where(AuditEntry.object_type == object_type)
+    if object_id:
+        stmt = stmt.where(AuditEntry.object_id == object_id)
+    if date_from:
+        stmt = stmt.where(AuditEntry.at >= utc(date_from))
+    if date_to:
+        stmt = stmt.where(AuditEntry.at < utc(date_to + dt.timedelta(days=1)))
+    return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

@@ -140,6 +140,21 @@ def authenticate(login: str, password: str, *, max_failures: int = 5, lock_minut
     return user
 
 
+def ip_throttled(ip: str | None, *, max_failures: int, minutes: int) -> bool:
+    """Too many failed logins from this address lately (any accounts): counted from the audit
+    log in the database, so every worker sees the same count."""
+    from sqlalchemy import func
+
+    from ..models import AuditEntry
+
+    if not ip or not max_failures:
+        return False
+    since = utcnow() - dt.timedelta(minutes=minutes)
+    failures = db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "login_failed", AuditEntry.ip == ip, AuditEntry.at >= since))
+    return failures >= max_failures
+
+
 def end_sessions(user: User) -> None:
     """Logout: rotate the token so every copy of this user's session cookie stops working."""
     user.session_token = new_session_token()

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
 from ...extensions import db
-from ...services import users
+from ...services import audit, users
 from ...services.errors import DomainError
 from . import bp
 from .forms import LoginForm, PasswordChangeForm
@@ -16,6 +16,13 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
+    if form.validate_on_submit() and users.ip_throttled(
+            request.remote_addr, max_failures=current_app.config["LOGIN_MAX_FAILURES_PER_IP"],
+            minutes=current_app.config["LOGIN_LOCK_MINUTES"]):
+        audit.record("login_failed", login=form.login.data, detail={"reason": "ip_throttled"})
+        db.session.commit()
+        form.password.errors.append("この端末からのログイン失敗が続いたため、しばらくログインできません。時間をおいてください。")
+        return render_template("auth/login.html", form=form), 429
     if form.validate_on_submit():
         user = users.authenticate(form.login.data, form.password.data,
                                   max_failures=current_app.config["LOGIN_MAX_FAILURES"],

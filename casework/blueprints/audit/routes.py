@@ -1,0 +1,28 @@
+from flask import current_app, render_template, request
+from flask_login import login_required
+from sqlalchemy import select
+
+from ...access import require_role
+from ...extensions import db
+from ...models import User
+from ...services import audit
+from . import bp
+from .forms import AuditSearchForm
+
+
+@bp.route("/")
+@login_required
+@require_role()  # admins only
+def index():
+    form = AuditSearchForm(request.args)
+    form.user_id.choices = [("", "すべての職員")] + [(u.id, f"{u.name}（{u.login}）")
+                                                  for u in db.session.scalars(select(User).order_by(User.login))]
+    form.action.choices = [("", "すべての操作")] + list(audit.ACTIONS.items())
+    page = None
+    if form.validate():
+        stmt = audit.search_query(user_id=form.user_id.data, action=form.action.data or None,
+                                  object_type=(form.object_type.data or "").strip() or None,
+                                  object_id=form.object_id.data, date_from=form.date_from.parsed,
+                                  date_to=form.date_to.parsed)
+        page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"] * 2, error_out=False)
+    return render_template("audit/index.html", form=form, page=page, actions=audit.ACTIONS)

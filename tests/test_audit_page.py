@@ -1,0 +1,85 @@
+"""Admin audit search and the client data export for disclosure requests."""
+import io
+import json
+import zipfile
+
+from sqlalchemy import select
+
+from casework.extensions import db
+from casework.models import AuditEntry
+
+from .conftest import text_of
+
+
+def test_audit_page_is_for_admins_only(client, auth, make):
+    coord = make.user("coordx", role="coordinator")
+    auth.login(coord)
+    assert client.get("/admin/audit/").status_code == 403
+    assert client.get("/admin/privacy/").status_code == 403
+
+
+def test_audit_page_redirects_to_login_when_logged_out(client):
+    response = client.get("/admin/audit/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_admin_filters_the_audit_log_by_user_action_object_and_date(client, auth, make):
+    admin = make.user("boss", role="admin", centers=[])
+    coord = make.user("coordy", role="coordinator")
+    c = make.client(name="監査対象株式会社")
+    client.post("/auth/login", data={"login": "coordy", "password": "wrong-password-xx"})
+    auth.login(admin)
+    page = text_of(client.get(f"/admin/audit/?action=login_failed&user_id={coord.id}"))
+    assert "ログイン失敗" in page and "coordy" in page and "全1件" in page
+    page = text_of(client.get(f"/admin/audit/?object_type=Client&object_id={c.id}"))
+    assert f"Client #{c.id}" in page and "登録" in page
+    assert "該当する記録はありません" in text_of(client.get("/admin/audit/?date_from=2001-01-01&date_to=2001-01-31"))
+
+
+def test_audit_page_shows_date_errors_beside_the_field(client, auth, make):
+    auth.login(make.user("boss2", role="admin", centers=[]))
+    response = client.get("/admin/audit/?date_from=昨日")
+    assert "日付を 2024-05-10" in text_of(response)
+
+
+def test_audit_page_paginates(client, auth, make):
+    from casework.services import audit
+
+    auth.login(make.user("boss3", role="admin", centers=[]))
+    for i in range(60):
+        audit.record("export", None, detail={"n": i})
+    db.session.commit()
+    page = text_of(client.get("/admin/audit/?action=export"))
+    assert "全60件" in page and "次へ" in page
+
+
+def test_client_export_has_everything_about_the_client_and_is_audited(client, auth, make):
+    from . import world as W
+
+    w = W.build()
+    admin = w.users["admin"]
+    auth.login(admin)
+    cid = w.ids["succession"]["client_id"]
+    assert "JSON" in text_of(client.get("/admin/privacy/?q=極秘承継"))
+    response = client.get(f"/admin/privacy/clients/{cid}/export.json")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    data = json.loads(response.get_data())["data"]
+    assert data["client"]["name"] == w.names["succession"]
+    for section in ("cases", "consultations", "dispatches", "dispatch_visits", "diagnoses", "match_profiles",
+                    "deals", "deal_steps", "grants", "follow_ups", "referrals", "audit_log"):
+        assert data[section], section
+    assert "search_text" not in data["client"]
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export"))
+    assert (entry.object_type, entry.object_id, entry.user_id) == ("Client", cid, admin.id)
+
+    response = client.get(f"/admin/privacy/clients/{cid}/export.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    assert {"client.csv", "consultations.csv", "deals.csv", "export.json"} <= set(archive.namelist())
+    assert w.names["succession"] in archive.read("client.csv").decode("utf-8-sig")
+
+
+def test_client_export_is_refused_to_non_admins(client, auth, make):
+    c = make.client()
+    auth.login(make.user("mgr", role="manager", centers=["onestop"]))
+    assert client.get(f"/admin/privacy/clients/{c.id}/export.json").status_code == 403
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export")) is None
