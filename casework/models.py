@@ -274,6 +274,7 @@ class Case(Timestamped, Versioned, Voidable, db.Model):
     __table_args__ = (
         CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
         Index("ix_cases_center_opened", "center_id", "opened_on"),
+        Index("ix_cases_opened", "opened_on"),  # the case list, newest first, keyset pages
         Index("ix_cases_center_outcome", "center_id", "outcome_code", "outcome_on"),
     )
 

@@ -110,9 +110,17 @@ def test_list_is_paginated(client, logged_in, make, app):
     for i in range(5):
         make.case(make.client(f"会社{i}"))
     page = text_of(client.get("/cases/"))
-    assert "全5件" in page and "次へ" in page
-    page3 = text_of(client.get("/cases/?page=3"))
-    assert "会社0" in page3 and "会社4" not in page3
+    assert "全5件" in page and "次へ" in page and "1ページ目 / 3" in page
+    page3 = client.get(_next_link(client.get(_next_link(client.get("/cases/")))))
+    assert "会社0" in text_of(page3) and "会社4" not in text_of(page3) and "3ページ目" in text_of(page3)
+    assert "次へ" not in text_of(page3) and "先頭へ" in text_of(page3)
+
+
+def _next_link(response):
+    import html
+    import re
+
+    return html.unescape(re.search(r'href="([^"]+)" rel="next"', response.get_data(as_text=True)).group(1))
 
 
 def test_detail_shows_consultations_newest_first(client, logged_in, make):

@@ -178,6 +178,16 @@ def may_void(user, record=None) -> bool:
     return record is not None and getattr(record, "created_by_id", None) == user.id
 
 
+def keyset_page(stmt, columns):
+    """A keyset page of a long list (?after=cursor, ?n=page number shown): see casework/pagination.py."""
+    from flask import current_app, request
+
+    from ..pagination import keyset_paginate
+
+    return keyset_paginate(stmt, columns, after=request.args.get("after"), per_page=current_app.config["PER_PAGE"],
+                           number=max(request.args.get("n", 1, type=int), 1))
+
+
 def paginate(stmt):
     from flask import current_app
 

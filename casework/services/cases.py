@@ -143,8 +143,11 @@ def case_list_query(user: User, f: CaseFilter):
         stmt = stmt.where(Case.opened_on >= f.opened_from)
     if f.opened_to:
         stmt = stmt.where(Case.opened_on <= f.opened_to)
-    for term in fold(f.q).split() if f.q else []:
-        stmt = stmt.where(Client.search_text.contains(term, autoescape=True))
+    terms = [t for t in (fold(part) for part in (f.q or "").split()) if t]  # each word must match
+    if terms:
+        from .clients import search_text_matches
+
+        stmt = stmt.where(search_text_matches(terms))
     return stmt.order_by(Case.opened_on.desc(), Case.id.desc())
 
 

@@ -144,6 +144,9 @@ def consultation_list_query(user: User, f: ConsultationFilter):
         stmt = stmt.where(Consultation.held_on <= f.held_to)
     if f.event_id:
         stmt = stmt.where(Consultation.event_id == f.event_id)
-    for term in fold(f.q).split() if f.q else []:
-        stmt = stmt.where(Client.search_text.contains(term, autoescape=True))
+    terms = [t for t in (fold(part) for part in (f.q or "").split()) if t]  # each word must match
+    if terms:
+        from .clients import search_text_matches
+
+        stmt = stmt.where(search_text_matches(terms))
     return stmt.order_by(Consultation.held_on.desc(), Consultation.id.desc())

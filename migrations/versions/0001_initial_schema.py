@@ -295,6 +295,7 @@ def upgrade():
         batch_op.create_index('ix_cases_center_opened', ['center_id', 'opened_on'], unique=False)
         batch_op.create_index('ix_cases_center_outcome', ['center_id', 'outcome_code', 'outcome_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_client_id'), ['client_id'], unique=False)
+        batch_op.create_index('ix_cases_opened', ['opened_on'], unique=False)
 
     op.create_table('diagnoses',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -717,6 +718,7 @@ def downgrade():
 
     op.drop_table('diagnoses')
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_opened')
         batch_op.drop_index(batch_op.f('ix_cases_client_id'))
         batch_op.drop_index('ix_cases_center_outcome')
         batch_op.drop_index('ix_cases_center_opened')

@@ -7,7 +7,7 @@ from ...extensions import db
 from ...models import Case
 from ...services import cases as case_service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import VoidForm, attach_error, may_void, paginate, stale_for_display
+from ..forms_common import VoidForm, attach_error, keyset_page, may_void, stale_for_display
 from . import bp
 from .forms import CaseFilterForm, CaseForm, CloseForm, ReopenForm
 
@@ -17,7 +17,7 @@ from .forms import CaseFilterForm, CaseForm, CloseForm, ReopenForm
 def index():
     filters = CaseFilterForm(current_user)
     filters.checked()
-    page = paginate(case_service.case_list_query(current_user, filters.case_filter()))
+    page = keyset_page(case_service.case_list_query(current_user, filters.case_filter()), [Case.opened_on, Case.id])
     return render_template("cases/index.html", page=page, filters=filters)
 
 

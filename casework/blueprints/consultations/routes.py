@@ -7,7 +7,7 @@ from ...models import Consultation
 from ...services import clients as client_service
 from ...services import consultations as consultation_service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import VoidForm, attach_error, may_void, paginate, stale_for_display
+from ..forms_common import VoidForm, attach_error, keyset_page, may_void, stale_for_display
 from . import bp
 from .forms import ConsultationFilterForm, ConsultationForm, kept_args
 
@@ -19,7 +19,8 @@ PICK_LIMIT = 20
 def index():
     filters = ConsultationFilterForm(current_user)
     filters.checked()
-    page = paginate(consultation_service.consultation_list_query(current_user, filters.consultation_filter()))
+    stmt = consultation_service.consultation_list_query(current_user, filters.consultation_filter())
+    page = keyset_page(stmt, [Consultation.held_on, Consultation.id])
     return render_template("consultations/index.html", page=page, filters=filters)
 
 

@@ -1,0 +1,96 @@
+"""Keyset pagination for long lists: deep pages cost what the first page costs.
+
+A page is asked for with ?after=<cursor>, the cursor being the sort key of the last row shown
+(e.g. "2024-05-01~12345" for opened_on, id). The query adds `WHERE (sort key) < (cursor)` and
+LIMIT per_page + 1, so no page ever skips rows with a large OFFSET (measured at 300k cases:
+OFFSET deep pages ran at 14 req/s). The total is counted only on the first page, where it is a
+single aggregate; later pages say where they are by the cursor, with a link back to the start.
+
+The sort columns must end with a unique column (id) so the order is total; the list is ordered
+by all of them in the same direction (the lists here are newest first: descending).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import Date, DateTime, Integer, func, select, tuple_
+
+from .extensions import db
+
+SEPARATOR = "~"
+
+
+@dataclass
+class KeysetPage:
+    items: list
+    per_page: int
+    after: str | None = None  # the cursor this page starts after (None: first page)
+    next_cursor: str | None = None
+    total: int | None = None  # counted on the first page only
+    number: int = 1  # page number when known (first page, or carried in ?n=)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def is_first(self) -> bool:
+        return self.after is None
+
+    @property
+    def pages(self) -> int | None:
+        if self.total is None:
+            return None
+        return max(1, -(-self.total // self.per_page))
+
+
+def encode(values) -> str:
+    return SEPARATOR.join(v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else str(v) for v in values)
+
+
+def decode(cursor: str | None, columns) -> list | None:
+    """The cursor's values typed like the columns, or None when it is missing or malformed."""
+    if not cursor:
+        return None
+    parts = cursor.split(SEPARATOR)
+    if len(parts) != len(columns):
+        return None
+    values = []
+    try:
+        for part, column in zip(parts, columns):
+            kind = column.type
+            if isinstance(kind, DateTime):
+                values.append(dt.datetime.fromisoformat(part))
+            elif isinstance(kind, Date):
+                values.append(dt.date.fromisoformat(part))
+            elif isinstance(kind, Integer):
+                values.append(int(part))
+            else:
+                values.append(part)
+    except ValueError:
+        return None
+    return values
+
+
+def keyset_paginate(stmt, columns, *, after: str | None = None, per_page: int = 25, count: bool = True,
+                    number: int = 1) -> KeysetPage:
+    """One page of stmt (a Select of one entity, without ORDER BY) in descending order of columns."""
+    stmt = stmt.order_by(None)
+    values = decode(after, columns)
+    if values is None:
+        after, number = None, 1
+    total = None
+    if count and after is None:
+        total = db.session.scalar(select(func.count()).select_from(stmt.options().subquery()))
+    page_stmt = stmt.order_by(*[c.desc() for c in columns]).limit(per_page + 1)
+    if values is not None:
+        page_stmt = page_stmt.where(tuple_(*columns) < tuple_(*values))
+    items = list(db.session.scalars(page_stmt))
+    next_cursor = None
+    if len(items) > per_page:
+        items = items[:per_page]
+        last = items[-1]
+        next_cursor = encode(getattr(last, c.key) for c in columns)
+    return KeysetPage(items=items, per_page=per_page, after=after, next_cursor=next_cursor, total=total, number=number)
