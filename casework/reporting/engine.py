@@ -129,10 +129,11 @@ def monthly_tally(year: int, month: int, center_codes: set[str] | None = None) -
     sections = sections_for(center_codes)
     keys = {s.key for s in sections}
     metrics = [m for m in METRICS if m.section in keys]
-    periods = [(start, end)]
-    if any(s.optional for s in sections):
-        periods.append((fiscal_year_bounds(fy - 1)[0], fiscal_year_bounds(fy)[1]))
-    counts = count_metrics(metrics, periods, center_codes)
+    counts = count_metrics(metrics, [(start, end)], center_codes)
+    optional = [m for m in metrics if SECTION_BY_KEY[m.section].optional]
+    if optional:  # two fiscal years are counted only for the optional sections' own metrics
+        wide = count_metrics(optional, [(fiscal_year_bounds(fy - 1)[0], fiscal_year_bounds(fy)[1])], center_codes)
+        counts.update({(m.id, 1): wide[(m.id, 0)] for m in optional})
 
     def shown(s) -> bool:
         return not s.optional or any(counts[(m.id, 1)] for m in metrics if m.section == s.key)

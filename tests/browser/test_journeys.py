@@ -1,0 +1,50 @@
+"""Journeys staff make, in headless Chromium."""
+import datetime as dt
+
+from tests import factories
+
+from .conftest import login, shot
+
+
+def test_coordinator_logs_a_day_of_visits(live_server, page):
+    with live_server.data():
+        factories.user("visits", role="coordinator", centers=["onestop"])
+        factories.client("株式会社津軽りんご園", name_kana="ツガルリンゴエン")
+        factories.client("八戸ホタテ水産", name_kana="ハチノヘホタテスイサン")
+    login(page, live_server, "visits", factories.PASSWORD)
+    shot(page, "home")
+    for name, query in (("株式会社津軽りんご園", "りんご園"), ("八戸ホタテ水産", "ﾎﾀﾃ")):
+        page.goto(live_server.url + "/consultations/new")
+        page.fill("#client-q", query)
+        page.press("#client-q", "Enter")
+        page.click(f"text={name}")
+        page.fill("input[name=held_on]", "2024-05-14")
+        page.check("input[name=channel_code][value=visit]")
+        page.fill("textarea[name=notes]", f"{name}を訪問")
+        if name == "株式会社津軽りんご園":
+            shot(page, "consultation-form")
+        page.click("button[name=save_next], input[name=save_next]")
+        page.wait_for_load_state()
+        assert "相談を記録しました" in page.content()
+    page.goto(live_server.url + "/consultations/")
+    shot(page, "consultations")
+    body = page.inner_text("main") if page.query_selector("main") else page.inner_text("body")
+    assert "株式会社津軽りんご園" in body and "八戸ホタテ水産" in body and "2024-05-14" in body
+    page.goto(live_server.url + "/cases/")
+    shot(page, "cases")
+    assert "株式会社津軽りんご園" in page.inner_text("body")
+
+
+def test_main_pages_render_for_an_admin(live_server, page):
+    """Screenshots of the main pages for reviewers; each page answers without an error."""
+    with live_server.data():
+        factories.user("boss", role="admin", centers=["onestop", "yorozu", "succession", "startup"])
+        c = factories.client("青森デザイン合同会社", name_kana="アオモリデザイン")
+        factories.consultation(c, held_on=dt.date(2024, 5, 1))
+        client_id = c.id
+    login(page, live_server, "boss", factories.PASSWORD)
+    for path, name in (("/clients/", "clients"), (f"/clients/{client_id}", "client-detail"), ("/reports/", "reports"),
+                       ("/dispatch/", "dispatch"), ("/succession/", "succession"), ("/followups/", "followups")):
+        response = page.goto(live_server.url + path)
+        assert response.status < 400, (path, response.status)
+        shot(page, name)
