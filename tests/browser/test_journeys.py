@@ -48,3 +48,33 @@ def test_main_pages_render_for_an_admin(live_server, page):
         response = page.goto(live_server.url + path)
         assert response.status < 400, (path, response.status)
         shot(page, name)
+
+
+def test_manager_downloads_the_annual_report_and_figures_match_the_page(live_server, page, tmp_path):
+    import io
+    import re
+
+    import openpyxl
+
+    with live_server.data():
+        factories.user("mgr", role="manager", centers=["onestop", "yorozu", "startup"])
+        c = factories.client("弘前れんが倉庫商事", name_kana="ヒロサキレンガソウコショウジ")
+        for day in (1, 2, 3):
+            factories.consultation(c, held_on=dt.date(2024, 5, day))
+        factories.consultation(c, held_on=dt.date(2024, 6, 1), channel="visit")
+    login(page, live_server, "mgr", factories.PASSWORD)
+    page.goto(live_server.url + "/reports/?fy=2024")
+    shot(page, "annual-report")
+    row = page.locator("tr", has=page.locator("th", has_text="窓口相談")).first
+    on_page = int(re.sub(r"\D", "", row.locator("td").last.inner_text()))
+    assert on_page == 3
+    with page.expect_download() as info:
+        page.click("text=Excel（XLSX）をダウンロード")
+    path = tmp_path / "report.xlsx"
+    info.value.save_as(path)
+    book = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
+    cells = [[c for c in r] for ws in book.worksheets for r in ws.iter_rows(values_only=True)]
+    window = [r for r in cells if any(isinstance(v, str) and "窓口相談" in v for v in r)]
+    assert window and on_page in window[0], window[:2]
+    visits = [r for r in cells if any(isinstance(v, str) and "巡回相談" in v for v in r)]
+    assert visits and 1 in visits[0]
