@@ -569,7 +569,7 @@ class Grant(Timestamped, Versioned, Voidable, db.Model):
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
     program: Mapped[str] = mapped_column(String(100))
     applied_on: Mapped[dt.date] = mapped_column(Date)
-    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    decided_on: Mapped[dt.date | None] = mapped_column(Date, index=True)  # the report counts by decision date
     decision: Mapped[str | None] = mapped_column(String(16))  # adopted 採択 / rejected 不採択
     amount: Mapped[int | None] = mapped_column(BigInteger)
 

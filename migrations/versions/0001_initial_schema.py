@@ -497,6 +497,7 @@ def upgrade():
     )
     with op.batch_alter_table('grants', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_grants_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_grants_decided_on'), ['decided_on'], unique=False)
 
     op.create_table('match_profiles',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -682,6 +683,7 @@ def downgrade():
 
     op.drop_table('match_profiles')
     with op.batch_alter_table('grants', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_grants_decided_on'))
         batch_op.drop_index(batch_op.f('ix_grants_client_id'))
 
     op.drop_table('grants')
