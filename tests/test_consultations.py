@@ -233,3 +233,32 @@ def test_onestop_coordinator_gets_404_for_succession_consultation(client, logged
     assert client.get(f"/consultations/{k.id}/void").status_code == 404
     assert "承継の会社" not in text_of(client.get("/consultations/"))
     assert client.get(f"/consultations/new?client_id={k.client_id}").status_code == 404
+
+
+def test_pick_screen_names_what_is_kept_but_not_hidden_events(client, auth, make):
+    user = make.user("yoro", centers=["yorozu"])
+    auth.login(user)
+    event = make.event(held_on=today_jst(), title="八戸出張相談会")
+    secret = make.event(center_code="succession", kind="seminar", title="非公開の承継セミナー")
+    page = text_of(client.get("/consultations/new", query_string={
+        "held_on": "2024-06-01", "channel_code": "outreach", "event_id": event.id, "staff_id": user.id}))
+    assert "引き継ぐ内容：2024-06-01・出張相談会・職員：" in page and "八戸出張相談会" in page
+    page = text_of(client.get("/consultations/new", query_string={"event_id": secret.id}))
+    assert "非公開の承継セミナー" not in page
+
+
+def test_staff_choices_are_colleagues_and_keep_the_current_person(client, logged_in, make):
+    make.user("faraway", centers=["startup"], name="遠くの職員")
+    colleague = make.user("near", centers=["onestop"], name="同じ窓口の職員")
+    c = make.client()
+    page = text_of(client.get(f"/consultations/new?client_id={c.id}"))
+    assert "同じ窓口の職員" in page and "遠くの職員" not in page
+    k = make.consultation(c, staff_id=colleague.id)
+    from casework.services.users import update_user
+
+    update_user(colleague, expected_version=colleague.version, name=colleague.name, email=None, role="coordinator",
+                center_codes=["onestop"], active=False)
+    db.session.commit()
+    response = client.post(f"/consultations/{k.id}/edit", data=_form(make, c.id, held_on="2024-05-01", staff_id=str(colleague.id),
+                                                                        case_id=str(k.case_id), notes="更新", version=k.version))
+    assert response.status_code == 302

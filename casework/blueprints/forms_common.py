@@ -205,3 +205,14 @@ def event_kind_choices(blank=None):
 
     rows = [(k.code, k.label) for k in db.session.scalars(select(EventKind).order_by(EventKind.sort_order))]
     return ([("", blank)] if blank else []) + rows
+
+
+def colleague_choices(user, blank=None, include=None):
+    """Staff who share a center with the user (everyone for admins), plus the record's current
+    person even if they have since left or been disabled, so an edit keeps them."""
+    from ..access import visible_center_ids
+
+    choices = staff_choices(blank=blank, center_ids=visible_center_ids(user))
+    if include is not None and include.id not in {v for v, _ in choices}:
+        choices.append((include.id, include.name if include.active else f"{include.name}（無効）"))
+    return choices

@@ -2,7 +2,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms_common import (FilterForm, IdSelectField, JDateField, MultiCheckboxField, VersionedForm,
-                            center_choices, outcome_choices, staff_choices, theme_choices)
+                            center_choices, colleague_choices, outcome_choices, theme_choices)
 
 
 class CaseForm(VersionedForm):
@@ -15,7 +15,8 @@ class CaseForm(VersionedForm):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.center_id.choices = center_choices(user)
-        self.assignee_id.choices = staff_choices(blank="（未定）")
+        current = getattr(kwargs.get("obj"), "assignee", None)
+        self.assignee_id.choices = colleague_choices(user, blank="（未定）", include=current)
         self.theme_codes.choices = theme_choices()
 
     def case_data(self, center_id=None):
@@ -52,7 +53,7 @@ class CaseFilterForm(FilterForm):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.center_id.choices = center_choices(user, blank="すべてのセンター")
-        self.assignee_id.choices = staff_choices(blank="すべての担当者")
+        self.assignee_id.choices = colleague_choices(user, blank="すべての担当者")
 
     def case_filter(self):
         from ...services.cases import CaseFilter

@@ -3,7 +3,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from ...dates import today_jst
 from ..forms_common import (FilterForm, IdSelectField, JDateField, MultiCheckboxField, VersionedForm,
-                            center_choices, channel_choices, optional_int, staff_choices, theme_choices)
+                            center_choices, channel_choices, colleague_choices, optional_int, theme_choices)
 
 # What "保存して次を記録" carries to the next, fresh form (a day of visits).
 KEPT = ("held_on", "channel_code", "staff_id", "center_id", "event_id")
@@ -31,7 +31,7 @@ class ConsultationForm(VersionedForm):
         self.channel_code.choices = channel_choices()
         self.theme_codes.choices = theme_choices()
         self.center_id.choices = center_choices(user)
-        self.staff_id.choices = staff_choices(blank="（未設定）")
+        self.staff_id.choices = colleague_choices(user, blank="（未設定）", include=getattr(kwargs.get("obj"), "staff", None))
         self.cases = {k.id: k for k in open_cases_of(user, client, include_id=current_case_id)}
         self.case_id.choices = [("", "（自動：このセンターで対応中の案件。なければ新しく開始）")] + [
             (k.id, f"{k.center.name} {k.opened_on:%Y-%m-%d}開始 {k.title or ''}".strip()) for k in self.cases.values()]
@@ -107,7 +107,7 @@ class ConsultationFilterForm(FilterForm):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.center_id.choices = center_choices(user, blank="すべてのセンター")
-        self.staff_id.choices = staff_choices(blank="すべての職員")
+        self.staff_id.choices = colleague_choices(user, blank="すべての職員")
         self.channel_code.choices = [("", "すべての方法")] + channel_choices()
 
     def consultation_filter(self, event_id=None):
@@ -116,3 +116,25 @@ class ConsultationFilterForm(FilterForm):
         return ConsultationFilter(center_id=self.center_id.data, staff_id=self.staff_id.data,
                                   channel_code=self.channel_code.data or None, held_from=self.held_from.data,
                                   held_to=self.held_to.data, q=self.q.data, event_id=event_id)
+
+
+def describe_kept(user, kept: dict) -> list[str]:
+    """What a 'log another' search carries, in words (only what the user may see)."""
+    from ...access import can_see_center
+    from ...extensions import db
+    from ...models import Center, Channel, Event, User
+
+    words = []
+    if kept.get("held_on"):
+        words.append(kept["held_on"])
+    if kept.get("channel_code") and (channel := db.session.get(Channel, kept["channel_code"])):
+        words.append(channel.label)
+    center_id, event_id, staff_id = (_int(kept.get(k)) for k in ("center_id", "event_id", "staff_id"))
+    if center_id and can_see_center(user, center_id) and (center := db.session.get(Center, center_id)):
+        words.append(center.name)
+    if staff_id and (staff := db.session.get(User, staff_id)):
+        words.append(f"職員：{staff.name}")
+    if event_id and (event := db.session.get(Event, event_id)) and event.voided_at is None \
+            and can_see_center(user, event.center_id):
+        words.append(f"{event.kind.label}：{event.title or event.place or ''}".rstrip("："))
+    return words

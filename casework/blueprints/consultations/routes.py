@@ -9,7 +9,7 @@ from ...services import consultations as consultation_service
 from ...services.errors import DomainError, StaleRecord
 from ..forms_common import VoidForm, attach_error, keyset_page, may_void, stale_for_display
 from . import bp
-from .forms import ConsultationFilterForm, ConsultationForm, kept_args
+from .forms import ConsultationFilterForm, ConsultationForm, describe_kept, kept_args
 
 PICK_LIMIT = 20
 
@@ -59,8 +59,9 @@ def _pick_client():
     results = []
     if q:
         results = db.session.scalars(client_service.search_query(current_user, q).limit(PICK_LIMIT)).all()
-    return render_template("consultations/pick.html", q=q, results=results, kept=kept_args(request.args),
-                           limit=PICK_LIMIT)
+    kept = kept_args(request.args)
+    return render_template("consultations/pick.html", q=q, results=results, kept=kept,
+                           kept_words=describe_kept(current_user, kept), limit=PICK_LIMIT)
 
 
 @bp.route("/clients.json")
