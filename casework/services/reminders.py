@@ -239,8 +239,7 @@ CANDIDATES = {
     "deal": [("succession.deal", "id"), ("succession.deal_detail", "id"), ("succession.index", None)],
     "founder": [("founders.detail", "id"), ("cases.detail", "id"), ("clients.detail", "client_id")],
     "case": [("cases.detail", "id"), ("clients.detail", "client_id")],
-    "consultation": [("consultations.detail", "id"), ("consultations.edit", "id"), ("cases.detail", "case_id"),
-                     ("clients.detail", "client_id")],
+    "consultation": [("consultations.detail", "id"), ("cases.detail", "case_id"), ("clients.detail", "client_id")],
 }
 
 
