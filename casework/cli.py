@@ -97,6 +97,9 @@ def up_command(host, port, demo, scheduler):
         children.append(subprocess.Popen([sys.executable, "-m", "casework.cli", "scheduler"], env=os.environ.copy()))
         click.echo("scheduler started (casework scheduler)")
     click.echo(f"casework: http://{host}:{port}/  (Ctrl+C で停止)")
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # a plain `kill` also stops the scheduler
     try:
         from werkzeug.serving import run_simple
 
@@ -104,6 +107,11 @@ def up_command(host, port, demo, scheduler):
     finally:
         for child in children:
             child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 def _print_logins(logins):

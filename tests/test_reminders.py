@@ -149,3 +149,17 @@ def test_stale_cases_flagged_and_assignee_notified_once(app):
     factories.consultation(stale.client, held_on=TODAY + dt.timedelta(days=1), case_id=stale.id)
     assert flag_stale_cases(TODAY + dt.timedelta(days=2))["unflagged"] == 1
     assert db.session.get(Case, stale.id).review_flagged_at is None
+
+
+def test_overdue_report_followup_is_reminded_once_as_a_report(app):
+    from casework.models import FollowUp
+
+    requester = factories.user("req", centers=["yorozu"])
+    case = factories.case(factories.client("八戸水産"), center_code="yorozu")
+    v = visit(case, D(2024, 5, 1), requester=requester)
+    db.session.add(FollowUp(client_id=case.client_id, case_id=case.id, center_id=case.center_id,
+                            assignee_id=requester.id, due_on=D(2024, 5, 1), reason="専門家の報告書",
+                            source="dispatch_report", source_key=f"dispatch_report:{v.id}"))
+    db.session.commit()
+    build_digest(TODAY)
+    assert [n.kind for n in notifications_for(requester)] == ["report_overdue"]

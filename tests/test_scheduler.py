@@ -311,3 +311,37 @@ def test_tally_snapshot_with_the_real_monthly_tally(app):
     assert snapshot.data == monthly_tally(2024, 4)
     assert snapshot.data["month"] == "2024-04" and snapshot.data["sections"]
     assert len(snapshot.fingerprint) == 64
+
+
+@pytest.mark.slow
+def test_casework_up_starts_the_scheduler_and_a_kill_stops_both(tmp_path):
+    import signal
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "CASEWORK_INSTANCE_PATH": str(tmp_path / "inst"),
+           "CASEWORK_DATABASE_URL": f"sqlite:///{tmp_path / 'up.db'}", "CASEWORK_SECRET_KEY": "x",
+           "CASEWORK_TALLY_CATCHUP_MONTHS": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "casework.cli", "up", "--no-demo", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines = []
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if "scheduler running" in line:
+                break
+        children = subprocess.run(["ps", "-o", "pid=,args=", "-g", str(proc.pid)], capture_output=True,
+                                  text=True).stdout
+        assert "casework.cli scheduler" in children
+        proc.send_signal(signal.SIGTERM)
+        rest, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    out = "".join(lines) + rest
+    assert "scheduler started (casework scheduler)" in out and "scheduled: digest" in out
+    assert "scheduler stopped" in out, out
+    left = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True, text=True).stdout
+    assert left.strip() == ""

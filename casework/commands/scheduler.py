@@ -1,6 +1,7 @@
 """`casework scheduler` (the APScheduler process), `casework run-job` and `casework job-runs`."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 
@@ -68,8 +69,7 @@ def scheduler_command(no_catch_up):
     app = current_app._get_current_object()
     jobs.bind_app(app)
     if not no_catch_up:
-        for result in jobs.catch_up():
-            click.echo(f"catch-up: {result}")
+        jobs.catch_up()  # logs what it ran
     db.session.remove()
     scheduler = build_scheduler(app)
 
@@ -82,7 +82,7 @@ def scheduler_command(no_catch_up):
     signal.signal(signal.SIGTERM, _stop)
     def _started(_event):
         for job in scheduler.get_jobs():
-            click.echo(f"scheduled: {job.id:<7} next {job.next_run_time:%Y-%m-%d %H:%M %Z}")
+            click.echo(f"scheduled: {job.id:<7} next {_next_run(job):%Y-%m-%d %H:%M %Z}")
         click.echo("scheduler running (Ctrl+C で停止)")
 
     scheduler.add_listener(_started, EVENT_SCHEDULER_STARTED)
@@ -91,6 +91,16 @@ def scheduler_command(no_catch_up):
     except (KeyboardInterrupt, SystemExit):
         pass
     click.echo("scheduler stopped")
+
+
+def _next_run(job):
+    """The next time the job really runs: weekday triggers on holidays and closure days skip."""
+    from ..business_days import is_business_day
+
+    when = job.next_run_time
+    while job.id in ("digest", "stale") and when is not None and not is_business_day(when.date()):
+        when = job.trigger.get_next_fire_time(when, when + dt.timedelta(seconds=1))
+    return when
 
 
 @click.command("run-job")
@@ -116,8 +126,6 @@ def run_job_command(job, period, force):
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--period")
     if job != "tally":
-        import datetime as dt
-
         day = dt.date.fromisoformat(period) if period else today_jst()
         if not is_business_day(day):
             click.echo(f"note: {day} は営業日ではありません（スケジューラーはこの日に実行しません）")

@@ -90,6 +90,8 @@ def _followups(day: dt.date):
         .order_by(FollowUp.due_on, FollowUp.id))
     for f, client_name in rows:
         overdue = f.due_on < day
+        if overdue and (f.source_key or "").startswith("dispatch_report:"):
+            continue  # an overdue expert report is reminded as such (report_overdue), to more people
         when = f"期限 {f.due_on:%Y-%m-%d}" + (f"（{(day - f.due_on).days}日超過）" if overdue else "（本日）")
         yield Item(f.assignee_id, "followup_overdue" if overdue else "followup_due", f"followup:{f.id}",
                    f"フォローアップ: {client_name} — {f.reason}", when,
