@@ -117,8 +117,8 @@ def test_email_setting_stale_version(client, auth):
 # ---------------------------------------------------------------------------------------------
 
 def test_tallies_page_is_for_managers(client, logged_in):
-    assert client.get("/tallies/").status_code == 404
-    assert client.post("/tallies/2024-04/recompute").status_code == 404
+    assert client.get("/tallies/").status_code == 403
+    assert client.post("/tallies/2024-04/recompute").status_code == 403
 
 
 @time_machine.travel(dt.datetime(2024, 6, 10, 10, 0, tzinfo=JST), tick=False)
@@ -148,5 +148,19 @@ def test_tallies_show_stored_months_changes_and_recompute(app, client, auth, mon
     assert db.session.query(TallySnapshot).filter_by(month="2024-05").one().data["相談件数"] == 1
     # a month not over yet cannot be stored; an unknown month is not found
     assert "まだ終わっていない" in text_of(client.post("/tallies/2024-06/recompute", follow_redirects=True))
-    assert client.get("/tallies/2024-07").status_code == 404
+    assert "この月の集計はまだ保存されていません。" in text_of(client.get("/tallies/2024-07"))
+    assert client.get("/tallies/2024-13").status_code == 404
     assert client.post("/tallies/junk/recompute").status_code == 404
+
+
+@time_machine.travel(dt.datetime(2024, 6, 10, 10, 0, tzinfo=JST), tick=False)
+def test_dashboard_says_which_months_are_stored_and_changed(app, client, auth, monkeypatch):
+    install_fake_tally(monkeypatch)
+    from casework import jobs
+
+    manager = factories.user("manager", role="manager", centers=["onestop", "yorozu"])
+    jobs.run_tally(2024, 4)
+    factories.consultation(held_on=dt.date(2024, 4, 22))  # changes April after it was stored
+    auth.login(manager)
+    text = text_of(client.get("/reports/dashboard?fy=2024&center=onestop"))
+    assert "月次集計 保存1/2か月・ 変更あり1" in text or "月次集計 保存1/2か月・変更あり1" in text

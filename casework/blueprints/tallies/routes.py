@@ -1,4 +1,6 @@
 """Stored monthly tallies: which months are stored, when, whether records changed since; recompute."""
+import datetime as dt
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -13,7 +15,16 @@ ROLES = ("admin", "manager")
 
 
 def _require_manager():
+    """Managers and admins only (a role gate, not a hidden record: 403)."""
     if current_user.role not in ROLES:
+        abort(403)
+
+
+def _month_or_404(ym):
+    try:
+        year, month = tallies.parse_month_key(ym)
+        return year, month, dt.date(year, month, 1)
+    except ValueError:
         abort(404)
 
 
@@ -28,40 +39,29 @@ def index():
                            this_fy=fiscal_year(today))
 
 
-@bp.route("/<month>")
+@bp.route("/<ym>")
 @login_required
-def detail(month):
+def detail(ym):
     _require_manager()
-    snapshot = db.session.scalar(db.select(TallySnapshot).where(TallySnapshot.month == month))
-    if snapshot is None:
-        abort(404)
-    year, mon = tallies.parse_month_key(month)
-    changed = snapshot.fingerprint != tallies.fingerprint(year, mon)
-    return render_template("tallies/detail.html", snapshot=snapshot, changed=changed, form=ActionForm(),
-                           fy=fiscal_year(snapshot_first_day(year, mon)))
+    year, month, first = _month_or_404(ym)
+    snapshot = db.session.scalar(db.select(TallySnapshot).where(TallySnapshot.month == tallies.month_key(year, month)))
+    changed = snapshot is not None and snapshot.fingerprint != tallies.fingerprint(year, month)
+    return render_template("tallies/detail.html", ym=tallies.month_key(year, month), snapshot=snapshot,
+                           changed=changed, form=ActionForm(), fy=fiscal_year(first), year=year, month=month)
 
 
-def snapshot_first_day(year, month):
-    import datetime as dt
-
-    return dt.date(year, month, 1)
-
-
-@bp.route("/<month>/recompute", methods=["POST"])
+@bp.route("/<ym>/recompute", methods=["POST"])
 @login_required
-def recompute(month):
+def recompute(ym):
     _require_manager()
-    try:
-        year, mon = tallies.parse_month_key(month)
-        first = snapshot_first_day(year, mon)
-    except ValueError:
-        abort(404)
+    year, month, first = _month_or_404(ym)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if tallies.add_months(year, mon, 1) > (today_jst().year, today_jst().month):
-        flash(f"{year}年{mon}月はまだ終わっていないため集計を保存できません。", "warning")
+    today = today_jst()
+    if tallies.add_months(year, month, 1) > (today.year, today.month):
+        flash(f"{year}年{month}月はまだ終わっていないため集計を保存できません。", "warning")
     else:
-        tallies.store_monthly_tally(year, mon, by=current_user)
+        tallies.store_monthly_tally(year, month, by=current_user)
         db.session.commit()
-        flash(f"{year}年{mon}月の集計を再計算して保存しました。", "success")
+        flash(f"{year}年{month}月の集計を再計算して保存しました。", "success")
     return redirect(url_for("tallies.index", fy=fiscal_year(first)))
