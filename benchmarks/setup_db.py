@@ -39,7 +39,10 @@ def ensure_dataset(app, scale: str, regenerate: bool = False, log=print) -> dict
         if regenerate:
             _wipe(db)
         upgrade()
-        if db.session.scalar(select(func.count(Client.id))):
+        have_data = db.session.scalar(select(func.count(Client.id)))
+        db.session.commit()  # outside requests transactions BEGIN IMMEDIATE: release the lock
+        if have_data:
+            _add_missing_indexes(db)  # a dataset generated before an index was added to the models
             return None
         log(f"generating the {scale} dataset into {db.engine.url.render_as_string(hide_password=True)} ...")
         started = time.perf_counter()
@@ -47,6 +50,21 @@ def ensure_dataset(app, scale: str, regenerate: bool = False, log=print) -> dict
         _advance_sequences(db)
         counts["seconds"] = round(time.perf_counter() - started, 1)
         return counts
+
+
+def _add_missing_indexes(db):
+    from sqlalchemy import inspect
+
+    existing = {ix["name"] for t in inspect(db.engine).get_table_names() for ix in inspect(db.engine).get_indexes(t)}
+    created = False
+    for table in db.metadata.sorted_tables:
+        for index in table.indexes:
+            if index.name not in existing:
+                index.create(db.engine, checkfirst=True)
+                created = True
+    if created:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
 
 
 def _wipe(db):

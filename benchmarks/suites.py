@@ -509,7 +509,9 @@ def bench_log_consultation_http(app, scale, url):
     server = Server("benchmarks.wsgi:app", url)
     try:
         cookie = login(server.port, "bench-onestop-0", None)
-        status, page, _ = _http(server.port, "GET", f"/consultations/new?client_id={client_id}", cookie=cookie)
+        status, page, new_cookie = _http(server.port, "GET", f"/consultations/new?client_id={client_id}", cookie=cookie)
+        if new_cookie:  # the session now holds the CSRF secret
+            cookie = new_cookie.split(";")[0]
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         body = urllib.parse.urlencode({"csrf_token": token, "client_id": client_id, "held_on": dt.date.today().isoformat(),
                                        "channel_code": "window", "center_id": 1, "theme_codes": "marketing",
