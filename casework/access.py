@@ -133,7 +133,7 @@ def require_confidential_center(user: User) -> None:
     """Succession / M&A pages: members of the confidential centers and admins only; everyone
     else gets 404, as if the page did not exist."""
     if not user.is_authenticated or not sees_succession(user) or not confidential_center_ids(user):
-        abort(404)
+        deny()  # audited as 'denied' (with the path) for logged-in users
 
 
 def confidential_center_ids(user: User) -> list[int]:

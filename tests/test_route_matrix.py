@@ -238,3 +238,15 @@ def test_confidential_views_are_audited_for_members(app, w, client):
     views = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "view",
                                                               AuditEntry.object_id == secret_client)))
     assert len(views) == 1 and views[0].user_id == w.users["succession"].id
+
+
+def test_succession_pages_refused_to_non_members_are_audited(app, w, client):
+    from sqlalchemy import select
+
+    from casework.extensions import db
+    from casework.models import AuditEntry
+
+    client.post("/auth/login", data={"login": w.users["manager"].login, "password": PASSWORD})
+    assert client.get("/succession/").status_code == 404
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "denied"))
+    assert entry.user_id == w.users["manager"].id and entry.detail["path"] == "/succession/"
