@@ -38,7 +38,21 @@ def report_group():
 
 
 def _centers(codes) -> set[str] | None:
-    return set(codes) if codes else None
+    """The --center codes as a set (None: every center). An unknown code is a usage error: the
+    message goes to stderr, nothing to stdout (and no -o file is written), exit status 2."""
+    if not codes:
+        return None
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Center
+
+    known = list(db.session.scalars(select(Center.code).order_by(Center.sort_order, Center.code)))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise click.BadParameter(f"unknown center {', '.join(map(repr, unknown))} (known centers: {', '.join(known)})",
+                                 param_hint="--center")
+    return set(codes)
 
 
 @report_group.command("annual")
@@ -50,12 +64,7 @@ def _centers(codes) -> set[str] | None:
 def annual_command(fy, fmt, centers, output):
     """The annual report: this fiscal year against the one before."""
     from ..reporting import annual_report, render_csv, render_text, render_xlsx
-    from ..services.vocab import Vocabulary
 
-    vocab = Vocabulary()
-    for code in centers:
-        if code not in vocab.centers:
-            raise click.BadParameter(f"unknown center {code} (one of {', '.join(vocab.centers)})", param_hint="--center")
     report = annual_report(fy, _centers(centers))
     if fmt == "xlsx":
         data = render_xlsx(report)
