@@ -157,3 +157,34 @@ def test_confidential_dispatch_view_is_audited(client, auth, make):
     auth.login(member)
     assert client.get(f"/dispatch/{d.id}").status_code == 200
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.object_type == "Dispatch"))
+
+
+def test_stats_are_the_reports_metrics_by_center(client, auth, make):
+    """The stats page counts with the annual report's rules: a center's row equals the report's
+    dispatch rows for that center, and visits of a voided client count nowhere."""
+    from casework.reporting import annual_report
+    from casework.services.clients import void_client
+
+    admin = make.user("adm", role="admin", centers=[])
+    a, b, gone = make.client("甲社"), make.client("乙社"), make.client("誤登録社")
+    for c in (a, b, gone):
+        d = lh.dispatch(make.case(c), expert_=lh.expert(f"{c.name} 担当", fee=33000))
+        lh.visit(d, held_on=dt.date(2024, 6, 1))
+        lh.visit(d, held_on=dt.date(2024, 9, 1))
+    lh.visit(lh.dispatch(make.case(make.client("丙社"), center_code="succession"),
+                         expert_=lh.expert("承継 担当", fee=60000)), held_on=dt.date(2024, 7, 1))
+    void_client(gone, "誤登録", admin)
+    db.session.commit()
+    stats = service.fiscal_year_stats(admin, 2024)
+    report = {s["key"]: {r["key"]: r["current"] for r in s["rows"]} for s in annual_report(2024)["sections"]}
+    onestop = next(r for r in stats["by_center"] if r["label"] == "ワンストップ総合相談")
+    succession = next(r for r in stats["by_center"] if r["label"] == "事業承継・引継ぎ支援センター")
+    assert (onestop["visits"], onestop["companies"]) == (report["dispatch"]["visits"], report["dispatch"]["companies"]) == (4, 2)
+    assert succession["visits"] == report["succession"]["expert_dispatches"] == 1
+    assert stats["total"] == {"visits": 5, "companies": 3, "fees": 4 * 33000 + 60000, "shares": 4 * 11000 + 20000}
+    auth.login(admin)
+    page = text_of(client.get("/dispatch/stats?fy=2024"))
+    assert "派遣回数（延べ） 企業数（実） 謝金 企業負担" in page
+    assert "ワンストップ総合相談 4 2 132,000円 44,000円" in page and "合計 5 3 192,000円 64,000円" in page
+    empty = text_of(client.get("/dispatch/stats?fy=2022"))
+    assert "この年度の訪問はありません" in empty and "合計 0 0 0円 0円" in empty

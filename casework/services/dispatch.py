@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..access import and_visible, can_see_center
-from ..dates import fiscal_year_bounds, today_jst
+from ..dates import today_jst
 from ..extensions import db
 from ..models import (
     DISPATCH_STATUSES, Case, Center, Client, Dispatch, DispatchProgram, DispatchVisit, Expert, User, utcnow,
@@ -291,34 +291,14 @@ def visit_counts(dispatch_ids: list[int]) -> dict[int, int]:
 
 
 def fiscal_year_stats(user: User, fy: int) -> dict:
-    """派遣延べ回数, 企業数 (distinct), 謝金 and 企業負担 by center and by program, in SQL.
-    Distinct companies are counted per group and over the total (never summed)."""
-    start, end = fiscal_year_bounds(fy)
-    base = [and_visible(DispatchVisit, user), DispatchVisit.held_on >= start, DispatchVisit.held_on < end]
-    measures = (func.count(DispatchVisit.id), func.count(distinct(DispatchVisit.client_id)),
-                func.coalesce(func.sum(DispatchVisit.fee), 0), func.coalesce(func.sum(DispatchVisit.company_share), 0))
+    """派遣延べ回数, 企業数 (distinct), 謝金 and 企業負担 by center and by program, over the centers
+    the user sees. The counting rules are metrics in casework/reporting/dispatch_stats.py."""
+    from ..access import visible_center_ids
+    from ..reporting.dispatch_stats import fiscal_year_dispatch_stats
 
-    def rows(*keys, join=None):
-        stmt = select(*keys, *measures).select_from(DispatchVisit)
-        if join is not None:
-            stmt = stmt.outerjoin(*join)
-        return [dict(label=r[0] or "（事業なし）", visits=r[-4], companies=r[-3], fees=int(r[-2]), shares=int(r[-1]))
-                for r in db.session.execute(stmt.where(*base).group_by(*keys).order_by(*keys))]
-
-    by_center = rows(Center.name, join=(Center, Center.id == DispatchVisit.center_id))
-    by_program = _by_program(base, measures)
-    total = db.session.execute(select(*measures).select_from(DispatchVisit).where(*base)).one()
-    return {"fy": fy, "by_center": by_center, "by_program": by_program,
-            "total": dict(visits=total[0], companies=total[1], fees=int(total[2]), shares=int(total[3]))}
-
-
-def _by_program(base, measures) -> list[dict]:
-    stmt = (select(DispatchProgram.name, *measures).select_from(DispatchVisit)
-            .outerjoin(Dispatch, Dispatch.id == DispatchVisit.dispatch_id)
-            .outerjoin(DispatchProgram, DispatchProgram.id == Dispatch.program_id)
-            .where(*base).group_by(DispatchProgram.name).order_by(DispatchProgram.name))
-    return [dict(label=r[0] or "（事業なし）", visits=r[1], companies=r[2], fees=int(r[3]), shares=int(r[4]))
-            for r in db.session.execute(stmt)]
+    ids = visible_center_ids(user)
+    codes = None if ids is None else set(db.session.scalars(select(Center.code).where(Center.id.in_(ids or [-1]))))
+    return fiscal_year_dispatch_stats(fy, codes)
 
 
 def programs() -> list[DispatchProgram]:
