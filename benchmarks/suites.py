@@ -91,35 +91,38 @@ def raw_report(conn, periods, breakdowns=True):
     params["lo"], params["hi"] = _dates(conn, min(p[0] for p in periods), max(p[1] for p in periods))
     params.update({c: ids[c] for c in ("onestop", "yorozu", "succession", "startup")})
     n = len(periods)
-    live = "JOIN clients cl ON cl.id = {t}.client_id AND cl.voided_at IS NULL"
+    live = "JOIN clients cl ON cl.id = {t}.client_id AND cl.voided_at IS NULL"  # for the industry breakdowns
+    alive = "{t}.client_id NOT IN (SELECT id FROM clients WHERE voided_at IS NOT NULL)"  # the counts: no join
     q = {
         "consultations": f"""SELECT {_bucket('c.held_on', n)} p, c.center_id, c.channel_code, count(*)
-            FROM consultations c {live.format(t='c')}
-            WHERE c.voided_at IS NULL AND c.held_on >= :lo AND c.held_on < :hi GROUP BY 1, 2, 3""",
+            FROM consultations c
+            WHERE c.voided_at IS NULL AND c.held_on >= :lo AND c.held_on < :hi AND {alive.format(t='c')}
+            GROUP BY 1, 2, 3""",
         "succession_companies": f"""SELECT {_bucket('c.held_on', n)} p, count(DISTINCT c.client_id)
-            FROM consultations c {live.format(t='c')}
+            FROM consultations c
             WHERE c.voided_at IS NULL AND c.center_id = :succession AND c.held_on >= :lo AND c.held_on < :hi
-            GROUP BY 1""",
+              AND {alive.format(t='c')} GROUP BY 1""",
         "events": f"""SELECT {_bucket('held_on', n)} p, center_id, kind_code, count(*), sum(participants)
             FROM events WHERE voided_at IS NULL AND held_on >= :lo AND held_on < :hi GROUP BY 1, 2, 3""",
         "dispatch": f"""SELECT {_bucket('dv.held_on', n)} p, dv.center_id, count(*), count(DISTINCT dv.client_id)
-            FROM dispatch_visits dv {live.format(t='dv')}
-            WHERE dv.voided_at IS NULL AND dv.held_on >= :lo AND dv.held_on < :hi GROUP BY 1, 2""",
-        "founders": f"""SELECT {_bucket('k.outcome_on', n)} p, count(*) FROM cases k {live.format(t='k')}
+            FROM dispatch_visits dv
+            WHERE dv.voided_at IS NULL AND dv.held_on >= :lo AND dv.held_on < :hi AND {alive.format(t='dv')}
+            GROUP BY 1, 2""",
+        "founders": f"""SELECT {_bucket('k.outcome_on', n)} p, count(*) FROM cases k
             WHERE k.voided_at IS NULL AND k.center_id = :startup AND k.outcome_code = 'founded'
-              AND k.outcome_on >= :lo AND k.outcome_on < :hi GROUP BY 1""",
-        "diagnoses": f"""SELECT {_bucket('d.held_on', n)} p, count(*) FROM diagnoses d {live.format(t='d')}
+              AND k.outcome_on >= :lo AND k.outcome_on < :hi AND {alive.format(t='k')} GROUP BY 1""",
+        "diagnoses": f"""SELECT {_bucket('d.held_on', n)} p, count(*) FROM diagnoses d
             WHERE d.voided_at IS NULL AND (d.center_id = :succession OR d.center_id IS NULL)
-              AND d.held_on >= :lo AND d.held_on < :hi GROUP BY 1""",
-        "grants": f"""SELECT {_bucket('g.decided_on', n)} p, count(*), sum(g.amount) FROM grants g {live.format(t='g')}
+              AND d.held_on >= :lo AND d.held_on < :hi AND {alive.format(t='d')} GROUP BY 1""",
+        "grants": f"""SELECT {_bucket('g.decided_on', n)} p, count(*), sum(g.amount) FROM grants g
             WHERE g.voided_at IS NULL AND g.center_id = :startup AND g.decision = 'adopted'
-              AND g.decided_on >= :lo AND g.decided_on < :hi GROUP BY 1""",
+              AND g.decided_on >= :lo AND g.decided_on < :hi AND {alive.format(t='g')} GROUP BY 1""",
     }
     if breakdowns:
         q.update({
             "themes": f"""SELECT {_bucket('c.held_on', n)} p, c.center_id, ct.theme_code, count(*)
-                FROM consultations c JOIN consultation_themes ct ON ct.consultation_id = c.id {live.format(t='c')}
-                WHERE c.voided_at IS NULL AND c.held_on >= :lo AND c.held_on < :hi
+                FROM consultations c JOIN consultation_themes ct ON ct.consultation_id = c.id
+                WHERE c.voided_at IS NULL AND c.held_on >= :lo AND c.held_on < :hi AND {alive.format(t='c')}
                   AND ((c.center_id = :onestop AND c.channel_code IN ('window', 'visit'))
                        OR (c.center_id = :yorozu AND c.channel_code = 'window'))
                 GROUP BY 1, 2, 3""",

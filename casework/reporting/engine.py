@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
-from sqlalchemy import case, distinct, false, func, literal, select
+from sqlalchemy import case, distinct, false, func, literal, literal_column, or_, select, true
 
 from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds
 from ..extensions import db
 from ..models import Client, Industry, Theme, consultation_themes
 from .metrics import (
     BREAKDOWNS, METRIC_BY_ID, METRICS, SECTION_BY_KEY, Breakdown, Metric, center_ids, in_period, metric,
-    record_conditions, sections_for, with_live_client,
+    metric_filters, record_conditions, sections_for, with_live_client,
 )
 
 Period = tuple[dt.date, dt.date]  # half-open [start, end)
@@ -24,35 +24,91 @@ Period = tuple[dt.date, dt.date]  # half-open [start, end)
 
 def count_metrics(metrics: list[Metric], periods: list[Period], center_codes: set[str] | None = None
                   ) -> dict[tuple[str, int], int]:
-    """{(metric id, period index): count} — one query per table."""
+    """{(metric id, period index): count}.
+
+    Per table and date column, one GROUP BY over (period, the columns the metrics filter on)
+    counts and sums every record once; each metric adds up the groups its filters accept.
+    Distinct counts (社数) cannot be added up: they get one query per table with a
+    COUNT(DISTINCT CASE ...) per metric and period."""
     centers = center_ids()
     result = {}
-    ordered = sorted(metrics, key=lambda m: m.table.name)
-    for _table, group in groupby(ordered, key=lambda m: m.table.name):
+    by_source = lambda m: (m.table.name, m.date_column)  # noqa: E731
+    for _source, group in groupby(sorted(metrics, key=by_source), key=by_source):
         group = list(group)
-        columns, keys = [], []
+        filters = {m.id: metric_filters(m, centers, center_codes) for m in group}
         for m in group:
-            conds = record_conditions(m, centers, center_codes)
-            for i, (start, end) in enumerate(periods):
-                if m.sum_of:
-                    columns.append(func.sum(case((in_period(m, start, end) & _all(conds), getattr(m.model, m.sum_of)))))
-                    keys.append((m.id, i))
-                    continue
-                when = case((in_period(m, start, end) & _all(conds), getattr(m.model, m.distinct) if m.distinct else literal(1)))
-                columns.append(func.count(distinct(when)) if m.distinct else func.count(when))
-                keys.append((m.id, i))
-        first = group[0]
-        lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
-        stmt = with_live_client(select(*columns).select_from(first.model), first)
-        stmt = stmt.where(first.model.voided_at.is_(None), in_period(first, lo, hi)) if _same_date(group) else \
-            stmt.where(first.model.voided_at.is_(None))
-        row = db.session.execute(stmt).one()
-        result.update({key: int(value or 0) for key, value in zip(keys, row)})
+            if filters[m.id] is None:  # restricted away
+                result.update({(m.id, i): 0 for i in range(len(periods))})
+        live = [m for m in group if filters[m.id] is not None]
+        summed = [m for m in live if not m.distinct]
+        if summed:
+            result.update(_grouped_counts(summed, filters, periods))
+        distinct_ = [m for m in live if m.distinct]
+        if distinct_:
+            result.update(_distinct_counts(distinct_, periods, centers, center_codes))
     return result
 
 
-def _same_date(group: list[Metric]) -> bool:
-    return len({m.date_column for m in group}) == 1
+def _grouped_counts(group: list[Metric], filters: dict, periods: list[Period]) -> dict[tuple[str, int], int]:
+    first = group[0]
+    dims = sorted({name for m in group for name in filters[m.id]})
+    sums = sorted({m.sum_of for m in group if m.sum_of})
+    bucket = _bucket(first, periods)
+    stmt = select(bucket, *[getattr(first.model, d) for d in dims], func.count(),
+                  *[func.sum(getattr(first.model, c)) for c in sums])
+    stmt = with_live_client(stmt.select_from(first.model), first)
+    lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
+    grouping = ([] if len(periods) == 1 else [bucket]) + [getattr(first.model, d) for d in dims]
+    stmt = stmt.where(first.model.voided_at.is_(None), in_period(first, lo, hi), *_shared_filters(group, filters))
+    if grouping:
+        stmt = stmt.group_by(*grouping)
+    result = {(m.id, i): 0 for m in group for i in range(len(periods))}
+    for row in db.session.execute(stmt):
+        period, keys = row[0], dict(zip(dims, row[1:1 + len(dims)]))
+        n, totals = row[1 + len(dims)], dict(zip(sums, row[2 + len(dims):]))
+        if period is None or period < 0:
+            continue
+        for m in group:
+            if all(keys[name] in allowed for name, allowed in filters[m.id].items()):
+                result[(m.id, period)] += int(totals[m.sum_of] or 0) if m.sum_of else n
+    return result
+
+
+def _shared_filters(group: list[Metric], filters: dict) -> list:
+    """WHERE clauses every metric of the group implies (a column all of them filter on, to the
+    union of their values), so the query reads only the records some metric counts."""
+    model = group[0].model
+    conds = []
+    for name in set.intersection(*(set(filters[m.id]) for m in group)):
+        allowed = frozenset().union(*(filters[m.id][name] for m in group))
+        values = sorted(v for v in allowed if v is not None)
+        column = getattr(model, name)
+        conds.append(or_(column.in_(values), column.is_(None)) if None in allowed else column.in_(values))
+    return conds
+
+
+def _distinct_counts(group: list[Metric], periods: list[Period], centers: dict[str, int],
+                     center_codes: set[str] | None) -> dict[tuple[str, int], int]:
+    filters = {m.id: metric_filters(m, centers, center_codes) for m in group}
+    columns, keys = [], []
+    for m in group:
+        conds = _all(record_conditions(m, centers, center_codes)[1:] or [true()])
+        for i, (start, end) in enumerate(periods):
+            columns.append(func.count(distinct(case((in_period(m, start, end) & conds, getattr(m.model, m.distinct))))))
+            keys.append((m.id, i))
+    first = group[0]
+    lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
+    stmt = with_live_client(select(*columns).select_from(first.model), first)
+    row = db.session.execute(stmt.where(first.model.voided_at.is_(None), in_period(first, lo, hi),
+                                        *_shared_filters(group, filters))).one()
+    return {key: int(value or 0) for key, value in zip(keys, row)}
+
+
+def _bucket(m: Metric, periods: list[Period]):
+    """The index of the period a record falls in (-1: none)."""
+    if len(periods) == 1:
+        return literal_column("0")
+    return case(*[(in_period(m, s, e), literal(i)) for i, (s, e) in enumerate(periods)], else_=literal(-1))
 
 
 def _all(conds):
@@ -67,7 +123,7 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
     """Per period, [{"label", "count"}] most first, ties in vocabulary order; zeros left out."""
     m = METRIC_BY_ID[b.metric]
     conds = record_conditions(m, center_ids(), center_codes)
-    bucket = case(*[(in_period(m, s, e), literal(i)) for i, (s, e) in enumerate(periods)], else_=literal(-1))
+    bucket = _bucket(m, periods)
     counted = func.count(distinct(m.model.client_id)) if b.distinct else func.count(m.model.id)
     if b.by == "theme":
         key, label, order = Theme.code, Theme.label, Theme.sort_order
@@ -83,7 +139,7 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
     else:
         raise ValueError(b.by)
     if m.has_client and b.by != "industry":
-        stmt = stmt.join(Client, Client.id == m.model.client_id).where(Client.voided_at.is_(None))
+        stmt = with_live_client(stmt, m)
     lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
     stmt = stmt.where(*conds, in_period(m, lo, hi)).group_by(bucket, label, order, key)
     out = [[] for _ in periods]

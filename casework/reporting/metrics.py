@@ -137,39 +137,61 @@ def center_ids() -> dict[str, int]:
     return dict(db.session.execute(select(Center.code, Center.id)).all())
 
 
-def record_conditions(m: Metric, centers: dict[str, int], center_codes: set[str] | None = None) -> list:
-    """WHERE clauses selecting the records a metric counts (any period)."""
-    model = m.model
-    conds = [model.voided_at.is_(None)]
+def metric_filters(m: Metric, centers: dict[str, int], center_codes: set[str] | None = None
+                   ) -> dict[str, frozenset] | None:
+    """Which records a metric counts, as {column: allowed values} (None among them: NULL);
+    None when a restriction to some centers leaves the metric nothing to count.
+
+    The one statement of a metric's rule: record_conditions() turns it into SQL, and the engine
+    applies it to grouped counts (engine.count_metrics)."""
+    filters = {}
     if m.center is not None:
         if center_codes is not None and m.center not in center_codes:
-            return [false()]
-        conds.append(model.center_id == centers.get(m.center, -1))
-    elif m.null_center_is is None and center_codes is not None:
-        conds.append(model.center_id.in_([centers[c] for c in center_codes if c in centers] or [-1]))
-    elif m.null_center_is is not None and center_codes is not None:
-        # every record counts; a restriction keeps those of the chosen centers (no center = null_center_is)
-        allowed = [centers[c] for c in center_codes if c in centers] or [-1]
-        conds.append(or_(model.center_id.in_(allowed), model.center_id.is_(None)) if m.null_center_is in center_codes
-                     else model.center_id.in_(allowed))
+            return None
+        filters["center_id"] = frozenset([centers.get(m.center, -1)])
+    elif center_codes is not None:
+        # a restriction keeps the chosen centers' records; without a center a record is null_center_is's
+        allowed = {centers[c] for c in center_codes if c in centers} or {-1}
+        if m.null_center_is is not None and m.null_center_is in center_codes:
+            allowed.add(None)
+        filters["center_id"] = frozenset(allowed)
     if m.channels:
-        conds.append(model.channel_code.in_(m.channels) if len(m.channels) > 1 else model.channel_code == m.channels[0])
-    if m.event_kind:
-        conds.append(model.kind_code == m.event_kind)
-    if m.event_kinds:
-        conds.append(model.kind_code.in_(m.event_kinds))
+        filters["channel_code"] = frozenset(m.channels)
+    if m.event_kind or m.event_kinds:
+        filters["kind_code"] = frozenset(m.event_kinds or (m.event_kind,))
     if m.decision:
-        conds.append(model.decision == m.decision)
+        filters["decision"] = frozenset([m.decision])
     if m.outcome:
-        conds.append(model.outcome_code == m.outcome)
+        filters["outcome_code"] = frozenset([m.outcome])
+    return filters
+
+
+def record_conditions(m: Metric, centers: dict[str, int], center_codes: set[str] | None = None) -> list:
+    """WHERE clauses selecting the records a metric counts (any period)."""
+    filters = metric_filters(m, centers, center_codes)
+    if filters is None:
+        return [false()]
+    conds = [m.model.voided_at.is_(None)]
+    for name, allowed in filters.items():
+        column = getattr(m.model, name)
+        values = sorted(v for v in allowed if v is not None)
+        cond = column == values[0] if len(values) == 1 else column.in_(values)
+        conds.append(or_(cond, column.is_(None)) if None in allowed else cond)
     return conds
 
 
 def with_live_client(stmt, m: Metric):
-    """Join the client and drop records of voided clients."""
+    """Drop records of voided clients.
+
+    NOT IN over the few voided clients (a partial index holds them) rather than a join to
+    clients: the counts then read only the covering index of the counted table."""
     if not m.has_client:
         return stmt
-    return stmt.join(Client, Client.id == m.model.client_id).where(Client.voided_at.is_(None))
+    return stmt.where(live_client(m.model.client_id))
+
+
+def live_client(client_id_column):
+    return client_id_column.not_in(select(Client.id).where(Client.voided_at.is_not(None)))
 
 
 def in_period(m: Metric, start: dt.date, end: dt.date):
