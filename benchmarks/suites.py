@@ -239,6 +239,7 @@ QUERIES = ["りんご製作", "ホタテ", "ひろさき", "ﾋﾛｻｷﾘﾝ�
 def bench_search(app, scale, url):
     from casework.extensions import db
     from casework.models import User
+    from casework.pagination import capped_paginate
     from casework.services.clients import search_query
     from casework.textnorm import fold
 
@@ -249,7 +250,7 @@ def bench_search(app, scale, url):
             user = db.session.scalar(select(User).where(User.login == login))
 
             def app_search(q):  # what the client list does: one page + the total
-                db.paginate(search_query(user, q), page=1, per_page=25, error_out=False, count=True).items
+                capped_paginate(search_query(user, q), page=1, per_page=25).items
 
             def raw_search(q):
                 if True:
@@ -259,7 +260,8 @@ def bench_search(app, scale, url):
                         p = {"q": '"' + term + '"'}
                     else:
                         where, p = "search_text LIKE :q", {"q": f"%{term}%"}
-                    conn.execute(text(f"SELECT count(*) FROM clients WHERE voided_at IS NULL AND {where}"), p).scalar()
+                    conn.execute(text(f"SELECT count(*) FROM (SELECT 1 FROM clients WHERE voided_at IS NULL AND {where} "
+                                      "LIMIT 1001)"), p).scalar()
                     conn.execute(text(f"SELECT id, name, name_kana FROM clients WHERE voided_at IS NULL AND {where} "
                                       "ORDER BY id DESC LIMIT 25"), p).all()
 
@@ -271,7 +273,7 @@ def bench_search(app, scale, url):
             CPU.update(app=app_cpu, raw=raw_cpu)
             yield result(f"client search, {n:,} clients ({who})", app_ms, raw_ms, "ms", "≤5 ms median",
                          app_ms <= 5, f"median over {len(QUERIES)} name/kana substrings ({', '.join(QUERIES)}), "
-                         f"page of 25 + total; {_cpu_note(conn)}")
+                         f"page of 25 + total counted up to 1,000; {_cpu_note(conn)}")
 
 
 # ---------------------------------------------------------------------------------------------

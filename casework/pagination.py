@@ -94,3 +94,18 @@ def keyset_paginate(stmt, columns, *, after: str | None = None, per_page: int = 
         last = items[-1]
         next_cursor = encode(getattr(last, c.key) for c in columns)
     return KeysetPage(items=items, per_page=per_page, after=after, next_cursor=next_cursor, total=total, number=number)
+
+
+
+def capped_paginate(stmt, *, page: int = 1, per_page: int = 25, cap: int = 1000):
+    """A numbered page (Flask-SQLAlchemy's Pagination) whose total is counted up to cap + 1 rows.
+
+    A frequent search term at 100k clients matches tens of thousands of rows; counting them all
+    costs more than finding the page. The template says "1,000件以上" (page.capped) and the
+    staff member narrows the search; page links still reach every counted row."""
+    found = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)
+    limited = stmt.order_by(None).limit(cap + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(limited))
+    found.capped = total > cap
+    found.total = min(total, cap)
+    return found

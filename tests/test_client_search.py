@@ -76,3 +76,13 @@ def test_index_built_by_migration_covers_existing_rows(app, make, coordinator):
     else:
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_clients_search_text_trgm'")).scalar() == 1
+
+
+def test_a_frequent_term_counts_up_to_the_cap_and_says_so(app, client, logged_in, make):
+    app.config["LIST_COUNT_CAP"] = 3
+    for i in range(5):
+        make.client(f"ホタテ加工{i}", name_kana=f"ホタテカコウ{i}")
+    page = text_of(client.get("/clients/?q=ほたて"))
+    assert "3件以上（条件を絞り込んでください）" in page
+    assert page.count("ホタテ加工") == 5  # the page itself lists every match
+    assert "全1件" in text_of(client.get("/clients/?q=ホタテ加工1"))

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from ...access import get_client_or_404
 from ...extensions import db
 from ...models import CLIENT_KINDS
+from ...pagination import capped_paginate
 from ...services import clients as client_service
 from ...services.errors import DomainError, StaleRecord
 from ..forms_common import VoidForm, attach_error, industry_choices, municipality_choices
@@ -18,7 +19,8 @@ def index():
     stmt = client_service.search_query(current_user, q, kind=request.args.get("kind") or None,
                                        municipality=request.args.get("municipality") or None,
                                        industry=request.args.get("industry") or None)
-    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = capped_paginate(stmt, page=request.args.get("page", 1, type=int), per_page=current_app.config["PER_PAGE"],
+                           cap=current_app.config["LIST_COUNT_CAP"])
     return render_template("clients/index.html", page=page, q=q, kinds=CLIENT_KINDS,
                            industries=industry_choices("すべての業種"),
                            municipalities=municipality_choices("すべての市町村"))
