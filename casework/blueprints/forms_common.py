@@ -1,11 +1,11 @@
 """Form pieces shared by the blueprints: vocabulary choices and the optimistic-lock field."""
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, ValidationError
 
 from ..extensions import db
-from ..models import Center, Channel, Industry, Municipality, Theme, User
+from ..models import Center, Channel, Industry, Municipality, Theme, User, memberships
 
 
 class JapaneseForm(FlaskForm):
@@ -59,10 +59,12 @@ def center_choices(user, blank=None):
 
 
 def staff_choices(blank=None, center_ids=None):
-    stmt = select(User).where(User.active).order_by(User.name)
-    choices = [(u.id, u.name) for u in db.session.scalars(stmt)
-               if center_ids is None or u.is_admin or {c.id for c in u.centers} & set(center_ids)]
-    return ([("", blank)] if blank else []) + choices
+    """Active staff (of these centers, and admins), one query of ids and names."""
+    stmt = select(User.id, User.name).where(User.active).order_by(User.name, User.id)
+    if center_ids is not None:
+        members = select(memberships.c.user_id).where(memberships.c.center_id.in_(list(center_ids) or [-1]))
+        stmt = stmt.where(or_(User.role == "admin", User.id.in_(members)))
+    return ([("", blank)] if blank else []) + [(id_, name) for id_, name in db.session.execute(stmt)]
 
 
 def attach_error(form, exc) -> None:
