@@ -24,6 +24,7 @@ def register(app):
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.finalize = _blank_none  # a missing value shows as nothing, never as "None"
 
 
 # (endpoint, label, Alt+key, roles or None for everyone); entries whose blueprint is absent are skipped
@@ -82,3 +83,7 @@ def _nl2br(text: str | None) -> Markup:
     if not text:
         return Markup("")
     return Markup("<br>").join(escape(line) for line in text.splitlines())
+
+
+def _blank_none(value):
+    return "" if value is None else value

@@ -30,3 +30,12 @@ def test_home_offers_logging_at_todays_outreach_day(client, auth, make):
     page = text_of(response)
     assert "＋ 八戸出張相談会で記録" in page and "先週の相談会" not in page
     assert f"event_id={event.id}" in response.get_data(as_text=True)
+
+
+def test_a_due_next_action_without_its_text_shows_no_none(client, logged_in, make):
+    c = make.client("株式会社南部せんべい本舗")
+    make.consultation(c, held_on=today_jst() - dt.timedelta(days=7), staff_id=logged_in.id,
+                      next_action_on=today_jst() - dt.timedelta(days=1))
+    page = text_of(client.get("/"))
+    assert "期限の来た次回対応（1件）" in page and "株式会社南部せんべい本舗" in page
+    assert "None" not in page
