@@ -261,7 +261,7 @@ def bench_search(app, scale, url):
                     else:
                         where, p = "search_text LIKE :q", {"q": f"%{term}%"}
                     conn.execute(text(f"SELECT count(*) FROM (SELECT 1 FROM clients WHERE voided_at IS NULL AND {where} "
-                                      "LIMIT 1001)"), p).scalar()
+                                      "LIMIT 1001) AS found"), p).scalar()
                     conn.execute(text(f"SELECT id, name, name_kana FROM clients WHERE voided_at IS NULL AND {where} "
                                       "ORDER BY id DESC LIMIT 25"), p).all()
 
