@@ -21,6 +21,7 @@ def register(app):
     )
     app.jinja_env.globals.update(
         today_jst=today_jst, url_with=url_with, CLIENT_KINDS=CLIENT_KINDS, ROLES=ROLES, nav_items=nav_items, url_endpoints=url_endpoints,
+        may_void=may_void,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -51,6 +52,15 @@ def nav_items():
 
     return [(endpoint, label, key) for endpoint, label, key, roles in NAV
             if endpoint in current_app.view_functions and (roles is None or current_user.role in roles)]
+
+
+def may_void(record) -> bool:
+    """Whether the current user may void this record (services.voiding.may_void), for 取消 links."""
+    from flask_login import current_user
+
+    from .services.voiding import may_void as rule
+
+    return bool(current_user and current_user.is_authenticated) and rule(current_user, record)
 
 
 def url_endpoints():

@@ -1,8 +1,8 @@
 """Form pieces shared by the blueprints: vocabulary choices and the optimistic-lock field."""
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import ValidationError
 
 from ..extensions import db
 from ..models import Center, Channel, Industry, Municipality, Theme, User, memberships
@@ -24,10 +24,6 @@ class VersionedForm(JapaneseForm):
 
     def expected_version(self):
         return int(self.version.data) if (self.version.data or "").isdigit() else None
-
-
-class VoidForm(JapaneseForm):
-    reason = TextAreaField("取消の理由", validators=[DataRequired("取消の理由を入力してください。")])
 
 
 def industry_choices(blank="（未選択）"):
@@ -171,13 +167,6 @@ def stale_for_display(exc, form):
         shown[label] = ("" if saved is None else saved, "" if mine is None else mine)
     exc.changes = shown
     return exc
-
-
-def may_void(user, record=None) -> bool:
-    """Admins and managers void anything they can see; staff void what they recorded."""
-    if user.role in ("admin", "manager"):
-        return True
-    return record is not None and getattr(record, "created_by_id", None) == user.id
 
 
 def keyset_page(stmt, columns):

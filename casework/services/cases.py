@@ -10,10 +10,11 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from ..access import and_visible, can_see_center
 from ..dates import today_jst
 from ..extensions import db
-from ..models import Case, Center, Client, Outcome, Theme, User, utcnow
+from ..models import Case, Center, Client, Outcome, Theme, User
 from . import audit
 from .errors import DomainError
 from .locking import check_version
+from .voiding import void_record
 
 
 @dataclass
@@ -99,11 +100,8 @@ def reopen_case(case: Case, *, expected_version: int | None = None, by: User | N
     return case
 
 
-def void_case(case: Case, reason: str, by: User) -> None:
-    if not (reason or "").strip():
-        raise DomainError("取消の理由を入力してください。", "reason")
-    case.voided_at, case.voided_by_id, case.void_reason = utcnow(), by.id, reason.strip()
-    audit.record("void", case, user=by, detail={"reason": reason})
+def void_case(case: Case, reason: str, by: User, *, expected_version: int | None = None) -> list:
+    return void_record(case, reason, by, expected_version=expected_version)
 
 
 def find_open_case(client_id: int, center_id: int, on: dt.date) -> Case | None:

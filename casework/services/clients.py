@@ -8,11 +8,12 @@ from sqlalchemy import and_, column, func, literal_column, or_, select, table
 from .. import searchindex
 from ..access import client_filter
 from ..extensions import db
-from ..models import CLIENT_KINDS, Client, Industry, Municipality, User, utcnow
+from ..models import CLIENT_KINDS, Client, Industry, Municipality, User
 from ..textnorm import client_search_text, fold, valid_corporate_number
 from . import audit
 from .errors import DomainError
 from .locking import check_version
+from .voiding import void_record
 
 EDITABLE = ("kind", "name", "name_kana", "corporate_number", "industry_code", "municipality_code",
             "address", "employees", "representative", "contact_name", "contact_phone", "contact_email", "notes")
@@ -78,11 +79,8 @@ def update_client(client: Client, data: ClientData, *, expected_version: int | N
     return client
 
 
-def void_client(client: Client, reason: str, by: User) -> None:
-    if not (reason or "").strip():
-        raise DomainError("取消の理由を入力してください。", "reason")
-    client.voided_at, client.voided_by_id, client.void_reason = utcnow(), by.id, reason.strip()
-    audit.record("void", client, user=by, detail={"reason": reason})
+def void_client(client: Client, reason: str, by: User, *, expected_version: int | None = None) -> list:
+    return void_record(client, reason, by, expected_version=expected_version)
 
 
 def search_query(user: User, q: str | None = None, kind: str | None = None, municipality: str | None = None,

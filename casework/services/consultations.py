@@ -10,11 +10,12 @@ from sqlalchemy.orm import selectinload
 from ..access import and_visible, can_see_center
 from ..dates import today_jst
 from ..extensions import db
-from ..models import Case, Channel, Client, Consultation, Event, Theme, User, utcnow
+from ..models import Case, Channel, Client, Consultation, Event, Theme, User
 from . import audit
 from .cases import CaseData, find_open_case, open_case
 from .errors import DomainError
 from .locking import check_version
+from .voiding import void_record
 
 
 @dataclass
@@ -106,12 +107,8 @@ def update_consultation(consultation: Consultation, data: ConsultationData, *, e
     return consultation
 
 
-def void_consultation(consultation: Consultation, reason: str, by: User) -> None:
-    if not (reason or "").strip():
-        raise DomainError("取消の理由を入力してください。", "reason")
-    consultation.voided_at, consultation.voided_by_id = utcnow(), by.id
-    consultation.void_reason = reason.strip()
-    audit.record("void", consultation, user=by, detail={"reason": reason})
+def void_consultation(consultation: Consultation, reason: str, by: User, *, expected_version: int | None = None) -> list:
+    return void_record(consultation, reason, by, expected_version=expected_version)
 
 
 @dataclass

@@ -12,12 +12,13 @@ from ..access import and_visible, can_see_center
 from ..dates import today_jst
 from ..extensions import db
 from ..models import (
-    DISPATCH_STATUSES, Case, Center, Client, Dispatch, DispatchProgram, DispatchVisit, Expert, User, utcnow,
+    DISPATCH_STATUSES, Case, Center, Client, Dispatch, DispatchProgram, DispatchVisit, Expert, User,
 )
 from ..textnorm import fold
 from . import audit
 from .errors import DomainError
 from .locking import check_version
+from .voiding import void_record
 
 DECIDERS = ("admin", "manager")
 
@@ -151,11 +152,9 @@ def complete_dispatch(dispatch: Dispatch, *, expected_version: int | None = None
     return dispatch
 
 
-def void_dispatch(dispatch: Dispatch, reason: str, by: User) -> None:
-    if not (reason or "").strip():
-        raise DomainError("取消の理由を入力してください。", "reason")
-    dispatch.voided_at, dispatch.voided_by_id, dispatch.void_reason = utcnow(), by.id, reason.strip()
-    audit.record("void", dispatch, user=by, detail={"reason": reason})
+def void_dispatch(dispatch: Dispatch, reason: str, by: User, *, expected_version: int | None = None) -> list:
+    """Voids its visits (and their open report follow-ups) too."""
+    return void_record(dispatch, reason, by, expected_version=expected_version)
 
 
 # --- visits ----------------------------------------------------------------------------------
@@ -227,14 +226,9 @@ def receive_report(visit: DispatchVisit, received_on: dt.date, *, expected_versi
     return visit
 
 
-def void_visit(visit: DispatchVisit, reason: str, by: User) -> None:
-    if not (reason or "").strip():
-        raise DomainError("取消の理由を入力してください。", "reason")
-    visit.voided_at, visit.voided_by_id, visit.void_reason = utcnow(), by.id, reason.strip()
-    audit.record("void", visit, user=by, detail={"reason": reason})
-    from .followups import void_report_followup
-
-    void_report_followup(visit, by)
+def void_visit(visit: DispatchVisit, reason: str, by: User, *, expected_version: int | None = None) -> list:
+    """Voids its open report follow-up too."""
+    return void_record(visit, reason, by, expected_version=expected_version)
 
 
 def visits_of(dispatch: Dispatch) -> list[DispatchVisit]:

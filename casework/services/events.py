@@ -9,10 +9,11 @@ from sqlalchemy.orm import selectinload
 
 from ..access import and_visible, can_see_center
 from ..extensions import db
-from ..models import Event, EventKind, Municipality, User, utcnow
+from ..models import Event, EventKind, Municipality, User
 from . import audit
 from .errors import DomainError
 from .locking import check_version
+from .voiding import void_record
 
 
 @dataclass
@@ -60,11 +61,8 @@ def update_event(event: Event, data: EventData, *, expected_version: int | None,
     return event
 
 
-def void_event(event: Event, reason: str, by: User) -> None:
-    if not (reason or "").strip():
-        raise DomainError("取消の理由を入力してください。", "reason")
-    event.voided_at, event.voided_by_id, event.void_reason = utcnow(), by.id, reason.strip()
-    audit.record("void", event, user=by, detail={"reason": reason})
+def void_event(event: Event, reason: str, by: User, *, expected_version: int | None = None) -> list:
+    return void_record(event, reason, by, expected_version=expected_version)
 
 
 def event_list_query(user: User, center_id=None, kind_code=None, held_from=None, held_to=None, q=None):

@@ -15,11 +15,12 @@ from sqlalchemy.orm import selectinload
 from ..access import and_visible, can_see_center
 from ..dates import today_jst
 from ..extensions import db
-from ..models import Case, Client, FollowUp, User, utcnow
+from ..models import Case, Client, FollowUp, User
 from . import audit
 from .errors import DomainError
 from .hooks import on_outcome
 from .locking import check_version
+from .voiding import void_record
 
 SALES_TRENDS = {"up": "増加", "flat": "横ばい", "down": "減少"}
 OUTCOME_FOLLOWUPS = {"founded": "創業", "succeeded": "事業承継", "ma_closed": "M&A成約"}
@@ -62,31 +63,26 @@ def create_outcome_followups(case: Case, by: User | None) -> list[FollowUp]:
             for months in FOLLOWUP_MONTHS]
 
 
-def _report_key(visit) -> str:
+def report_key(visit) -> str:
     return f"dispatch_report:{visit.id}"
 
 
 def create_report_followup(visit, dispatch, by: User | None) -> FollowUp:
     """The expert's report is due report_due_days after the visit."""
-    return _ensure(_report_key(visit), client_id=visit.client_id, case_id=visit.case_id, center_id=visit.center_id,
+    return _ensure(report_key(visit), client_id=visit.client_id, case_id=visit.case_id, center_id=visit.center_id,
                    assignee_id=dispatch.requested_by_id or getattr(by, "id", None), due_on=visit.report_due_on,
                    reason=f"専門家派遣報告書の受領（{dispatch.expert.name}、{visit.held_on:%Y-%m-%d}訪問）",
                    source="dispatch_report")
 
 
 def complete_report_followup(visit, received_on: dt.date, by: User | None) -> None:
-    followup = db.session.scalar(select(FollowUp).where(FollowUp.source_key == _report_key(visit)))
+    followup = db.session.scalar(select(FollowUp).where(FollowUp.source_key == report_key(visit)))
     if followup is not None and followup.completed_on is None:
         followup.completed_on, followup.completed_by_id = received_on, getattr(by, "id", None)
         followup.findings = "報告書を受領"
         audit.record("complete", followup, user=by, detail={"auto": True})
 
 
-def void_report_followup(visit, by: User) -> None:
-    followup = db.session.scalar(select(FollowUp).where(FollowUp.source_key == _report_key(visit)))
-    if followup is not None and followup.voided_at is None and followup.completed_on is None:
-        followup.voided_at, followup.voided_by_id, followup.void_reason = utcnow(), by.id, "訪問記録の取消"
-        audit.record("void", followup, user=by, detail={"auto": True})
 
 
 # --- by hand ---------------------------------------------------------------------------------
@@ -154,11 +150,8 @@ def complete_followup(followup: FollowUp, data: Findings, *, expected_version: i
     return followup
 
 
-def void_followup(followup: FollowUp, reason: str, by: User) -> None:
-    if not (reason or "").strip():
-        raise DomainError("取消の理由を入力してください。", "reason")
-    followup.voided_at, followup.voided_by_id, followup.void_reason = utcnow(), by.id, reason.strip()
-    audit.record("void", followup, user=by, detail={"reason": reason})
+def void_followup(followup: FollowUp, reason: str, by: User, *, expected_version: int | None = None) -> list:
+    return void_record(followup, reason, by, expected_version=expected_version)
 
 
 # --- lists -----------------------------------------------------------------------------------

@@ -12,12 +12,13 @@ from sqlalchemy.orm import selectinload
 from ..access import and_visible
 from ..dates import today_jst
 from ..extensions import db
-from ..models import FOUNDER_STAGES, Case, CaseStageChange, Center, Client, Founding, Grant, Industry, User, utcnow
+from ..models import FOUNDER_STAGES, Case, CaseStageChange, Center, Client, Founding, Grant, Industry, User
 from ..textnorm import fold, valid_corporate_number
 from . import audit
 from .cases import close_case
 from .errors import DomainError
 from .locking import check_version
+from .voiding import void_record
 
 STAGE_ORDER = list(FOUNDER_STAGES)
 GRANT_DECISIONS = {"adopted": "採択", "rejected": "不採択"}
@@ -165,11 +166,8 @@ def decide_grant(grant: Grant, *, decision: str, decided_on: dt.date, amount: in
     return grant
 
 
-def void_grant(grant: Grant, reason: str, by: User) -> None:
-    if not (reason or "").strip():
-        raise DomainError("取消の理由を入力してください。", "reason")
-    grant.voided_at, grant.voided_by_id, grant.void_reason = utcnow(), by.id, reason.strip()
-    audit.record("void", grant, user=by, detail={"reason": reason})
+def void_grant(grant: Grant, reason: str, by: User, *, expected_version: int | None = None) -> list:
+    return void_record(grant, reason, by, expected_version=expected_version)
 
 
 def grants_of(case: Case) -> list[Grant]:

@@ -14,6 +14,7 @@ from ..models import Case, Center, Client, Referral, User
 from . import audit
 from .cases import CaseData, open_case
 from .errors import DomainError
+from .voiding import void_record
 
 CONSENT_METHODS = ["書面", "口頭", "電子メール"]
 
@@ -67,6 +68,11 @@ def refer_client(client: Client, data: ReferralData, by: User | None = None) -> 
     return referral
 
 
+def void_referral(referral: Referral, reason: str, by: User, *, expected_version: int | None = None) -> list:
+    """A referral entered by mistake; a case it opened at the target center stays (that center may be working on it)."""
+    return void_record(referral, reason, by, expected_version=expected_version)
+
+
 def visible_referral_filter(user: User):
     """A referral is shown to those who see its from or to center, and never to someone who
     does not see a confidential center it touches."""
@@ -83,7 +89,15 @@ def visible_referral_filter(user: User):
 
 
 def referrals_query(user: User, client_id: int | None = None):
-    stmt = select(Referral).where(visible_referral_filter(user))
+    """Referrals the user may see, of live clients they may see, newest first."""
+    from ..access import client_filter
+
+    stmt = (select(Referral).join(Client, Referral.client_id == Client.id)
+            .where(visible_referral_filter(user), Client.voided_at.is_(None), client_filter(user)))
     if client_id:
         stmt = stmt.where(Referral.client_id == client_id)
     return stmt.order_by(Referral.referred_on.desc(), Referral.id.desc())
+
+
+def visible_referral(user: User, referral_id: int) -> Referral | None:
+    return db.session.scalar(referrals_query(user).where(Referral.id == referral_id))

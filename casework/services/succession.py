@@ -16,12 +16,13 @@ from ..access import can_see_center, confidential_center_ids
 from ..dates import today_jst
 from ..extensions import db
 from ..models import (
-    DEAL_STAGES, PROFILE_SIDES, Case, Client, Deal, DealStep, Diagnosis, Industry, MatchProfile, User, utcnow,
+    DEAL_STAGES, PROFILE_SIDES, Case, Client, Deal, DealStep, Diagnosis, Industry, MatchProfile, User,
 )
 from . import audit
 from .cases import close_case
 from .errors import DomainError
 from .locking import check_version
+from .voiding import void_record
 
 EMPLOYEE_BANDS = {"e1": "5人以下", "e2": "6〜20人", "e3": "21〜50人", "e4": "51〜100人", "e5": "101人以上"}
 SALES_BANDS = {"s1": "1億円未満", "s2": "1〜3億円", "s3": "3〜10億円", "s4": "10億円以上"}
@@ -66,6 +67,10 @@ def diagnoses_query(user: User):
             .where(Diagnosis.voided_at.is_(None), Client.voided_at.is_(None),
                    Diagnosis.center_id.in_(ids or [-1]) | Diagnosis.center_id.is_(None))
             .options(selectinload(Diagnosis.client)).order_by(Diagnosis.held_on.desc(), Diagnosis.id.desc()))
+
+
+def visible_diagnosis(user: User, diagnosis_id: int) -> Diagnosis | None:
+    return db.session.scalar(diagnoses_query(user).where(Diagnosis.id == diagnosis_id))
 
 
 # --- profiles ----------------------------------------------------------------------------------
@@ -135,11 +140,18 @@ def update_profile(profile: MatchProfile, data: ProfileData, *, expected_version
     return profile
 
 
-def void_profile(profile: MatchProfile, reason: str, by: User) -> None:
-    if not (reason or "").strip():
-        raise DomainError("取消の理由を入力してください。", "reason")
-    profile.voided_at, profile.voided_by_id, profile.void_reason = utcnow(), by.id, reason.strip()
-    audit.record("void", profile, user=by, center_id=profile.case.center_id, detail={"reason": reason})
+def void_profile(profile: MatchProfile, reason: str, by: User, *, expected_version: int | None = None) -> list:
+    """Voids its deals too: a profile entered by mistake takes its proposals with it."""
+    return void_record(profile, reason, by, expected_version=expected_version)
+
+
+def void_diagnosis(diagnosis: Diagnosis, reason: str, by: User, *, expected_version: int | None = None) -> list:
+    return void_record(diagnosis, reason, by, expected_version=expected_version)
+
+
+def void_deal(deal: Deal, reason: str, by: User, *, expected_version: int | None = None) -> list:
+    """A deal entered by mistake (not 破談, which is a step). A case closed by its 成約 stays closed."""
+    return void_record(deal, reason, by, expected_version=expected_version)
 
 
 def profiles_query(user: User, side: str | None = None, active_only: bool = True):
@@ -238,7 +250,11 @@ def propose_deal(seller: MatchProfile, buyer: MatchProfile, proposed_on: dt.date
         _succession_case(p.case, by)
         if p.voided_at is not None or not p.active or p.case.closed_on is not None:
             raise DomainError(f"{p.code_name} は現在マッチングの対象ではありません。", "buyer_id")
-    if db.session.scalar(select(Deal.id).where(Deal.seller_id == seller.id, Deal.buyer_id == buyer.id)):
+    existing = db.session.scalar(select(Deal).where(Deal.seller_id == seller.id, Deal.buyer_id == buyer.id))
+    if existing is not None and existing.voided_at is not None:  # uq_deals_pair holds voided deals too
+        raise DomainError(f"この組み合わせの提案は取り消されています（{existing.void_reason}）。"
+                          "同じ組み合わせはもう一度提案できません。", "buyer_id")
+    if existing is not None:
         raise DomainError("この組み合わせは既に提案されています。", "buyer_id")
     if proposed_on < max(seller.case.opened_on, buyer.case.opened_on):
         raise DomainError("提案日が案件の開始日より前です。", "stepped_on")

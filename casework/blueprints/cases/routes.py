@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...access import get_client_or_404, get_in_center_or_404
@@ -7,7 +7,9 @@ from ...extensions import db
 from ...models import Case
 from ...services import cases as case_service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import VoidForm, attach_error, keyset_page, may_void, stale_for_display
+from ...services.voiding import may_void
+from ..forms_common import attach_error, keyset_page, stale_for_display
+from ..voiding import void_page
 from . import bp
 from .forms import CaseFilterForm, CaseForm, CloseForm, ReopenForm
 
@@ -58,7 +60,7 @@ def _detail_page(case, status=200):
     shown = case_service.case_page(current_user, case)
     db.session.commit()  # views of confidential cases are audited
     return render_template("cases/detail.html", case=case, reopen_form=ReopenForm(obj=case),
-                           may_void=may_void(current_user), **shown), status
+                           may_void=may_void(current_user, case), **shown), status
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
@@ -140,12 +142,7 @@ def reopen(case_id):
 @login_required
 def void(case_id):
     case = get_in_center_or_404(current_user, Case, case_id)
-    if not may_void(current_user):
-        abort(403)
-    form = VoidForm()
-    if form.validate_on_submit():
-        case_service.void_case(case, form.reason.data, current_user)
-        db.session.commit()
-        flash(f"「{case.client.name}」の案件を取り消しました。", "info")
-        return redirect(url_for("cases.index"))
-    return render_template("cases/void.html", form=form, case=case)
+    return void_page(case, void=case_service.void_case, subject=case.client.name,
+                     detail=f"{case.center.name} {case.opened_on:%Y-%m-%d}", back=url_for("cases.detail", case_id=case.id),
+                     done=url_for("cases.index"), message=f"「{case.client.name}」の案件を取り消しました。",
+                     notes=("この案件の相談記録・派遣などは取り消されません（別の案件へ移すか、個別に取り消してください）。",))

@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...access import get_client_or_404
@@ -7,7 +7,8 @@ from ...models import CLIENT_KINDS
 from ...pagination import capped_paginate
 from ...services import clients as client_service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import VoidForm, attach_error, industry_choices, municipality_choices
+from ..forms_common import attach_error, industry_choices, municipality_choices
+from ..voiding import void_page
 from . import bp
 from .forms import ClientForm
 
@@ -89,13 +90,7 @@ def edit(client_id):
 @login_required
 def void(client_id):
     client = get_client_or_404(current_user, client_id)
-    if current_user.role not in ("admin", "manager"):
-        abort(403)
-    form = VoidForm()
-    if form.validate_on_submit():
-        client_service.void_client(client, form.reason.data, current_user)
-        db.session.commit()
-        flash(f"相談先「{client.name}」を取り消しました。", "info")
-        return redirect(url_for("clients.index"))
-    return render_template("clients/void.html", form=form, client=client)
-
+    return void_page(client, void=client_service.void_client, subject=client.name,
+                     back=url_for("clients.detail", client_id=client.id), done=url_for("clients.index"),
+                     message=f"相談先「{client.name}」を取り消しました。",
+                     notes=("取り消した相談先の案件・相談・派遣などは、一覧と集計からまとめて外れます。",))

@@ -1,4 +1,4 @@
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...access import get_client_or_404, get_in_center_or_404
@@ -7,7 +7,9 @@ from ...models import Consultation
 from ...services import clients as client_service
 from ...services import consultations as consultation_service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import VoidForm, attach_error, keyset_page, may_void, stale_for_display
+from ...services.voiding import may_void
+from ..forms_common import attach_error, keyset_page, stale_for_display
+from ..voiding import void_page
 from . import bp
 from .forms import ConsultationFilterForm, ConsultationForm, describe_kept, kept_args
 
@@ -111,12 +113,8 @@ def edit(consultation_id):
 @login_required
 def void(consultation_id):
     consultation = get_in_center_or_404(current_user, Consultation, consultation_id)
-    if not may_void(current_user, consultation):
-        abort(403)
-    form = VoidForm()
-    if form.validate_on_submit():
-        consultation_service.void_consultation(consultation, form.reason.data, current_user)
-        db.session.commit()
-        flash(f"{consultation.client.name}（{consultation.held_on:%Y-%m-%d}）の相談記録を取り消しました。", "info")
-        return redirect(url_for("cases.detail", case_id=consultation.case_id))
-    return render_template("consultations/void.html", form=form, consultation=consultation)
+    return void_page(consultation, void=consultation_service.void_consultation, subject=consultation.client.name,
+                     detail=f"{consultation.held_on:%Y-%m-%d} {consultation.channel.label}",
+                     back=url_for("consultations.edit", consultation_id=consultation.id),
+                     done=url_for("cases.detail", case_id=consultation.case_id),
+                     message=f"{consultation.client.name}（{consultation.held_on:%Y-%m-%d}）の相談記録を取り消しました。")

@@ -8,7 +8,8 @@ from ...extensions import db
 from ...models import DISPATCH_STATUSES, Dispatch, DispatchVisit
 from ...services import audit, dispatch as service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import VoidForm, attach_error, center_choices
+from ..forms_common import attach_error, center_choices
+from ..voiding import void_page
 from . import bp
 from .forms import DecisionForm, DispatchRequestForm, ReportForm, SimpleVersionForm, VisitForm
 
@@ -177,16 +178,19 @@ def report(visit_id):
 @login_required
 def void(dispatch_id):
     dispatch = _load(dispatch_id)
-    if current_user.role not in service.DECIDERS:
-        abort(403)
-    form = VoidForm()
-    if form.validate_on_submit():
-        service.void_dispatch(dispatch, form.reason.data, current_user)
-        db.session.commit()
-        flash("派遣を取り消しました。", "info")
-        return redirect(url_for("dispatch.index"))
-    db.session.commit()
-    return render_template("dispatch/void.html", form=form, dispatch=dispatch)
+    return void_page(dispatch, void=service.void_dispatch, subject=f"{dispatch.client.name}（{dispatch.expert.name}）",
+                     detail=f"申請 {dispatch.requested_on:%Y-%m-%d}", back=url_for("dispatch.detail", dispatch_id=dispatch.id),
+                     done=url_for("dispatch.index"), message="派遣を取り消しました。")
+
+
+@bp.route("/visits/<int:visit_id>/void", methods=["GET", "POST"])
+@login_required
+def visit_void(visit_id):
+    visit = get_in_center_or_404(current_user, DispatchVisit, visit_id)
+    back = url_for("dispatch.detail", dispatch_id=visit.dispatch_id) if visit.dispatch_id else url_for("dispatch.index")
+    return void_page(visit, void=service.void_visit, subject=f"{visit.client.name}（{visit.expert.name}）",
+                     detail=f"訪問 {visit.held_on:%Y-%m-%d} 謝金 {visit.fee or 0:,}円", back=back, done=back,
+                     message=f"{visit.held_on:%Y-%m-%d} の訪問記録を取り消しました。")
 
 
 @bp.route("/stats")

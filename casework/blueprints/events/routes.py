@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...access import get_in_center_or_404
@@ -8,7 +8,9 @@ from ...models import Event
 from ...services import consultations as consultation_service
 from ...services import events as event_service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import VoidForm, attach_error, may_void, paginate, stale_for_display
+from ...services.voiding import may_void
+from ..forms_common import attach_error, paginate, stale_for_display
+from ..voiding import void_page
 from . import bp
 from .forms import EventFilterForm, EventForm
 
@@ -81,12 +83,7 @@ def edit(event_id):
 @login_required
 def void(event_id):
     event = get_in_center_or_404(current_user, Event, event_id)
-    if not may_void(current_user, event):
-        abort(403)
-    form = VoidForm()
-    if form.validate_on_submit():
-        event_service.void_event(event, form.reason.data, current_user)
-        db.session.commit()
-        flash(f"{event.kind.label}（{event.held_on:%Y-%m-%d}）を取り消しました。", "info")
-        return redirect(url_for("events.index"))
-    return render_template("events/void.html", form=form, event=event)
+    return void_page(event, void=event_service.void_event, subject=f"{event.kind.label} {event.title or ''}".strip(),
+                     detail=f"{event.held_on:%Y-%m-%d}", back=url_for("events.detail", event_id=event.id),
+                     done=url_for("events.index"), message=f"{event.kind.label}（{event.held_on:%Y-%m-%d}）を取り消しました。",
+                     notes=("この催しで記録された相談は取り消されません（相談そのものは行われたため）。",))

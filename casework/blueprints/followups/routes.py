@@ -1,5 +1,5 @@
 """Follow-ups: my open ones (overdue first), create by hand, complete with findings, void."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...access import get_in_center_or_404
@@ -9,7 +9,8 @@ from ...models import FollowUp
 from ...services import audit, followups as service
 from ...services.dispatch import open_cases_for
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import VoidForm, attach_error, center_choices, staff_choices
+from ..forms_common import attach_error, center_choices, staff_choices
+from ..voiding import void_page
 from . import bp
 from .forms import CompleteForm, FollowUpForm
 
@@ -105,14 +106,8 @@ def detail(followup_id):
 @bp.route("/<int:followup_id>/void", methods=["GET", "POST"])
 @login_required
 def void(followup_id):
-    followup = _load(followup_id)
-    if current_user.role not in ("admin", "manager") and followup.assignee_id != current_user.id:
-        abort(403)
-    form = VoidForm()
-    if form.validate_on_submit():
-        service.void_followup(followup, form.reason.data, current_user)
-        db.session.commit()
-        flash("フォローアップを取り消しました。", "info")
-        return redirect(url_for("followups.index"))
-    db.session.commit()
-    return render_template("followups/void.html", form=form, followup=followup)
+    followup = get_in_center_or_404(current_user, FollowUp, followup_id)
+    return void_page(followup, void=service.void_followup, subject=followup.client.name,
+                     detail=f"期日 {followup.due_on:%Y-%m-%d} {followup.reason}",
+                     back=url_for("followups.detail", followup_id=followup.id), done=url_for("followups.index"),
+                     message="フォローアップを取り消しました。")

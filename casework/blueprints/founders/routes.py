@@ -10,6 +10,7 @@ from ...services import founders as service
 from ...services.errors import DomainError, StaleRecord
 from ...services.followups import followups_of_case
 from ..forms_common import attach_error
+from ..voiding import void_page
 from . import bp
 from .forms import FoundingForm, GrantDecisionForm, GrantForm, StageForm
 
@@ -143,3 +144,14 @@ def grant_decide(grant_id):
         return _render(db.session.get(Case, case.id), decision_forms={grant.id: form}, status=409 if isinstance(exc, StaleRecord) else 422)
     flash("助成金の結果を記録しました。", "success")
     return redirect(url_for("founders.detail", case_id=case.id))
+
+
+@bp.route("/grants/<int:grant_id>/void", methods=["GET", "POST"])
+@login_required
+def grant_void(grant_id):
+    grant = get_in_center_or_404(current_user, Grant, grant_id)
+    case = _case(grant.case_id)
+    back = url_for("founders.detail", case_id=case.id)
+    return void_page(grant, void=service.void_grant, subject=f"{case.client.name}「{grant.program}」",
+                     detail=f"申請 {grant.applied_on:%Y-%m-%d}", back=back, done=back,
+                     message=f"{grant.program}（申請 {grant.applied_on:%Y-%m-%d}）の記録を取り消しました。")

@@ -6,13 +6,14 @@ from sqlalchemy import select
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
-from ...access import get_client_or_404
+from ...access import deny, get_client_or_404
 from ...dates import today_jst
 from ...extensions import db
 from ...models import Center
 from ...services import referrals as service
 from ...services.errors import DomainError
 from ..forms_common import attach_error, center_choices, staff_choices
+from ..voiding import void_page
 from . import bp
 
 
@@ -63,3 +64,17 @@ def new():
                   "success")
             return redirect(url_for("clients.detail", client_id=client.id))
     return render_template("referrals/new.html", form=form, client=client)
+
+
+@bp.route("/<int:referral_id>/void", methods=["GET", "POST"])
+@login_required
+def void(referral_id):
+    referral = service.visible_referral(current_user, referral_id)
+    if referral is None:
+        deny("Referral", referral_id)
+    return void_page(referral, void=service.void_referral, subject=referral.client.name,
+                     detail=f"{referral.from_center.name} → {referral.to_center.name}（{referral.referred_on:%Y-%m-%d}）",
+                     back=url_for("referrals.index"), done=url_for("referrals.index"),
+                     message=f"{referral.client.name}の紹介（{referral.referred_on:%Y-%m-%d}）を取り消しました。",
+                     notes=("紹介で開始した紹介先の案件は取り消されません（紹介先で対応中のことがあるため）。",)
+                     if referral.to_case_id else ())

@@ -1,14 +1,15 @@
 """Deals between one seller and one buyer: propose, step forward, break."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ...access import can_see_center
+from ...access import can_see_center, deny
 from ...dates import today_jst
 from ...extensions import db
 from ...models import DEAL_STAGES, Deal
 from ...services import succession as service
 from ...services.errors import DomainError, StaleRecord
 from ..forms_common import attach_error
+from ..voiding import void_page
 from . import bp
 from .forms import ProposeForm, StepForm
 from .routes import load_profile
@@ -17,7 +18,7 @@ from .routes import load_profile
 def _deal(deal_id) -> Deal:
     deal = db.session.get(Deal, deal_id)
     if deal is None or deal.voided_at is not None or not can_see_center(current_user, deal.center_id):
-        abort(404)
+        deny("Deal", deal_id)
     return deal
 
 
@@ -89,3 +90,17 @@ def step(deal_id):
     stage = DEAL_STAGES[form.stage.data]
     flash(f"「{stage}」を記録しました。" + ("両方の案件を成約で終了しました。" if form.stage.data == "closed" else ""), "success")
     return redirect(url_for("succession.deal", deal_id=deal_id))
+
+
+@bp.route("/deals/<int:deal_id>/void", methods=["GET", "POST"])
+@login_required
+def deal_void(deal_id):
+    """A deal entered by mistake leaves lists, counts and matching; 破談 is a step, not a void."""
+    deal = _deal(deal_id)
+    notes = ["破談になった場合は取り消さず、ディールの画面で「破談」を記録してください。"]
+    if deal.stage == "closed":
+        notes.append("成約で終了した両方の案件は終了のままです（必要なら案件を再開してください）。")
+    return void_page(deal, void=service.void_deal, subject=f"{deal.seller.code_name} → {deal.buyer.code_name}",
+                     detail=f"{DEAL_STAGES[deal.stage]}（{deal.stage_on:%Y-%m-%d}）",
+                     back=url_for("succession.deal", deal_id=deal.id), done=url_for("succession.deals"),
+                     message=f"ディール {deal.seller.code_name} → {deal.buyer.code_name} を取り消しました。", notes=tuple(notes))

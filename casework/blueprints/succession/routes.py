@@ -1,14 +1,15 @@
 """Succession pages: overview, 事業承継診断, seller/buyer profiles and their non-name sheet."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ...access import can_see_center, get_client_or_404
+from ...access import can_see_center, deny, get_client_or_404
 from ...dates import today_jst
 from ...extensions import db
 from ...models import DEAL_STAGES, PROFILE_SIDES, Case, MatchProfile
 from ...services import succession as service
 from ...services.errors import DomainError, StaleRecord
 from ..forms_common import attach_error
+from ..voiding import void_page
 from . import bp
 from .forms import DiagnosisForm, ProfileForm, ProposeForm
 
@@ -16,7 +17,7 @@ from .forms import DiagnosisForm, ProfileForm, ProposeForm
 def load_profile(profile_id) -> MatchProfile:
     profile = db.session.get(MatchProfile, profile_id)
     if profile is None or profile.voided_at is not None or not can_see_center(current_user, profile.case.center_id):
-        abort(404)
+        deny("MatchProfile", profile_id)
     return profile
 
 
@@ -147,6 +148,36 @@ def sheet(profile_id):
     service.audit_view(current_user, profile, page="nonname_sheet")
     db.session.commit()
     return render_template("succession/sheet.html", profile=profile, sides=PROFILE_SIDES, bands=_bands())
+
+
+@bp.route("/profiles/<int:profile_id>/void", methods=["GET", "POST"])
+@login_required
+def profile_void(profile_id):
+    profile = load_profile(profile_id)
+    return void_page(profile, void=service.void_profile, subject=f"{PROFILE_SIDES[profile.side]} {profile.code_name}",
+                     detail=profile.case.client.name, back=url_for("succession.profile", profile_id=profile.id),
+                     done=url_for("succession.index"), message=f"{profile.code_name} を取り消しました。")
+
+
+@bp.route("/diagnoses/")
+@login_required
+def diagnoses():
+    page = db.paginate(service.diagnoses_query(current_user), per_page=current_app.config["PER_PAGE"], error_out=False)
+    service.audit_view(current_user, None, page="succession.diagnoses", diagnoses=[d.id for d in page.items])
+    db.session.commit()
+    return render_template("succession/diagnoses.html", page=page)
+
+
+@bp.route("/diagnoses/<int:diagnosis_id>/void", methods=["GET", "POST"])
+@login_required
+def diagnosis_void(diagnosis_id):
+    diagnosis = service.visible_diagnosis(current_user, diagnosis_id)
+    if diagnosis is None:
+        deny("Diagnosis", diagnosis_id)
+    return void_page(diagnosis, void=service.void_diagnosis, subject=diagnosis.client.name,
+                     detail=f"{diagnosis.held_on:%Y-%m-%d} {diagnosis.by_org or ''}",
+                     back=url_for("succession.diagnoses"), done=url_for("succession.diagnoses"),
+                     message=f"{diagnosis.client.name}の事業承継診断（{diagnosis.held_on:%Y-%m-%d}）を取り消しました。")
 
 
 def _bands():
