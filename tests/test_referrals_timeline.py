@@ -74,3 +74,93 @@ def test_client_timeline_is_chronological_across_centers(client, auth, make):
     order = [timeline.index(s) for s in ("専門家派遣報告書の受領", "中小 診断士 訪問", "中小 診断士（承認済）", "初回相談")]
     assert order == sorted(order)
     assert "2024-06-17" in timeline  # report due 14 days after the visit
+
+
+# --- referring a client to the confidential succession center --------------------------------
+
+def _refer_to_succession(client, make, c, **kw):
+    data = _form(make, from_center_id=make.center("onestop").id, **kw)
+    return client.post(f"/referrals/new?client_id={c.id}", data=data)
+
+
+def test_the_referrer_keeps_their_client_but_never_sees_the_succession_side(client, auth, make):
+    from casework.models import MatchProfile
+    from casework.services.consultations import ConsultationData, log_consultation
+
+    coord = make.user("os", centers=["onestop"], name="一般 太郎")
+    member = make.user("sk", role="succession", centers=["succession"], name="承継 四郎")
+    c = make.client("株式会社紹介元商店", name_kana="ショウカイモトショウテン")
+    make.consultation(c, notes="資金繰りの相談")
+    auth.login(coord)
+    response = _refer_to_succession(client, make, c, open_case="y", to_assignee_id=member.id)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/clients/{c.id}")
+    referral = db.session.scalar(select(Referral))
+    succession_case = db.session.get(Case, referral.to_case_id)
+    # the succession center works the case: a consultation and a seller profile
+    log_consultation(c, ConsultationData(held_on=dt.date(2024, 6, 5), channel_code="window",
+                                         center_id=succession_case.center_id, case_id=succession_case.id,
+                                         notes="株式譲渡の意向あり", staff_id=member.id), by=member)
+    lh.profile(succession_case)
+    db.session.commit()
+    code_name = db.session.scalar(select(MatchProfile.code_name))
+    secrets = ("事業承継・引継ぎ支援センター", "紹介による相談", "株式譲渡の意向あり", "承継 四郎", code_name)
+    page = text_of(client.get(f"/clients/{c.id}"))
+    assert "株式会社紹介元商店" in page and "資金繰りの相談" in page and "ワンストップ総合相談" in page
+    for url in (f"/clients/{c.id}", "/cases/", "/consultations/", "/referrals/", "/followups/?scope=all&status=all",
+                "/clients/?q=ショウカイモト", "/dispatch/new", f"/consultations/new?client_id={c.id}", "/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        shown = text_of(response)
+        assert not [s for s in secrets if s in shown], (url, [s for s in secrets if s in shown])
+    assert "株式会社紹介元商店" in text_of(client.get("/clients/?q=ショウカイモト"))  # still found
+    for url in (f"/cases/{succession_case.id}", f"/referrals/{referral.id}/void", "/succession/"):
+        assert client.get(url).status_code == 404, url
+    # the succession member sees the referral with its consent, and the work done since
+    auth.logout()
+    auth.login(member)
+    page = text_of(client.get(f"/clients/{c.id}"))
+    assert "ワンストップ総合相談 → 事業承継・引継ぎ支援センター（同意 2024-05-30・書面）" in page
+    assert "株式譲渡の意向あり" in page
+
+
+def test_the_new_cases_assignee_must_be_staff_of_the_target_center(client, auth, make):
+    coord = make.user("os", centers=["onestop"])
+    c = make.client("担当者チェック株式会社")
+    make.case(c)
+    auth.login(coord)
+    response = _refer_to_succession(client, make, c, open_case="y", to_assignee_id=coord.id)
+    assert response.status_code == 200
+    assert "紹介先の担当者は事業承継・引継ぎ支援センターの職員から選んでください" in text_of(response)
+    assert db.session.query(Referral).count() == 0
+    assert db.session.query(Case).filter(Case.center_id == make.center("succession").id).count() == 0
+
+
+def test_consent_is_required_whatever_calls_the_service(app, make):
+    import pytest
+
+    from casework.services.errors import DomainError
+    from casework.services.referrals import ReferralData, refer_client
+
+    coord = make.user("os", centers=["onestop"])
+    c = make.client()
+    base = dict(from_center_id=make.center("onestop").id, to_center_id=make.center("succession").id,
+                referred_on=dt.date(2024, 6, 1))
+    for consent_on, method, field in ((None, "書面", "consent_on"), (dt.date(2024, 5, 1), None, "consent_method"),
+                                      (dt.date(2024, 5, 1), "なんとなく", "consent_method"),
+                                      (dt.date(2024, 6, 2), "口頭", "consent_on")):
+        with pytest.raises(DomainError) as exc:
+            refer_client(c, ReferralData(consent_on=consent_on, consent_method=method, **base), by=coord)
+        assert exc.value.field == field
+    assert db.session.query(Referral).count() == 0
+
+
+def test_a_client_known_to_no_other_center_leaves_the_referrers_sight(client, auth, make):
+    coord = make.user("os", centers=["onestop"])
+    member = make.user("sk", role="succession", centers=["succession"])
+    c = make.client("まだ案件のない株式会社")
+    auth.login(coord)
+    response = _refer_to_succession(client, make, c, open_case="y", to_assignee_id=member.id)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/clients/")
+    page = text_of(client.get("/clients/"))
+    assert "今後は紹介先センターの職員だけが閲覧できます" in page and "まだ案件のない株式会社" not in page
+    assert client.get(f"/clients/{c.id}").status_code == 404

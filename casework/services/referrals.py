@@ -46,6 +46,12 @@ def refer_client(client: Client, data: ReferralData, by: User | None = None) -> 
         raise DomainError("同意は紹介の前（または当日）に得てください。", "consent_on")
     if by is not None and data.referred_on > today_jst() + dt.timedelta(days=1):
         raise DomainError("紹介日が未来の日付です。", "referred_on")
+    if data.open_case and data.to_assignee_id:
+        # the new case's assignee reads it (home page, reminders, follow-ups): only a member of the
+        # target center (or an admin), never e.g. the referring staff of another center
+        assignee = db.session.get(User, data.to_assignee_id)
+        if assignee is None or not assignee.active or not can_see_center(assignee, target.id):
+            raise DomainError(f"紹介先の担当者は{target.name}の職員から選んでください。", "to_assignee_id")
     if data.from_case_id:
         from_case = db.session.get(Case, data.from_case_id)
         if from_case is None or from_case.client_id != client.id or from_case.center_id != data.from_center_id:
@@ -97,6 +103,14 @@ def referrals_query(user: User, client_id: int | None = None):
     if client_id:
         stmt = stmt.where(Referral.client_id == client_id)
     return stmt.order_by(Referral.referred_on.desc(), Referral.id.desc())
+
+
+def client_still_visible(user: User, client: Client) -> bool:
+    """After a referral to a confidential center the referring staff may no longer see a client
+    known to no other center (access.client_filter)."""
+    from ..access import client_filter
+
+    return db.session.scalar(select(Client.id).where(Client.id == client.id, client_filter(user))) is not None
 
 
 def visible_referral(user: User, referral_id: int) -> Referral | None:

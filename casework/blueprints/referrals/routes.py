@@ -62,6 +62,11 @@ def new():
             db.session.commit()
             flash(f"{referral.to_center.name}へ紹介しました（同意 {referral.consent_on:%Y-%m-%d}・{referral.consent_method}）。",
                   "success")
+            if not service.client_still_visible(current_user, client):
+                # e.g. a client known to no other center, referred to the succession center: from
+                # now on only that center's staff see it
+                flash("この相談先は、今後は紹介先センターの職員だけが閲覧できます。", "info")
+                return redirect(url_for("clients.index"))
             return redirect(url_for("clients.detail", client_id=client.id))
     return render_template("referrals/new.html", form=form, client=client)
 
