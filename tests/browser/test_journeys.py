@@ -78,3 +78,29 @@ def test_manager_downloads_the_annual_report_and_figures_match_the_page(live_ser
     assert window and on_page in window[0], window[:2]
     visits = [r for r in cells if any(isinstance(v, str) and "巡回相談" in v for v in r)]
     assert visits and 1 in visits[0]
+
+
+def test_manager_voids_a_visit_entered_by_mistake(live_server, page):
+    from tests import lifecycle_helpers as lh
+
+    with live_server.data():
+        factories.user("mgr2", role="manager", centers=["onestop"])
+        d = lh.dispatch(factories.case(factories.client("株式会社取消確認")))
+        lh.visit(d, held_on=dt.date(2024, 6, 3))
+        lh.visit(d, held_on=dt.date(2024, 6, 4))
+        dispatch_id = d.id
+    login(page, live_server, "mgr2", factories.PASSWORD)
+    page.goto(f"{live_server.url}/dispatch/{dispatch_id}")
+    assert "訪問（2回）" in page.inner_text("body")
+    page.click("tr:has-text('2024-06-04') >> text=取消")
+    page.wait_for_load_state()
+    body = page.inner_text("body")
+    assert "派遣の訪問記録の取消" in body and "あわせて次の記録も取り消されます" in body
+    page.fill("textarea[name=reason]", "二重入力")
+    shot(page, "void-visit")
+    page.once("dialog", lambda dialog: dialog.accept())  # data-confirm asks before voiding
+    page.click("button:has-text('取り消す')")
+    page.wait_for_load_state()
+    body = page.inner_text("body")
+    assert "2024-06-04 の訪問記録を取り消しました" in body and "訪問（1回）" in body
+    shot(page, "void-visit-done")
