@@ -2,7 +2,7 @@
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, widgets
-from wtforms.validators import ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from ..extensions import db
 from ..models import Center, Channel, Industry, Municipality, Theme, User, memberships
@@ -121,6 +121,9 @@ def optional_int(value):
     return int(value)
 
 
+CHOOSE_FROM_LIST = "選択肢から選んでください。"
+
+
 class IdSelectField(SelectField):
     """A select of record ids; the blank option is None. Any choice not offered is refused."""
 
@@ -128,15 +131,29 @@ class IdSelectField(SelectField):
         kwargs.setdefault("coerce", optional_int)
         super().__init__(label, validators, **kwargs)
 
+    def process_formdata(self, valuelist):
+        if valuelist:
+            try:
+                self.data = self.coerce(valuelist[0])
+            except (TypeError, ValueError):
+                self.data = None
+                raise ValueError(CHOOSE_FROM_LIST) from None
+
     def pre_validate(self, form):
+        if self.process_errors:
+            return  # not an id at all: said once, by process_formdata
         if self.data is None and any(v in ("", None) for v, _ in self.choices or []):
             return
         if self.data not in {optional_int(v) for v, _ in self.choices or []}:
-            raise ValidationError("選択肢から選んでください。")
+            raise ValidationError(CHOOSE_FROM_LIST)
 
 
 class FilterForm(JapaneseForm):
-    """A GET filter form read from the query string (no CSRF: it only reads)."""
+    """A GET filter form read from the query string (no CSRF: it only reads).
+
+    Every filter is optional: a field absent from the query string or left blank means "no
+    filter" and is never an error, whatever its type (a select without a blank choice, a date).
+    A value that is there but wrong (not a choice, not a date) is shown beside its field."""
 
     class Meta:
         csrf = False
@@ -145,6 +162,9 @@ class FilterForm(JapaneseForm):
         from flask import request
 
         super().__init__(request.args, *args, **kwargs)
+        for f in self:
+            if not any(isinstance(v, Optional) for v in f.validators):
+                f.validators = [Optional(), *f.validators]
 
     def checked(self) -> bool:
         """Validate; invalid filters show beside their field and are ignored."""

@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms import SelectField, StringField
+from wtforms.validators import Optional, ValidationError
 
 from ...dates import parse_date
+from ..forms_common import JapaneseForm
 
 
 def _date(form, field):
@@ -15,13 +15,22 @@ def _date(form, field):
         field.parsed = None
 
 
-class AuditSearchForm(FlaskForm):
+def _record_id(form, field):
+    text = (field.data or "").strip()
+    field.parsed = None
+    if text:
+        if not text.isdigit() or int(text) < 1:
+            raise ValidationError("1以上の数で入力してください。")
+        field.parsed = int(text)
+
+
+class AuditSearchForm(JapaneseForm):
     class Meta:
         csrf = False  # a GET search form
 
     user_id = SelectField("職員", coerce=lambda v: int(v) if str(v).isdigit() else None, validate_choice=False)
     action = SelectField("操作", validate_choice=False)
     object_type = StringField("記録の種類", validators=[Optional()])
-    object_id = IntegerField("記録のID", validators=[Optional(), NumberRange(min=1, message="1以上の数で入力してください。")])
+    object_id = StringField("記録のID", validators=[_record_id])
     date_from = StringField("期間（から）", validators=[_date])
     date_to = StringField("期間（まで）", validators=[_date])

@@ -22,7 +22,7 @@ def index():
     if form.validate():
         stmt = audit.search_query(user_id=form.user_id.data, action=form.action.data or None,
                                   object_type=(form.object_type.data or "").strip() or None,
-                                  object_id=form.object_id.data, date_from=form.date_from.parsed,
+                                  object_id=form.object_id.parsed, date_from=form.date_from.parsed,
                                   date_to=form.date_to.parsed)
         page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"] * 2, error_out=False)
     return render_template("audit/index.html", form=form, page=page, actions=audit.ACTIONS)

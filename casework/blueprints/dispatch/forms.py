@@ -47,11 +47,3 @@ class ReportForm(VersionedForm):
 class SimpleVersionForm(VersionedForm):
     pass
 
-
-class FilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    q = StringField("相談先")
-    status = SelectField("状態")
-    center_id = SelectField("センター")
