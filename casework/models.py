@@ -563,6 +563,7 @@ class Founding(Timestamped, Versioned, db.Model):
     business_name: Mapped[str] = mapped_column(String(200))
     corporate_number: Mapped[str | None] = mapped_column(String(13))
     industry_code: Mapped[str | None] = mapped_column(ForeignKey("industries.code"))
+    industry: Mapped[Industry | None] = relationship()
 
 
 class Grant(Timestamped, Versioned, Voidable, db.Model):

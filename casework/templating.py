@@ -38,6 +38,7 @@ NAV = [
     ("events.index", "相談会・セミナー", "e", None),
     ("dispatch.index", "専門家派遣", None, None),
     ("succession.index", "事業承継", None, ("admin", "manager", "succession")),
+    ("founders.index", "創業支援", None, ("admin", "manager", "im")),
     ("followups.index", "フォローアップ", None, None),
     ("reports.index", "報告書", "r", None),
     ("tallies.index", "月次集計", None, ("admin", "manager")),

@@ -111,3 +111,56 @@ def test_onestop_cannot_see_founders_of_startup(client, logged_in, make):
     case = _founder_case(make)
     assert client.get(f"/founders/cases/{case.id}").status_code == 404
     assert "山田 さくら" not in text_of(client.get("/founders/"))
+
+
+def _stage_options(response) -> list[str]:
+    import re
+
+    html = response.get_data(as_text=True)
+    select_ = re.search(r'<select[^>]*name="stage".*?</select>', html, re.S)
+    return re.findall(r'<option[^>]*>([^<]*)</option>', select_.group(0)) if select_ else []
+
+
+def test_im_finds_founders_in_the_menu_and_from_the_case(client, auth, make):
+    im = make.user("im1", role="im", centers=["startup"])
+    case = _founder_case(make, im)
+    auth.login(im)
+    assert 'href="/founders/"' in client.get("/").get_data(as_text=True)
+    assert f'href="/founders/cases/{case.id}"' in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    other = make.case(make.client("株式会社ワンストップ"), center_code="onestop")
+    coord = make.user("coord1", role="coordinator", centers=["onestop", "startup"])
+    auth.logout()
+    auth.login(coord)
+    assert 'href="/founders/"' not in client.get("/").get_data(as_text=True)  # the menu entry is the IMs'
+    assert "/founders/cases/" not in client.get(f"/cases/{other.id}").get_data(as_text=True)
+
+
+def test_stage_form_offers_only_the_stages_ahead(client, auth, make):
+    im = make.user("im1", role="im", centers=["startup"])
+    case = _founder_case(make, im)
+    auth.login(im)
+    assert _stage_options(client.get(f"/founders/cases/{case.id}")) == ["事業計画", "資金計画"]
+    client.post(f"/founders/cases/{case.id}/stage", data={"stage": "business_plan", "changed_on": "2024-05-01",
+                                                          "version": case.version})
+    assert _stage_options(client.get(f"/founders/cases/{case.id}")) == ["資金計画"]
+    db.session.expire_all()
+    client.post(f"/founders/cases/{case.id}/stage", data={"stage": "funding_plan", "changed_on": "2024-06-01",
+                                                          "version": db.session.get(Case, case.id).version})
+    response = client.get(f"/founders/cases/{case.id}")
+    assert _stage_options(response) == []
+    assert "「資金計画」まで進みました。次は右の「創業を記録」です。" in text_of(response)
+    # a backwards step posted from an old page is still refused beside the field
+    db.session.expire_all()
+    response = client.post(f"/founders/cases/{case.id}/stage", data={
+        "stage": "business_plan", "changed_on": "2024-06-02", "version": db.session.get(Case, case.id).version})
+    assert response.status_code == 422 and "より先の段階を選んでください" in text_of(response)
+
+
+def test_founding_shows_the_industry_by_name(client, auth, make):
+    im = make.user("im1", role="im", centers=["startup"])
+    case = _founder_case(make, im)
+    auth.login(im)
+    client.post(f"/founders/cases/{case.id}/founding", data={
+        "founded_on": "2024-07-31", "business_name": "さくら食堂", "industry_code": "M", "version": case.version})
+    page = text_of(client.get(f"/founders/cases/{case.id}"))
+    assert "業種 宿泊業、飲食サービス業" in page

@@ -50,6 +50,12 @@ def _record_stage(case: Case, stage: str, on: dt.date, by: User | None, note: st
     return change
 
 
+def later_stages(case: Case) -> list[str]:
+    """The stages a founder may still be moved to by hand (創業 is recorded with record_founding)."""
+    current = STAGE_ORDER.index(case.stage or "consultation")
+    return [s for s in STAGE_ORDER[current + 1:] if s != "founded"]
+
+
 def advance_stage(case: Case, stage: str, changed_on: dt.date, *, note: str | None = None,
                   expected_version: int | None = None, by: User | None = None) -> CaseStageChange:
     """Move a founder forward (stages may be skipped, never gone back); 創業 is recorded with

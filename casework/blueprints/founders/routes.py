@@ -39,12 +39,15 @@ def index():
 def _render(case, stage_form=None, founding_form=None, grant_form=None, decision_forms=None, status=200):
     grants = service.grants_of(case)
     decision_forms = decision_forms or {}
+    stage_form = stage_form or StageForm(version=case.version, changed_on=today_jst())
+    later = service.later_stages(case)  # offer only the stages ahead (the posted form was checked already)
+    stage_form.stage.choices = [(k, v) for k, v in stage_form.stage.choices if k in later or k == stage_form.stage.data]
     for g in grants:
         decision_forms.setdefault(g.id, GrantDecisionForm(prefix=f"g{g.id}", version=g.version, decided_on=today_jst()))
     return render_template(
         "founders/detail.html", case=case, stages=FOUNDER_STAGES, history=service.stage_history(case),
         founding=service.founding_of(case), grants=grants, followups=followups_of_case(current_user, case.id),
-        stage_form=stage_form or StageForm(version=case.version, changed_on=today_jst()),
+        stage_form=stage_form, later_stages=later,
         founding_form=founding_form or FoundingForm(version=case.version, founded_on=today_jst(),
                                                     industry_code=case.client.industry_code or ""),
         grant_form=grant_form or GrantForm(applied_on=today_jst()), decision_forms=decision_forms), status
