@@ -180,3 +180,65 @@ def test_shared_client_shows_succession_items_only_to_members(client, auth, make
     page = text_of(client.get(f"/clients/{shared.id}"))
     assert "親族内承継を推奨" in page and f"{p.code_name}→{b.code_name}：提案" in page
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.object_type == "Client"))
+
+
+def _browser_post_data(html: str, action: str) -> list[tuple[str, str]]:
+    """The first <form> posting to `action`, as a browser submits it: every input, in order,
+    duplicates kept (the first of a repeated name is the one a form library reads)."""
+    import re
+    from html import unescape
+
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', html, re.S)
+    assert form, action
+    pairs = []
+    for tag in re.findall(r"<input[^>]*>", form.group(1)):
+        name, value = re.search(r'name="([^"]*)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name:
+            pairs.append((name.group(1), unescape(value.group(1)) if value else ""))
+    return pairs
+
+
+def test_proposing_from_the_candidate_list_as_a_browser_does(client, auth, make):
+    """The candidate row's form once also carried the form's own empty seller_id/buyer_id,
+    which came first: every proposal made in a browser answered 404."""
+    from werkzeug.datastructures import MultiDict
+
+    member = _member(make)
+    s_case, b_case = _seller_buyer(make)
+    seller, buyer = lh.profile(s_case), lh.profile(b_case, side="buyer", price_band="p3")
+    auth.login(member)
+    forms = {}
+    for profile in (seller, buyer):
+        html = client.get(f"/succession/profiles/{profile.id}").get_data(as_text=True)
+        forms[profile.side] = _browser_post_data(html, "/succession/deals/propose")
+        names = [n for n, _ in forms[profile.side]]
+        assert names.count("seller_id") == 1 and names.count("buyer_id") == 1, names
+    data = [(n, "2024-05-01" if n == "proposed_on" else v) for n, v in forms["buyer"]]
+    response = client.post("/succession/deals/propose", data=MultiDict(data))
+    assert response.status_code == 302, text_of(response)
+    deal = db.session.scalar(select(Deal))
+    assert response.headers["Location"].endswith(f"/succession/deals/{deal.id}")
+    assert (deal.seller_id, deal.buyer_id, deal.stage_on) == (seller.id, buyer.id, dt.date(2024, 5, 1))
+    assert f"{seller.code_name} → {buyer.code_name}：提案" in text_of(client.get(f"/succession/profiles/{seller.id}"))
+
+
+def test_propose_with_garbage_ids_is_404_not_an_error(client, auth, make):
+    auth.login(_member(make))
+    response = client.post("/succession/deals/propose", data={"seller_id": "abc", "buyer_id": "", "proposed_on": "2024-05-01"})
+    assert response.status_code == 404
+
+
+def test_step_form_offers_the_next_stage_and_broken_only(client, auth, make):
+    import re
+
+    member = _member(make)
+    s_case, b_case = _seller_buyer(make)
+    deal = service.propose_deal(lh.profile(s_case), lh.profile(b_case, side="buyer"), dt.date(2024, 5, 1))
+    db.session.commit()
+    auth.login(member)
+    html = client.get(f"/succession/deals/{deal.id}").get_data(as_text=True)
+    select_ = re.search(r'<select[^>]*name="stage".*?</select>', html, re.S).group(0)
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", select_) == ["ネームクリア", "破談"]
+    page = text_of(client.get(f"/succession/deals/{deal.id}"))
+    assert "譲渡側（社内のみ） 株式会社秘密りんご" in page
+    assert f'href="/cases/{s_case.id}"' in html and f'href="/cases/{b_case.id}"' in html

@@ -26,9 +26,9 @@ def _deal(deal_id) -> Deal:
 @login_required
 def propose():
     form = ProposeForm()
-    seller = load_profile(int(form.seller_id.data or 0))
-    buyer = load_profile(int(form.buyer_id.data or 0))
-    back = request.form.get("back_id") or seller.id
+    seller = load_profile(request.form.get("seller_id", 0, type=int))
+    buyer = load_profile(request.form.get("buyer_id", 0, type=int))
+    back = request.form.get("back_id", type=int) or seller.id
     if not form.validate_on_submit():
         flash("提案日を入力してください。", "danger")
         return redirect(url_for("succession.profile", profile_id=back))
@@ -48,6 +48,8 @@ def _render(deal, form=None, status=200):
     db.session.commit()
     if form is None:
         form = StepForm(version=deal.version, stepped_on=today_jst(), stage=service.next_stage(deal) or "closed")
+    offered = {service.next_stage(deal), "broken", form.stage.data}  # the next step, 破談, or what was posted
+    form.stage.choices = [(k, v) for k, v in form.stage.choices if k in offered]
     return render_template("succession/deal.html", deal=deal, form=form, stages=DEAL_STAGES, path=service.DEAL_PATH,
                            next_stage=service.next_stage(deal)), status
 

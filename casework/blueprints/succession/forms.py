@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...models import DEAL_STAGES, PROFILE_SIDES
@@ -37,8 +37,7 @@ class ProfileForm(VersionedForm):
 
 
 class ProposeForm(FlaskForm):
-    seller_id = HiddenField()
-    buyer_id = HiddenField()
+    """The date of a proposal; the pair (seller_id, buyer_id) is each candidate row's own hidden inputs."""
     proposed_on = DateField("提案日", validators=[InputRequired(DATE_REQUIRED)])
 
 
