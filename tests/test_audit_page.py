@@ -32,8 +32,50 @@ def test_admin_filters_the_audit_log_by_user_action_object_and_date(client, auth
     page = text_of(client.get(f"/admin/audit/?action=login_failed&user_id={coord.id}"))
     assert "ログイン失敗" in page and "coordy" in page and "全1件" in page
     page = text_of(client.get(f"/admin/audit/?object_type=Client&object_id={c.id}"))
-    assert f"Client #{c.id}" in page and "登録" in page
+    assert f"相談先 #{c.id}" in page and "登録" in page
     assert "該当する記録はありません" in text_of(client.get("/admin/audit/?date_from=2001-01-01&date_to=2001-01-31"))
+
+
+def test_audit_page_speaks_japanese(client, auth, make):
+    """Actions, record kinds and centers by name; the detail's Japanese is readable, not \\u escapes."""
+    import re
+
+    from casework.services import audit
+
+    auth.login(make.user("boss4", role="admin", centers=["onestop", "startup"]))
+    case = make.case(make.client("監査表示株式会社"))
+    audit.record("stage", case, detail={"to": "事業計画"})
+    audit.record("report_received", None, object_type="DispatchVisit", object_id=7)
+    db.session.commit()
+    response = client.get("/admin/audit/")
+    page = text_of(response)
+    assert f"段階の変更 案件 #{case.id} ワンストップ総合相談" in page
+    assert '"to": "事業計画"' in response.get_data(as_text=True).replace("&#34;", '"')
+    assert "報告書の受領 派遣の訪問 #7" in page
+    assert not re.search(r"\\u[0-9a-f]{4}", response.get_data(as_text=True))
+    used = {a for (a,) in db.session.execute(select(AuditEntry.action).distinct())}
+    assert used <= set(audit.ACTIONS)
+    # the record kind is chosen from a list in Japanese
+    html = response.get_data(as_text=True)
+    assert '<option value="Case">案件</option>' in html
+    assert f"案件 #{case.id}" in text_of(client.get(f"/admin/audit/?object_type=Case&object_id={case.id}"))
+
+
+def test_every_recorded_action_and_record_kind_has_a_japanese_label():
+    import re
+    from pathlib import Path
+
+    from casework import models
+    from casework.services import audit
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path(models.__file__).parent.rglob("*.py"))
+    actions = set(re.findall(r'record\(\s*"([a-z_]+)"', source))
+    assert actions and actions <= set(audit.ACTIONS), actions - set(audit.ACTIONS)
+    kinds = {m.__name__ for m in vars(models).values() if isinstance(m, type) and hasattr(m, "__tablename__")
+             and hasattr(m, "id") and m.__name__ not in ("AuditEntry", "Notification", "JobRun", "CaseStageChange",
+                                                          "DealStep", "Channel", "Theme", "Industry", "Municipality",
+                                                          "EventKind", "Outcome", "DispatchProgram")}
+    assert kinds <= set(audit.OBJECT_TYPES), kinds - set(audit.OBJECT_TYPES)
 
 
 def test_audit_page_shows_date_errors_beside_the_field(client, auth, make):

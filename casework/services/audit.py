@@ -16,7 +16,18 @@ from ..models import AuditEntry
 ACTIONS = {
     "view": "閲覧", "create": "登録", "change": "変更", "void": "取消", "close": "終了", "reopen": "再開",
     "export": "出力", "login": "ログイン", "login_failed": "ログイン失敗", "logout": "ログアウト",
-    "password_change": "パスワード変更", "denied": "アクセス拒否",
+    "password_change": "パスワード変更", "denied": "アクセス拒否", "stage": "段階の変更", "approve": "承認",
+    "decide": "決定", "complete": "完了", "report_received": "報告書の受領", "import": "取込",
+    "tally_snapshot": "月次集計の保存",
+}
+
+# What an entry's object_type (the model's class name) is called on screen.
+OBJECT_TYPES = {
+    "Client": "相談先", "Case": "案件", "Consultation": "相談記録", "Event": "相談会・セミナー",
+    "Dispatch": "専門家派遣", "DispatchVisit": "派遣の訪問", "Expert": "専門家", "Diagnosis": "事業承継診断",
+    "MatchProfile": "譲渡・譲受希望", "Deal": "ディール", "Founding": "創業", "Grant": "助成金",
+    "FollowUp": "フォローアップ", "Referral": "紹介", "User": "職員", "Center": "センター",
+    "TallySnapshot": "月次集計",
 }
 
 

@@ -1,5 +1,5 @@
 from wtforms import SelectField, StringField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import ValidationError
 
 from ...dates import parse_date
 from ..forms_common import JapaneseForm
@@ -30,7 +30,7 @@ class AuditSearchForm(JapaneseForm):
 
     user_id = SelectField("職員", coerce=lambda v: int(v) if str(v).isdigit() else None, validate_choice=False)
     action = SelectField("操作", validate_choice=False)
-    object_type = StringField("記録の種類", validators=[Optional()])
+    object_type = SelectField("記録の種類", validate_choice=False)
     object_id = StringField("記録のID", validators=[_record_id])
     date_from = StringField("期間（から）", validators=[_date])
     date_to = StringField("期間（まで）", validators=[_date])

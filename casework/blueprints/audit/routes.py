@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from ...access import require_role
 from ...extensions import db
-from ...models import User
+from ...models import Center, User
 from ...services import audit
 from . import bp
 from .forms import AuditSearchForm
@@ -18,6 +18,7 @@ def index():
     form.user_id.choices = [("", "すべての職員")] + [(u.id, f"{u.name}（{u.login}）")
                                                   for u in db.session.scalars(select(User).order_by(User.login))]
     form.action.choices = [("", "すべての操作")] + list(audit.ACTIONS.items())
+    form.object_type.choices = [("", "すべての種類")] + list(audit.OBJECT_TYPES.items())
     page = None
     if form.validate():
         stmt = audit.search_query(user_id=form.user_id.data, action=form.action.data or None,
@@ -25,4 +26,6 @@ def index():
                                   object_id=form.object_id.parsed, date_from=form.date_from.parsed,
                                   date_to=form.date_to.parsed)
         page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"] * 2, error_out=False)
-    return render_template("audit/index.html", form=form, page=page, actions=audit.ACTIONS)
+    centers = {c.id: c.name for c in db.session.scalars(select(Center))}
+    return render_template("audit/index.html", form=form, page=page, actions=audit.ACTIONS,
+                           object_types=audit.OBJECT_TYPES, centers=centers)
