@@ -18,6 +18,7 @@ def register(app):
         num=lambda n: "" if n is None else f"{int(n):,}",
         jst=_jst,
         nl2br=_nl2br,
+        json_text=_json_text,
     )
     app.jinja_env.globals.update(
         today_jst=today_jst, url_with=url_with, CLIENT_KINDS=CLIENT_KINDS, ROLES=ROLES, nav_items=nav_items, url_endpoints=url_endpoints,
@@ -51,8 +52,21 @@ def nav_items():
     from flask import current_app
     from flask_login import current_user
 
-    return [(endpoint, label, key) for endpoint, label, key, roles in NAV
-            if endpoint in current_app.view_functions and (roles is None or current_user.role in roles)]
+    items = [(endpoint, label, key) for endpoint, label, key, roles in NAV
+             if endpoint in current_app.view_functions and (roles is None or current_user.role in roles)]
+    here = request.endpoint or ""
+    exact = here in {endpoint for endpoint, _label, _key in items}
+    return [(endpoint, label, key, _nav_current(endpoint, here, exact)) for endpoint, label, key in items]
+
+
+def _nav_current(endpoint: str, here: str, exact: bool) -> bool:
+    """The entry of the page shown: the page itself when it is in the menu, otherwise its
+    blueprint's entry (相談記録 for a consultation's edit page, not 相談を記録 too)."""
+    if exact:
+        return endpoint == here
+    blueprint = here.split(".")[0]
+    same = [e for e, *_ in NAV if e.split(".")[0] == blueprint]
+    return endpoint.split(".")[0] == blueprint and (len(same) == 1 or endpoint.endswith(".index"))
 
 
 def may_void(record) -> bool:
@@ -88,6 +102,13 @@ def _jst(value: dt.datetime | None) -> str:
     from .dates import JST
 
     return value.replace(tzinfo=dt.timezone.utc).astimezone(JST).strftime("%Y-%m-%d %H:%M")
+
+
+def _json_text(value) -> str:
+    """JSON as people read it: Japanese as itself, not \\u escapes (the page escapes the HTML)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _nl2br(text: str | None) -> Markup:

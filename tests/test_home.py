@@ -39,3 +39,20 @@ def test_a_due_next_action_without_its_text_shows_no_none(client, logged_in, mak
     page = text_of(client.get("/"))
     assert "期限の来た次回対応（1件）" in page and "株式会社南部せんべい本舗" in page
     assert "None" not in page
+
+
+def test_menu_marks_only_the_page_shown(client, logged_in, make):
+    import re
+
+    def current(url):
+        html = client.get(url).get_data(as_text=True)
+        nav = html[html.index('class="mainnav"'):html.index("</nav>")]
+        return re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]*)</a>', nav)
+
+    consultation = make.consultation(make.client("株式会社メニュー確認"))
+    assert current("/") == ["ホーム"]
+    assert current("/consultations/new") == ["相談を記録"]
+    assert current("/consultations/") == ["相談記録"]
+    assert current(f"/consultations/{consultation.id}/edit") == ["相談記録"]
+    assert current(f"/cases/{consultation.case_id}") == ["案件"]
+    assert current(f"/clients/{consultation.client_id}") == ["相談先"]

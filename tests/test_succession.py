@@ -242,3 +242,25 @@ def test_step_form_offers_the_next_stage_and_broken_only(client, auth, make):
     page = text_of(client.get(f"/succession/deals/{deal.id}"))
     assert "譲渡側（社内のみ） 株式会社秘密りんご" in page
     assert f'href="/cases/{s_case.id}"' in html and f'href="/cases/{b_case.id}"' in html
+
+
+def test_deal_list_is_paged_not_cut(client, auth, make):
+    """The list once stopped silently at 200 deals; it pages like the other lists."""
+    member = _member(make)
+    sellers = [lh.profile(make.case(make.client(f"売り手{i}"), center_code="succession")) for i in range(6)]
+    buyers = [lh.profile(make.case(make.client(f"買い手{i}"), center_code="succession"), side="buyer") for i in range(5)]
+    for s in sellers:
+        for b in buyers:
+            service.propose_deal(s, b, dt.date(2024, 5, 1))
+    db.session.commit()
+    auth.login(member)
+    import re
+
+    def deal_links(response):
+        return len(re.findall(r'href="/succession/deals/\d+"', response.get_data(as_text=True)))
+
+    first = client.get("/succession/deals/")
+    assert "全30件" in text_of(first) and "次へ" in text_of(first) and deal_links(first) == 25
+    second = client.get("/succession/deals/?page=2")
+    assert "全30件" in text_of(second) and "前へ" in text_of(second) and deal_links(second) == 5
+    assert "全30件" in text_of(client.get("/succession/deals/?stage=nonsense"))  # an unknown stage filters nothing

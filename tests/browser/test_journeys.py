@@ -370,3 +370,42 @@ def test_succession_staff_close_a_deal_that_another_center_cannot_find(live_serv
         shot(other, "succession-hidden-deal-404")
     finally:
         context.close()
+
+
+MAIN_PAGES = [("/", "demo-home"), ("/consultations/new", "demo-log-pick"), ("/clients/", "demo-clients"),
+              ("/cases/", "demo-cases"), ("/consultations/", "demo-consultations"), ("/events/", "demo-events"),
+              ("/dispatch/", "demo-dispatch"), ("/dispatch/experts/", "demo-experts"), ("/dispatch/stats", "demo-dispatch-stats"),
+              ("/succession/", "demo-succession"), ("/succession/deals/", "demo-deals"), ("/founders/?status=", "demo-founders"),
+              ("/followups/?scope=all&status=all", "demo-followups"), ("/referrals/", "demo-referrals"),
+              ("/reports/", "demo-reports"), ("/tallies/", "demo-tallies"), ("/notifications/?status=all", "demo-notifications"),
+              ("/admin/", "demo-admin"), ("/admin/users", "demo-admin-users"), ("/admin/audit/", "demo-audit"),
+              ("/admin/privacy/", "demo-privacy")]
+
+
+def test_main_pages_with_the_demo_data_fit_the_screen(live_server, page):
+    """Every main page, filled with the demo data, as the admin: answers, shows no filter error,
+    and nothing is wider than a 1280-pixel screen. Screenshots for reviewers."""
+    from casework.services.demo import load_demo
+
+    with live_server.data():
+        logins = {login: password for login, password, _role in load_demo()}
+    login(page, live_server, "admin", logins["admin"])
+    for path, name in MAIN_PAGES:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, (path, response.status)
+        shot(page, name)
+        assert page.locator("main .error").count() == 0, (path, page.locator("main .error").all_inner_texts())
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280, (path, width)
+    # a record of each kind
+    for link_from, selector, name in (("/clients/", "table.list tbody a", "demo-client"), ("/cases/", "table.list tbody a", "demo-case"),
+                                      ("/succession/deals/", "table.list tbody a", "demo-deal"),
+                                      ("/founders/?status=", "table.list tbody a", "demo-founder"),
+                                      ("/dispatch/", "table.list tbody a", "demo-dispatch-detail"),
+                                      ("/events/", "table.list tbody a", "demo-event")):
+        page.goto(live_server.url + link_from)
+        page.locator(selector).first.click()
+        page.wait_for_load_state()
+        shot(page, name)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280, (name, page.url, width)

@@ -8,7 +8,7 @@ from ...extensions import db
 from ...models import DEAL_STAGES, Deal
 from ...services import succession as service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error
+from ..forms_common import attach_error, paginate
 from ..voiding import void_page
 from . import bp
 from .forms import ProposeForm, StepForm
@@ -58,10 +58,10 @@ def _render(deal, form=None, status=200):
 @login_required
 def deals():
     stage = request.args.get("stage") or None
-    rows = list(db.session.scalars(service.deals_query(current_user, stage=stage).limit(200)))
-    service.audit_view(current_user, None, page="succession.deals", deals=[d.id for d in rows])
+    page = paginate(service.deals_query(current_user, stage=stage if stage in DEAL_STAGES else None))
+    service.audit_view(current_user, None, page="succession.deals", deals=[d.id for d in page.items])
     db.session.commit()
-    return render_template("succession/deals.html", deals=rows, stages=DEAL_STAGES, stage=stage)
+    return render_template("succession/deals.html", page=page, stages=DEAL_STAGES, stage=stage)
 
 
 @bp.route("/deals/<int:deal_id>")
