@@ -23,6 +23,8 @@ def create_app(test_config=None) -> Flask:
     register_error_handlers(app)
     register_request_hooks(app)
     register_security(app)
+    register_permissions(app)
+    register_unit_of_work(app)
     register_commands(app)
     return app
 
@@ -63,12 +65,9 @@ def register_template_helpers(app):
 def register_error_handlers(app):
     from flask import render_template
 
-    from .services.audit import record_denied
-
     def render(code):
         def handler(_error):
-            if code in (403, 404):
-                record_denied(code)  # refusals by casework.access go on the audit log
+            # refusals noted by casework.access / casework.permissions are audited by the unit of work
             return render_template(f"errors/{code}.html"), code
         return handler
 
@@ -90,6 +89,20 @@ def register_security(app):
     from . import security
 
     security.register(app)
+
+
+def register_permissions(app):
+    """One permission table, checked before every view (casework/permissions.py)."""
+    from . import permissions
+
+    permissions.register(app)
+
+
+def register_unit_of_work(app):
+    """The request commits once or rolls back (casework/unit_of_work.py)."""
+    from . import unit_of_work
+
+    unit_of_work.register(app)
 
 
 def register_commands(app):

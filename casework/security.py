@@ -1,5 +1,5 @@
-"""Request-level protections: security headers, idle and absolute session timeouts, and the
-audit of confidential views and refused accesses noted by casework.access during a request.
+"""Request-level protections: security headers and idle and absolute session timeouts. (The audit
+notes of confidential views and refusals are written by casework/unit_of_work.py.)
 
 See docs/security.md for what is promised and which tests check it.
 """
@@ -21,7 +21,6 @@ def register(app) -> None:
     app.before_request(_fresh_request_state)
     app.before_request(enforce_session_timeouts)
     app.after_request(set_security_headers)
-    app.after_request(write_pending_audit)
     user_logged_in.connect(_stamp_login, app)
 
 
@@ -78,24 +77,3 @@ def _authenticated() -> bool:
         return bool(current_user and current_user.is_authenticated)
     except Exception:  # no user loader context (e.g. very early errors)
         return False
-
-
-def write_pending_audit(response):
-    """Commit the 'view' entries casework.access noted for confidential records this request.
-
-    Runs after the view rendered its response, in a transaction of its own, so a page view of a
-    confidential record is on record even when the view itself wrote nothing."""
-    pending = g.pop("audit_views", None)
-    if not pending or response.status_code >= 400:
-        return response
-    from .extensions import db
-    from .services import audit
-
-    db.session.rollback()  # anything the view left uncommitted is not ours to write
-    for obj_type, obj_id, center_id in pending:
-        if ("view", obj_type, obj_id) in g.get("audit_recorded", set()):
-            continue
-        audit.record("view", None, object_type=obj_type, object_id=obj_id, center_id=center_id,
-                     detail={"path": request.path})
-    db.session.commit()
-    return response

@@ -3,6 +3,7 @@ nothing, cookies flags, and no inline script or style in any template."""
 import re
 from pathlib import Path
 
+from casework.permissions import LOGGED_IN, requires
 from casework.security import CSP
 
 from .conftest import text_of
@@ -49,6 +50,7 @@ def test_server_error_page_is_generic(app, client, auth, coordinator):
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     @app.route("/boom")
+    @requires(LOGGED_IN)
     def boom():
         raise RuntimeError("secret detail: SELECT * FROM clients")
 

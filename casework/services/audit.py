@@ -69,19 +69,32 @@ def note_denied(object_type: str, object_id) -> None:
         g.audit_denied = (object_type, object_id)
 
 
-def record_denied(status: int) -> None:
-    """Called by the 403/404 error handlers: put a refused access by a logged-in user on record,
-    in a transaction of its own (the request's own work, if any, was abandoned)."""
-    denied = g.pop("audit_denied", None) if has_request_context() else None
+def pending_entries(status: int) -> list[tuple[str, dict]]:
+    """The audit notes this request took, as (action, record() keywords), for the unit of work
+    to write once the response is known (casework/unit_of_work.py): confidential records shown
+    by a successful response, and a refused access by a logged-in user."""
+    if not has_request_context():
+        return []
+    views = g.pop("audit_views", None) or []
+    denied = g.pop("audit_denied", None)
     if not (current_user and current_user.is_authenticated):
-        return
-    if denied is None and status != 403:
-        return  # an unknown URL is not an access decision
-    object_type, object_id = denied or (None, None)
-    db.session.rollback()
-    record("denied", None, object_type=object_type, object_id=object_id if isinstance(object_id, int) else None,
-           detail={"path": request.path, "method": request.method, "status": status})
-    db.session.commit()
+        return []
+    entries = []
+    if status < 400:
+        recorded = g.get("audit_recorded", set())
+        seen = set()
+        for obj_type, obj_id, center_id in views:
+            if ("view", obj_type, obj_id) in recorded or (obj_type, obj_id) in seen:
+                continue
+            seen.add((obj_type, obj_id))
+            entries.append(("view", {"object_type": obj_type, "object_id": obj_id, "center_id": center_id,
+                                     "detail": {"path": request.path}}))
+    elif status in (403, 404) and (denied is not None or status == 403):  # an unknown URL is not a decision
+        object_type, object_id = denied or (None, None)
+        entries.append(("denied", {"object_type": object_type,
+                                   "object_id": object_id if isinstance(object_id, int) else None,
+                                   "detail": {"path": request.path, "method": request.method, "status": status}}))
+    return entries
 
 
 def changes(obj, fields: dict) -> dict:

@@ -1,16 +1,8 @@
-from flask import Blueprint, abort, current_app
-from flask_login import current_user
+from flask import Blueprint
+
+from ...permissions import blueprint_requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-def admins_only():
-    """Only admins; anyone else gets 404 like any record they may not see."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not current_user.is_admin:
-        abort(404)
-
+blueprint_requires(bp, "admin.manage")
 
 from . import routes  # noqa: E402,F401

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
 from ...extensions import db
+from ...permissions import LOGGED_IN, PUBLIC, requires
 from ...services import audit, users
 from ...services.errors import DomainError
 from . import bp
@@ -12,6 +13,7 @@ from .forms import LoginForm, PasswordChangeForm
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@requires(PUBLIC)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -39,6 +41,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
+@requires(LOGGED_IN)
 @login_required
 def logout():
     users.end_sessions(current_user._get_current_object())
@@ -50,6 +53,7 @@ def logout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@requires(LOGGED_IN)
 @login_required
 def password():
     form = PasswordChangeForm()

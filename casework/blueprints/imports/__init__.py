@@ -1,6 +1,9 @@
 from flask import Blueprint, request
 
+from ...permissions import blueprint_requires
+
 bp = Blueprint("imports", __name__, url_prefix="/imports")
+blueprint_requires(bp, "import.run")
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -16,6 +19,5 @@ def _limit_upload_size():
 @bp.record_once
 def _install_limit(state):
     state.app.before_request_funcs.setdefault(None, []).insert(0, _limit_upload_size)
-
 
 from . import routes  # noqa: E402,F401

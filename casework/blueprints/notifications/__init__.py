@@ -1,6 +1,9 @@
 from flask import Blueprint
 
+from ...permissions import LOGGED_IN, blueprint_requires
+
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+blueprint_requires(bp, LOGGED_IN)
 
 from . import routes  # noqa: E402,F401
 

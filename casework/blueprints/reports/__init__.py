@@ -1,5 +1,8 @@
 from flask import Blueprint
 
+from ...permissions import LOGGED_IN, blueprint_requires
+
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+blueprint_requires(bp, LOGGED_IN)
 
 from . import routes  # noqa: E402,F401

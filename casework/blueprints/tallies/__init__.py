@@ -1,6 +1,9 @@
 from flask import Blueprint
 
+from ...permissions import blueprint_requires
+
 bp = Blueprint("tallies", __name__, url_prefix="/tallies")
+blueprint_requires(bp, "tally.view")
 
 from . import routes  # noqa: E402,F401
 

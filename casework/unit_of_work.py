@@ -1,0 +1,109 @@
+"""The request's unit of work, owned here and nowhere else (as Indico's RH.process owns it).
+
+Views and services change the session; they never commit or roll back. When the view has
+answered, `finish` commits once if the answer is a success (< 400) and nobody called
+`refuse()`, otherwise it rolls everything back: a 409, a form shown again with its errors or a
+refused access writes nothing. Any exception rolls back (`discard`).
+
+Audit notes taken during the request (confidential records shown, accesses refused) are
+written after that, in a short write transaction of their own that begins IMMEDIATE: on SQLite
+a deferred read transaction that later writes fails at once with "database is locked" when
+another connection committed meanwhile; an IMMEDIATE one waits its turn (busy_timeout).
+CLI commands and jobs own their unit of work with `unit_of_work.run` / `committing()`.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from flask import current_app, g, has_request_context, request
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from .dbsetup import immediate_transactions
+from .extensions import db
+
+REFUSED = "_uow_refused"
+
+
+def refuse() -> None:
+    """The view answers without writing (a form shown again with its errors, a stale save)."""
+    if has_request_context():
+        setattr(g, REFUSED, True)
+
+
+def refused() -> bool:
+    return bool(getattr(g, REFUSED, False))
+
+
+def finish(response):
+    """after_request: commit the request's work once, or roll it back."""
+    if response.status_code < 400 and not refused() and not response.direct_passthrough:
+        try:
+            db.session.commit()
+        except (IntegrityError, OperationalError) as exc:
+            db.session.rollback()
+            current_app.logger.warning("commit of %s %s failed: %s", request.method, request.path, exc.__class__.__name__)
+            return _busy_response()
+    else:
+        db.session.rollback()
+    write_audit_notes(response.status_code)
+    return response
+
+
+def discard(exc=None) -> None:
+    """teardown_request: an exception that escaped every handler leaves nothing behind. (Not on
+    a clean teardown: a bare test_request_context() inside a job, used for url_for, must not
+    roll back the job's work.)"""
+    if exc is not None:
+        db.session.rollback()
+
+
+def write_audit_notes(status: int) -> None:
+    """Write this request's audit notes (views of confidential records, refusals) in their own
+    IMMEDIATE transaction."""
+    from .services import audit
+
+    entries = audit.pending_entries(status)
+    if not entries:
+        return
+    with immediate():
+        for action, kwargs in entries:
+            audit.record(action, None, **kwargs)
+        db.session.commit()
+
+
+@contextmanager
+def immediate():
+    """Begin the next transaction IMMEDIATE (take SQLite's write lock, waiting for it)."""
+    db.session.rollback()
+    token = immediate_transactions.set(True)
+    try:
+        yield
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        immediate_transactions.reset(token)
+
+
+@contextmanager
+def committing():
+    """The unit of work of a CLI command or a job: commit once at the end, roll back on error."""
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _busy_response():
+    from flask import render_template
+
+    return current_app.make_response((render_template("errors/409.html", busy=True), 409))
+
+
+def register(app) -> None:
+    # after_request handlers run last-registered first: register this before the handlers that
+    # must see the committed state (security headers do not care).
+    app.after_request(finish)
+    app.teardown_request(discard)
