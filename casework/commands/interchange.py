@@ -20,14 +20,23 @@ def register_commands(app):
 def import_command(paths):
     """Import legacy CSV files (or folders of them): all or nothing, idempotent by ref."""
     from ..services.legacy_import import import_files
+    from ..unit_of_work import committing
 
-    plan, counts = import_files(paths)
-    if counts is None:
-        for problem in plan.errors:  # one `FILE:ROW: COLUMN: message` line each, nothing else
-            click.echo(str(problem), err=True)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        with committing():
+            plan, counts = import_files(paths)
+            if counts is None:
+                # one `FILE:ROW: COLUMN: message` line each (the first of each file, then `FILE: ほか N 件`)
+                click.echo("\n".join(plan.error_lines()), err=True)
+                sys.exit(1)  # SystemExit: committing() rolls back (validation wrote nothing anyway)
+    except SQLAlchemyError as exc:  # e.g. another import wrote the same ref meanwhile: all rolled back
+        click.echo(f"import: 書き込めませんでした。何も書き込んでいません（{exc.__class__.__name__}）。"
+                   "もう一度実行してください。", err=True)
         sys.exit(1)
-    for problem in plan.warnings:
-        click.echo(f"{problem.file}:{problem.row}: {problem.column}: 注意: {problem.message}", err=True)
+    for line in plan.warning_lines():
+        click.echo(line, err=True)
     for kind, (created, updated) in counts.items():
         click.echo(f"{kind}: {created} created, {updated} updated")
 

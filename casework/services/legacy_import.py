@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import BigInteger, Integer, String, bindparam, delete, func, insert, select, update
 
-from ..dates import parse_date
+from ..dates import parse_date, today_jst
 from ..extensions import db
 from ..models import (
     CLIENT_KINDS, Case, Client, Consultation, Diagnosis, DispatchVisit, Event, Expert, User, consultation_themes,
@@ -74,6 +74,60 @@ TARGETS = {
 }
 
 
+# Bounds of what a cell may hold. Lengths and integer ranges come from the model columns the
+# cells are written to (ref columns: the referenced record's ref); these are the rest.
+MAX_ERRORS_PER_FILE = 50  # problems listed per file; the rest are counted (「ほか N 件」)
+FREE_TEXT_MAX_CHARS = 10_000  # a Text column (notes) has no length of its own
+CODE_MAX_CHARS = 100  # a cell naming a code or label, a date or a number
+THEMES_MAX_CHARS = 1_000  # a `;`-separated list of themes
+DATE_MIN = dt.date(1900, 1, 1)  # the earliest date a record may carry
+DATE_MAX_YEARS_AHEAD = 5  # the latest: this many years after today (consultations: not in the future)
+SHOWN_VALUE_CHARS = 40  # a value quoted in a message is cut to this many characters
+REF_TARGETS = {"client_ref": "clients", "case_ref": "cases", "event_ref": "events"}
+FREE_TEXT = {"ref", "name", "name_kana", "title", "notes", "expert", "by"}
+INT_MAX = {Integer: 2**31 - 1, BigInteger: 2**63 - 1}  # PostgreSQL integer / bigint
+
+
+def _target_column(kind: str, col: str):
+    """The model column a cell of `col` is stored in (or, for a reference, the ref it names)."""
+    if col == "ref":
+        return MODELS[kind].__table__.c.ref
+    if col in REF_TARGETS:
+        return MODELS[REF_TARGETS[col]].__table__.c.ref
+    if col == "expert":
+        return Expert.__table__.c.name
+    target = TARGETS[kind].get(col)
+    return MODELS[kind].__table__.c[target] if target else None
+
+
+def max_chars(kind: str, col: str) -> int:
+    """The longest cell `col` of `kind` may hold, derived from the column it is written to."""
+    column = _target_column(kind, col)
+    if col in FREE_TEXT or col in REF_TARGETS:
+        length = getattr(column.type, "length", None) if column is not None else None
+        return length or FREE_TEXT_MAX_CHARS
+    return THEMES_MAX_CHARS if col == "themes" else CODE_MAX_CHARS
+
+
+def max_int(kind: str, col: str) -> int:
+    column = _target_column(kind, col)
+    return next((n for t, n in INT_MAX.items() if type(column.type) is t), INT_MAX[Integer])
+
+
+def one_line(text: str) -> str:
+    """Control, format and line-separator characters written as \\xNN: a message stays one line."""
+    return "".join(f"\\x{ord(c):02x}" if unicodedata.category(c) in _HIDDEN else c for c in text)
+
+
+_HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def shown(value: str) -> str:
+    """A value as a message quotes it: on one line, cut when long."""
+    cut = value[:SHOWN_VALUE_CHARS]
+    return one_line(cut) + ("…" if len(value) > SHOWN_VALUE_CHARS else "")
+
+
 @dataclass(frozen=True)
 class ImportProblem:
     file: str
@@ -95,18 +149,59 @@ class SourceFile:
 
 @dataclass
 class ImportPlan:
-    files: list[SourceFile]
-    errors: list[ImportProblem] = field(default_factory=list)
-    warnings: list[ImportProblem] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)
+    errors: list[ImportProblem] = field(default_factory=list)  # the first MAX_ERRORS_PER_FILE of each file
+    warnings: list[ImportProblem] = field(default_factory=list)  # likewise
     items: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    error_total: int = 0
+    more_errors: dict[str, int] = field(default_factory=dict)  # file → problems not listed
+    more_warnings: dict[str, int] = field(default_factory=dict)
+    _per_file: dict = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    def add_error(self, problem: ImportProblem) -> None:
+        self.error_total += 1
+        self._add(problem, self.errors, self.more_errors, "e")
+
+    def add_warning(self, problem: ImportProblem) -> None:
+        self._add(problem, self.warnings, self.more_warnings, "w")
+
+    def _add(self, problem, listed, more, what) -> None:
+        # one line each, whatever the cells held: control characters made visible, long names cut
+        key = (what, problem.file)
+        n = self._per_file[key] = self._per_file.get(key, 0) + 1
+        name = one_line(problem.file)
+        if n <= MAX_ERRORS_PER_FILE:
+            listed.append(ImportProblem(name, problem.row, shown(problem.column), one_line(problem.message)))
+        else:
+            more[name] = more.get(name, 0) + 1
+
+    def error_lines(self) -> list[str]:
+        return _lines(self.errors, self.more_errors, "")
+
+    def warning_lines(self) -> list[str]:
+        return _lines(self.warnings, self.more_warnings, "注意: ")
+
     @property
     def row_counts(self) -> dict[str, int]:
         return {k: len(v) for k, v in self.items.items() if v}
+
+
+def _lines(problems, more, prefix) -> list[str]:
+    """`FILE:ROW: COLUMN: message` per problem, each file's together; after a file's listed
+    problems, `FILE: ほか N 件` when more were found than are listed."""
+    by_file = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(f"{p.file}:{p.row}: {p.column}: {prefix}{p.message}")
+    out = []
+    for name, lines in by_file.items():
+        out += lines
+        if more.get(name):
+            out.append(f"{name}: ほか {more[name]:,} 件（各ファイル最初の {MAX_ERRORS_PER_FILE} 件を表示）")
+    return out
 
 
 class PlanHasErrors(Exception):
@@ -151,28 +246,34 @@ def expand_sources(sources) -> list[tuple[str, bytes | Path]]:
     return out
 
 
-def read_file(name: str, content, problems: list) -> SourceFile:
+def read_file(name: str, content, plan: ImportPlan) -> SourceFile:
     source = SourceFile(name=name, kind=kind_of(name))
     if source.kind is None:
-        problems.append(ImportProblem(name, 1, "-", "ファイル名から種類が分かりません（clients.csv, cases.csv, "
-                                      "consultations.csv, events.csv, dispatches.csv, diagnoses.csv）"))
+        plan.add_error(ImportProblem(name, 1, "-", "ファイル名から種類が分かりません（clients.csv, cases.csv, "
+                                     "consultations.csv, events.csv, dispatches.csv, diagnoses.csv）"))
         return source
     try:
         data = content if isinstance(content, bytes) else Path(content).read_bytes()
         text = decode(data)
     except OSError as exc:
-        problems.append(ImportProblem(name, 1, "-", f"ファイルを読めません: {exc}"))
+        plan.add_error(ImportProblem(name, 1, "-", f"ファイルを読めません: {exc}"))
         return source
     except UnicodeDecodeError:
-        problems.append(ImportProblem(name, 1, "-", "文字コードを判別できません（UTF-8 か Shift_JIS で保存してください）"))
+        plan.add_error(ImportProblem(name, 1, "-", "文字コードを判別できません（UTF-8 か Shift_JIS で保存してください）"))
         return source
+    # a cell may be as long as the file: its length is checked against its column, with its row
+    if len(text) >= csv.field_size_limit():
+        csv.field_size_limit(len(text) + 1)
     reader = csv.reader(io.StringIO(text, newline=""))
+    rownum = 1
     try:
         source.header = [h.strip() for h in next(reader, [])]
         # a record is one spreadsheet row however many line breaks its cells hold
-        source.rows = [(n, cells) for n, cells in enumerate(reader, start=2) if any(c.strip() for c in cells)]
+        for rownum, cells in enumerate(reader, start=2):
+            if any(c.strip() for c in cells):
+                source.rows.append((rownum, cells))
     except csv.Error as exc:
-        problems.append(ImportProblem(name, 1, "-", f"CSV として読めません: {exc}"))
+        plan.add_error(ImportProblem(name, rownum + 1 if source.header else 1, "-", f"CSV として読めません: {exc}"))
     return source
 
 
@@ -227,11 +328,19 @@ def _date(text: str) -> dt.date:
         raise CellError(str(exc)) from None
 
 
-def _int(text: str, what: str) -> int:
+def _int(text: str, what: str, most: int) -> int:
     s = unicodedata.normalize("NFKC", text).replace(",", "").strip()
     if not re.fullmatch(r"\d+", s):
-        raise CellError(f"{what}は0以上の整数で入力してください: {text}")
-    return int(s)
+        raise CellError(f"{what}は0以上の整数で入力してください: {shown(text)}")
+    n = int(s)
+    if n > most:
+        raise CellError(f"{what}が大きすぎます: {shown(text)}（{most:,} まで）")
+    return n
+
+
+def _visible(text: str) -> bool:
+    """Has a character one can see (not only spaces, zero-width or bidi control characters)."""
+    return any(unicodedata.category(c)[0] not in "ZC" for c in text)
 
 
 _KIND_CODES = {**{k: k for k in CLIENT_KINDS}, **{v: k for k, v in CLIENT_KINDS.items()}}
@@ -246,7 +355,7 @@ class Validator:
         self.import_cases = {}  # case ref → (client ref, center id) from this import
 
     def error(self, file, row, column, message):
-        self.plan.errors.append(ImportProblem(file, row, column, message))
+        self.plan.add_error(ImportProblem(file, row, column, message))
 
     def known(self, kind: str, ref: str) -> bool:
         return ref in self.declared[kind] or ref in self.lk.existing[kind]
@@ -263,14 +372,25 @@ class Validator:
         """The function that checks and converts one column's cells (raises CellError)."""
         lk = self.lk
         if col in ("opened_on", "closed_on", "outcome_on", "held_on"):
-            return _date
+            today = today_jst()
+            latest = today if (kind, col) == ("consultations", "held_on") else \
+                today.replace(year=today.year + DATE_MAX_YEARS_AHEAD, day=min(today.day, 28))
+
+            def date_in_range(v):
+                day = _date(v)
+                if day < DATE_MIN or day > latest:
+                    if latest == today and day > today:
+                        raise CellError(f"相談日が未来の日付です: {shown(v)}")
+                    raise CellError(f"日付が範囲外です: {shown(v)}（{DATE_MIN.isoformat()} から {latest.isoformat()} まで）")
+                return day
+            return date_in_range
         if col in ("client_ref", "case_ref", "event_ref"):
             target = {"client_ref": "clients", "case_ref": "cases", "event_ref": "events"}[col]
             declared, existing = self.declared[target], lk.existing[target]
 
             def ref(v):
                 if v not in declared and v not in existing:
-                    raise CellError(f"{v} はこの取込にも登録済みの記録にもありません")
+                    raise CellError(f"{shown(v)} はこの取込にも登録済みの記録にもありません")
                 return v
             return ref
         vocab = {"center": "center", "channel": "channel", "industry": "industry", "outcome": "outcome",
@@ -296,16 +416,17 @@ class Validator:
             def client_kind(v):
                 code = _KIND_CODES.get(v)
                 if code is None:
-                    raise CellError(f"区分「{v}」は使えません（法人, 個人事業主, 創業予定者）")
+                    raise CellError(f"区分「{shown(v)}」は使えません（法人, 個人事業主, 創業予定者）")
                 return code
             return client_kind
         if col in ("employees", "participants", "fee", "company_share"):
             what = {"employees": "従業員数", "participants": "参加者数", "fee": "謝金", "company_share": "企業負担額"}[col]
-            return lambda v: int(v) if v.isascii() and v.isdigit() else _int(v, what)
+            most = max_int(kind, col)
+            return lambda v: int(v) if v.isascii() and v.isdigit() and len(v) < 10 else _int(v, what, most)
         if col == "corporate_number":
             def corporate_number(v):
                 number = unicodedata.normalize("NFKC", v).replace("-", "").replace(" ", "")
-                if not valid_corporate_number(number):
+                if not number.isascii() or not valid_corporate_number(number):
                     raise CellError("法人番号が正しくありません（13桁・チェックディジットを確認してください）。")
                 return number
             return corporate_number
@@ -313,7 +434,7 @@ class Validator:
             def user(v):
                 uid = lk.users.get(v)
                 if uid is None:
-                    raise CellError(f"ログイン名「{v}」の職員はいません")
+                    raise CellError(f"ログイン名「{shown(v)}」の職員はいません")
                 return uid
             return user
         if col == "themes":
@@ -350,7 +471,7 @@ class Validator:
         kind, header, spec = source.kind, source.header, COLUMNS[source.kind]
         width = len(header)
         items = self.plan.items[kind]
-        columns = [(col, self.parser(kind, col)) for col in header]
+        columns = [(col, self.parser(kind, col), max_chars(kind, col)) for col in header]
         required = [col for col, needed in spec.items() if needed]
         check = getattr(self, f"check_{kind}", None)
         for rownum, cells in source.rows:
@@ -358,11 +479,23 @@ class Validator:
                 self.error(source.name, rownum, "-", f"見出しより多い {len(cells)} 列があります")
                 continue
             values, failed = {}, set()
-            for (col, parse), raw in zip(columns, cells):
+            for (col, parse, most), raw in zip(columns, cells):
                 raw = raw.strip()
                 if not raw:
                     continue  # an empty cell is "not given"
+                if len(raw) > most:
+                    self.error(source.name, rownum, col, f"長すぎます（{len(raw):,} 文字。{most:,} 文字まで）")
+                    failed.add(col)
+                    continue
+                if "\x00" in raw:
+                    self.error(source.name, rownum, col, "NUL 文字（\\x00）は使えません")
+                    failed.add(col)
+                    continue
                 if parse is None:
+                    if col in ("ref", "name") and not _visible(raw):
+                        self.error(source.name, rownum, col, "見える文字がありません（空白や制御文字だけです）")
+                        failed.add(col)
+                        continue
                     values[col] = raw
                     continue
                 try:
@@ -407,7 +540,7 @@ class Validator:
         if opened and closed and closed < opened:
             # Legacy sheets hold such rows (the contract's own sample does): keep the case, opened on
             # the day it was closed, and say so.
-            self.plan.warnings.append(ImportProblem(
+            self.plan.add_warning(ImportProblem(
                 file, row, "closed_on", f"終了日 {closed} が開始日 {opened} より前のため、開始日を {closed} にしました"))
             v["opened_on"] = closed
         self.import_cases[v["ref"]] = (v["client_ref"], v["center"])
@@ -453,11 +586,11 @@ class Validator:
 
 def validate_files(sources) -> ImportPlan:
     """Read and check every row of every file. Nothing is written."""
-    problems: list[ImportProblem] = []
-    files = [read_file(name, content, problems) for name, content in expand_sources(sources)]
+    plan = ImportPlan()
+    files = [read_file(name, content, plan) for name, content in expand_sources(sources)]
     order = {k: i for i, k in enumerate(KINDS)}
     files.sort(key=lambda f: order.get(f.kind, len(KINDS)))  # stable: same-kind files keep their order
-    plan = ImportPlan(files=files, errors=problems)
+    plan.files = files
     validator = Validator(plan)
     for source in files:
         if source.kind is not None:
@@ -465,7 +598,7 @@ def validate_files(sources) -> ImportPlan:
     for source in files:
         if source.kind is not None and source.header and validator.check_header(source):
             validator.validate(source)
-        elif source.kind is not None and not source.header and not any(p.file == source.name for p in problems):
+        elif source.kind is not None and not source.header and not any(p.file == source.name for p in plan.errors):
             validator.error(source.name, 1, "-", "見出し行がありません")
     plan._lookups = validator.lk
     return plan
@@ -708,7 +841,9 @@ class _Writer:
 
 
 def apply_plan(plan: ImportPlan, by: User | None = None) -> dict[str, tuple[int, int]]:
-    """Write a valid plan in one transaction: {kind: (created, updated)} for the kinds given."""
+    """Write a valid plan into the session's transaction: {kind: (created, updated)} for the
+    kinds given. The caller's unit of work commits it (the request, or `committing()` of the
+    command), or rolls all of it back."""
     if plan.errors:
         raise PlanHasErrors(f"{len(plan.errors)} errors")
     writer = _Writer(plan)
@@ -723,10 +858,7 @@ def apply_plan(plan: ImportPlan, by: User | None = None) -> dict[str, tuple[int,
         audit.record("import", None, user=by, detail={
             "files": [f.name for f in plan.files], "counts": {k: list(v) for k, v in counts.items()},
             "cases_opened_for_consultations": writer.auto_cases})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        db.session.flush()
     finally:
         if sqlite:  # the pragma is per connection: give the pooled connection its default back
             raw.execute(f"PRAGMA cache_size = {int(cache_size)}")
@@ -735,9 +867,8 @@ def apply_plan(plan: ImportPlan, by: User | None = None) -> dict[str, tuple[int,
 
 
 def import_files(sources, by: User | None = None) -> tuple[ImportPlan, dict | None]:
-    """Validate, and write when there is no error."""
+    """Validate, and write when there is no error (the caller commits)."""
     plan = validate_files(sources)
     if plan.errors:
-        db.session.rollback()
         return plan, None
     return plan, apply_plan(plan, by=by)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from ...extensions import db
 from ...services import uploads
@@ -44,8 +45,8 @@ def upload():
             plan = validate_files(files)
             names = [name for name, _data in files]
             if plan.errors:
-                return render_template("imports/upload.html", form=form, errors=[str(e) for e in plan.errors],
-                                       names=names), 422
+                return render_template("imports/upload.html", form=form, errors=plan.error_lines(),
+                                       error_total=plan.error_total, names=names), 422
             token = uploads.stash(_root(), current_user.id, files)
             return render_template("imports/confirm.html", form=ConfirmForm(token=token), names=names,
                                    preview=preview_plan(plan), kind_labels=KIND_LABELS)
@@ -69,13 +70,15 @@ def apply():
     plan = validate_files(files)  # again: the database may have changed since the check
     if plan.errors:
         uploads.discard(_root(), token)
-        return render_template("imports/upload.html", form=UploadForm(), errors=[str(e) for e in plan.errors],
-                               names=names), 422
+        return render_template("imports/upload.html", form=UploadForm(), errors=plan.error_lines(),
+                               error_total=plan.error_total, names=names), 422
     try:
-        result = apply_plan(plan, by=current_user)  # one transaction, audited as "import", committed
-    except DomainError as exc:
+        result = apply_plan(plan, by=current_user)  # audited as "import"; the request commits it
+        db.session.flush()
+    except (DomainError, SQLAlchemyError) as exc:
         db.session.rollback()
-        flash(f"取り込めませんでした（何も書き込まれていません）: {exc.message}", "danger")
+        flash(f"取り込めませんでした（何も書き込まれていません）: {getattr(exc, 'message', exc.__class__.__name__)}",
+              "danger")
         return redirect(url_for("imports.upload"))
     finally:
         uploads.discard(_root(), token)
