@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -15,6 +18,8 @@ from . import audit
 from .errors import DomainError
 from .locking import check_version
 from .voiding import void_record
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -50,8 +55,7 @@ def open_case(client: Client, data: CaseData, by: User | None = None, ref: str |
                 title=(data.title or "").strip() or None, opened_on=data.opened_on,
                 last_activity_on=data.opened_on, created_by_id=getattr(by, "id", None),
                 themes=_themes(data.theme_codes))
-    if db.session.get(Center, data.center_id).code == "startup":
-        case.stage = "consultation"
+    case.stage = initial_stage(db.session.get(Center, data.center_id).code)
     db.session.add(case)
     db.session.flush()
     audit.record("create", case, user=by, detail={"client_id": client.id})
@@ -104,12 +108,33 @@ def void_case(case: Case, reason: str, by: User, *, expected_version: int | None
     return void_record(case, reason, by, expected_version=expected_version)
 
 
+FOUNDER_CENTER = "startup"  # cases opened there follow the founders' stages
+
+
+def initial_stage(center_code: str) -> str | None:
+    """The stage a new case starts at: 相談 at the startup center (founders' stages), none elsewhere.
+    The one rule for the web, the services and the legacy import."""
+    return "consultation" if center_code == FOUNDER_CENTER else None
+
+
+def is_open_on(opened_on: dt.date, closed_on: dt.date | None, on: dt.date) -> bool:
+    return opened_on <= on and (closed_on is None or closed_on >= on)
+
+
+def pick_open_case(cases: Iterable[T], on: dt.date, *, opened=attrgetter("opened_on"),
+                   closed=attrgetter("closed_on"), created=attrgetter("id")) -> T | None:
+    """The rule for a consultation logged without a case: among the client's cases at that
+    center that are not voided, the one open on that date (opened on or before it, not closed
+    before it); of several, the latest opened, then the latest created. The one rule for
+    find_open_case and the legacy import (which applies it to its in-memory index)."""
+    return max((c for c in cases if is_open_on(opened(c), closed(c), on)), key=lambda c: (opened(c), created(c)),
+               default=None)
+
+
 def find_open_case(client_id: int, center_id: int, on: dt.date) -> Case | None:
     """The client's case at that center open on that date (for consultations logged without a case)."""
-    return db.session.scalar(
-        select(Case).where(Case.client_id == client_id, Case.center_id == center_id, Case.voided_at.is_(None),
-                           Case.opened_on <= on, (Case.closed_on.is_(None)) | (Case.closed_on >= on))
-        .order_by(Case.opened_on.desc(), Case.id.desc()).limit(1))
+    return pick_open_case(db.session.scalars(
+        select(Case).where(Case.client_id == client_id, Case.center_id == center_id, Case.voided_at.is_(None))), on)
 
 
 @dataclass

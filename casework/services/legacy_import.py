@@ -7,10 +7,15 @@ records were created and updated. A row whose `ref` is known updates that record
 something differs, so importing the same files twice changes nothing.
 
 Speed: lookups (vocabularies, users, refs, open cases) are loaded once, rows are checked in
-plain Python and written with bulk Core statements (executemany), not one ORM object per row.
-The rules are the services' rules: the same vocabulary lookups, date parsing, 法人番号 check,
-client search text, "a consultation without a case joins the open case or opens one", and the
-outcome hooks for cases that get an outcome.
+plain Python and written with bulk Core statements (executemany; INSERT ... RETURNING in
+multi-row batches where the new ids are needed), not one ORM object per row.
+
+One write path: the rules are the services' own functions, not copies — the vocabulary lookups,
+the date rule (dates.py), the 法人番号 check, the client search text, the open case a consultation
+without a case joins (cases.pick_open_case, as find_open_case), a new case's first stage
+(cases.initial_stage), a diagnosis's center (succession.diagnosis_center_id), the company's share
+of a dispatch fee (dispatch.company_share_of) and the outcome hooks for cases that get an outcome.
+Nothing here commits: the command's or the request's unit of work does, once.
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import BigInteger, Integer, String, bindparam, delete, func, insert, select, update
+from sqlalchemy import BigInteger, Integer, bindparam, delete, insert, select, update
 
 from ..dates import parse_date, today_jst
 from ..extensions import db
@@ -34,8 +39,10 @@ from ..models import (
 )
 from ..textnorm import client_search_text, valid_corporate_number
 from . import audit
+from .cases import initial_stage, pick_open_case
 from .dispatch import company_share_of
 from .errors import DomainError
+from .succession import diagnosis_center_id
 from .vocab import Vocabulary
 
 KINDS = ("clients", "cases", "consultations", "events", "dispatches", "diagnoses")
@@ -291,6 +298,7 @@ class _Lookups:
     def __init__(self):
         self.vocab = Vocabulary()
         self.center_ids = {code: c.id for code, c in self.vocab.centers.items()}
+        self.center_codes = {c.id: code for code, c in self.vocab.centers.items()}
         self.users = dict(db.session.execute(select(User.login, User.id)).all())
         self.experts = dict(db.session.execute(select(Expert.name, Expert.id)).all())
         self.existing = {}  # kind → {ref: {model column: value, "id": id}}
@@ -609,30 +617,35 @@ def validate_files(sources) -> ImportPlan:
 # ---------------------------------------------------------------------------------------------
 
 def _insert(model, rows: list[dict], key=("ref",)) -> list[int]:
-    """Bulk insert (one executemany); the new ids in the order of rows.
+    """Bulk insert; the new ids in the order of rows.
 
-    RETURNING with executemany would make SQLite insert row by row, so the ids are read back
-    afterwards: the rows above the highest id before the insert, matched on `key` (unique
-    among the rows inserted)."""
+    The ids come back from the insert itself (INSERT ... VALUES (...), (...) ... RETURNING id and
+    `key`, many rows per statement, on SQLite and PostgreSQL alike), matched on `key`, unique
+    among the rows inserted: never read back from the table, where another transaction may have
+    inserted a row with the same key meanwhile."""
     if not rows:
         return []
     table = model.__table__
-    before = db.session.execute(select(func.max(table.c.id))).scalar() or 0
-    _executemany(table, rows)
-    cols = [table.c[k] for k in key]
-    found = {tuple(r[1:]): r[0] for r in db.session.execute(select(table.c.id, *cols).where(table.c.id > before))}
-    get = itemgetter(*key)
-    return [found[get(row) if len(key) > 1 else (get(row),)] for row in rows]
-
-
-def _executemany(table, rows: list[dict]) -> None:
-    """INSERT rows (same keys each) with one DBAPI executemany: the statement is compiled once
-    by SQLAlchemy for the dialect, values go through the column types' bind processors, but not
-    through SQLAlchemy's per-parameter machinery (most of the time of a large import)."""
-    if not rows:
-        return
     conn = db.session.connection()
-    dialect = conn.dialect
+    cols, bound = _bound(table, rows, conn.dialect)
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    group = "(" + ", ".join([mark] * len(cols)) + ")"
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in cols)}) VALUES "
+    tail = f" RETURNING {quote('id')}, {', '.join(quote(k) for k in key)}"
+    per = max(1, min(500, 30_000 // len(cols)))  # well under SQLite's 32,766 and PostgreSQL's 65,535 parameters
+    found = {}
+    for i in range(0, len(bound), per):
+        chunk = bound[i:i + per]
+        params = tuple(row[c] for row in chunk for c in cols)
+        for r in conn.exec_driver_sql(head + ", ".join([group] * len(chunk)) + tail, params):
+            found[tuple(r[1:])] = r[0]
+    return [found[tuple(row[k] for k in key)] for row in bound]  # the key as bound is the key returned
+
+
+def _bound(table, rows: list[dict], dialect) -> tuple[list[str], list[dict]]:
+    """The rows (same keys each) with the columns' Python defaults added and every value through
+    its column type's bind processor (once per distinct value: dates repeat), ready for the DBAPI."""
     cols = list(rows[0])
     compiled = insert(table).compile(dialect=dialect, column_keys=cols)
     # columns the rows leave out but that have a Python default (added by later schema changes)
@@ -648,7 +661,7 @@ def _executemany(table, rows: list[dict]) -> None:
     if procs:
         rows = [dict(row) for row in rows] if not defaults else rows
         for c, p in procs:
-            done = {}  # dates repeat: process each value once
+            done = {}
             for row in rows:
                 value = row[c]
                 if value is not None:
@@ -656,6 +669,18 @@ def _executemany(table, rows: list[dict]) -> None:
                     if hit is None:
                         hit = done[value] = p(value)
                     row[c] = hit
+    return cols, rows
+
+
+def _executemany(table, rows: list[dict]) -> None:
+    """INSERT rows (same keys each) with one DBAPI executemany: the statement is compiled once
+    by SQLAlchemy for the dialect, values go through the column types' bind processors, but not
+    through SQLAlchemy's per-parameter machinery (most of the time of a large import)."""
+    if not rows:
+        return
+    conn = db.session.connection()
+    cols, rows = _bound(table, rows, conn.dialect)
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=cols)
     if compiled.positional:
         get = itemgetter(*compiled.positiontup)
         params = [get(row) for row in rows] if len(compiled.positiontup) > 1 else [(get(row),) for row in rows]
@@ -690,6 +715,7 @@ class _Writer:
         self.ids = {k: {ref: old["id"] for ref, old in self.lk.existing[k].items()} for k in KINDS}
         self.counts = {}
         self.outcome_case_ids = []
+        self.diagnosis_center_id = diagnosis_center_id() if plan.items["diagnoses"] else None
 
     def resolve(self, kind: str, v: dict) -> dict:
         """Import columns → model columns, refs and names → ids."""
@@ -760,9 +786,9 @@ class _Writer:
             row["search_text"] = client_search_text(row["name"], row["name_kana"], row["corporate_number"])
         elif kind == "cases":
             row["last_activity_on"] = row["opened_on"]
-            row["stage"] = "consultation" if row["center_id"] == self.lk.center_ids.get("startup") else None
+            row["stage"] = initial_stage(self.lk.center_codes[row["center_id"]])
         elif kind == "diagnoses":
-            row["center_id"] = self.lk.center_ids.get("succession")
+            row["center_id"] = self.diagnosis_center_id
         return row
 
     def prepare_consultations(self, v, old, diff):
@@ -773,7 +799,7 @@ class _Writer:
     def assign_cases(self, rows: list[dict], refs: list[dict]) -> None:
         """A consultation without case_ref joins the client's case at that center open on that
         date (cases.find_open_case), or opens a new case — taken in date order."""
-        open_cases, last_activity = {}, {}
+        open_cases, last_activity = {}, {}  # (client, center) → [(opened_on, closed_on, id, creation order)]
         stmt = (select(Case.id, Case.client_id, Case.center_id, Case.opened_on, Case.closed_on, Case.last_activity_on)
                 .where(Case.voided_at.is_(None)))
         for cid, client_id, center_id, opened, closed, last in db.session.execute(stmt):
@@ -783,15 +809,17 @@ class _Writer:
         new_cases = []
         for row in pending:
             key, on = (row["client_id"], row["center_id"]), row["held_on"]
-            candidates = [c for c in open_cases.get(key, ()) if c[0] <= on and (c[1] is None or c[1] >= on)]
-            if candidates:
-                row["case_id"] = max(candidates, key=lambda c: (c[0], c[3]))[2]
+            # the services' rule (cases.pick_open_case), on the index instead of one query per row
+            hit = pick_open_case(open_cases.get(key, ()), on, opened=itemgetter(0), closed=itemgetter(1),
+                                 created=itemgetter(3))
+            if hit is not None:
+                row["case_id"] = hit[2]
             else:
                 marker = ("new", len(new_cases))
-                open_cases.setdefault(key, []).append((on, None, marker, 1 << 62))
+                open_cases.setdefault(key, []).append((on, None, marker, 1 << 62))  # created after every other
                 new_cases.append({"client_id": row["client_id"], "center_id": row["center_id"], "opened_on": on,
                                   "last_activity_on": on, "assignee_id": row.get("staff_id"), "ref": None,
-                                  "stage": "consultation" if row["center_id"] == self.lk.center_ids.get("startup") else None,
+                                  "stage": initial_stage(self.lk.center_codes[row["center_id"]]),
                                   "created_at": self.now, "updated_at": self.now, "version": 1})
                 row["case_id"] = marker
         latest = {}  # a case's last activity: its latest consultation
@@ -800,7 +828,8 @@ class _Writer:
                 latest[row["case_id"]] = row["held_on"]
         for i, case_row in enumerate(new_cases):
             case_row["last_activity_on"] = latest[("new", i)]
-        new_ids = _insert(Case, new_cases, key=("client_id", "center_id", "opened_on", "ref"))
+        # a new case per (client, center, day) at most: the second consultation joins the first's case
+        new_ids = _insert(Case, new_cases, key=("client_id", "center_id", "opened_on"))
         self.auto_cases = len(new_ids)
         for row in pending:
             if isinstance(row["case_id"], tuple):

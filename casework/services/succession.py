@@ -16,7 +16,7 @@ from ..access import can_see_center, confidential_center_ids
 from ..dates import today_jst
 from ..extensions import db
 from ..models import (
-    DEAL_STAGES, PROFILE_SIDES, Case, Client, Deal, DealStep, Diagnosis, Industry, MatchProfile, User,
+    DEAL_STAGES, PROFILE_SIDES, Case, Center, Client, Deal, DealStep, Diagnosis, Industry, MatchProfile, User,
 )
 from . import audit
 from .cases import close_case
@@ -42,6 +42,19 @@ class DiagnosisData:
     held_on: dt.date
     by_org: str | None = None
     result: str | None = None
+
+
+DIAGNOSIS_CENTER = "succession"  # a 事業承継診断 is the succession center's record
+
+
+def diagnosis_center_id(by: User | None = None) -> int | None:
+    """The center a 事業承継診断 is recorded at: the succession center; for a user who may not
+    see it, the first confidential center they may see. The one rule for the web and the import."""
+    center = db.session.scalar(select(Center).where(Center.code == DIAGNOSIS_CENTER))
+    if center is not None and (by is None or can_see_center(by, center.id)):
+        return center.id
+    ids = confidential_center_ids(by) if by is not None else []
+    return ids[0] if ids else None
 
 
 def record_diagnosis(client: Client, data: DiagnosisData, center_id: int, by: User | None = None) -> Diagnosis:

@@ -43,7 +43,7 @@ def diagnosis_new(client_id):
     if request.method == "GET":
         form.held_on.data = today_jst()
     if form.validate_on_submit():
-        center_id = service.confidential_center_ids(current_user)[0]
+        center_id = service.diagnosis_center_id(current_user)
         try:
             service.record_diagnosis(client, service.DiagnosisData(held_on=form.held_on.data, by_org=form.by_org.data,
                                                                    result=form.result.data), center_id, by=current_user)
