@@ -17,6 +17,7 @@ def create_app(test_config=None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     load_config(app, test_config)
+    register_inputs(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -27,6 +28,13 @@ def create_app(test_config=None) -> Flask:
     register_unit_of_work(app)
     register_commands(app)
     return app
+
+
+def register_inputs(app):
+    """Bounded `<int:…>` ids and control-free query/form values (casework/inputs.py)."""
+    from . import inputs
+
+    inputs.register(app)
 
 
 def register_extensions(app):

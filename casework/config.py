@@ -19,6 +19,7 @@ class Defaults:
     SQLITE_BUSY_TIMEOUT_MS = 15000
     TIMEZONE = "Asia/Tokyo"
     PER_PAGE = 25
+    DATE_YEARS_AHEAD = 5  # a typed date may lie at most this many years after today (casework/dates.py)
     LIST_COUNT_CAP = 1000  # a search list counts its matches up to this many ("1,000件以上")
     PASSWORD_MIN_LENGTH = 12
     LOGIN_MAX_FAILURES = 5

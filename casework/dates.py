@@ -61,30 +61,97 @@ def wareki(day: dt.date) -> str:
     return day.isoformat()
 
 
-_WESTERN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-_ERA_ABBR = re.compile(r"^([RHS])\s*(\d{1,2}|元)[./-](\d{1,2})[./-](\d{1,2})$", re.IGNORECASE)
-_ERA_FULL = re.compile(r"^(令和|平成|昭和)\s*(\d{1,2}|元)年\s*(\d{1,2})月\s*(\d{1,2})日$")
+# ---------------------------------------------------------------------------------------------
+# Sane dates: one rule for every date a person types (forms, list filters, imports)
+# ---------------------------------------------------------------------------------------------
+
+EARLIEST = dt.date(1900, 1, 1)
+DEFAULT_YEARS_AHEAD = 5  # config DATE_YEARS_AHEAD
+DATE_EXAMPLES = "2024-04-01、2024/4/1、R6.4.1、令和6年4月1日"
+DATE_HINT = f"例: {DATE_EXAMPLES}"
 
 
-def parse_date(text: str) -> dt.date:
-    """Parse 2023-04-01, 2023/4/1, R5.4.1, 令和5年4月1日, H31.4.30. Raises ValueError in Japanese."""
+class DateError(ValueError):
+    """A date that cannot be read or lies outside the sane range; str() is the Japanese message."""
+
+
+def years_ahead() -> int:
+    """How many years past today a planned date may lie (config DATE_YEARS_AHEAD, default 5)."""
+    try:
+        from flask import current_app, has_app_context
+
+        if has_app_context():
+            return int(current_app.config.get("DATE_YEARS_AHEAD", DEFAULT_YEARS_AHEAD))
+    except ImportError:  # pragma: no cover - flask is always installed with the app
+        pass
+    return DEFAULT_YEARS_AHEAD
+
+
+def latest_date(today: dt.date | None = None) -> dt.date:
+    """The last day a date may name: the same day DATE_YEARS_AHEAD years after today (Japan time)."""
+    today = today or today_jst()
+    year = today.year + years_ahead()
+    try:
+        return today.replace(year=year)
+    except ValueError:  # 29 February → 28 February
+        return today.replace(year=year, day=28)
+
+
+def check_date_range(day: dt.date, *, past_only: bool = False, today: dt.date | None = None) -> dt.date:
+    """day itself when it lies between 1900-01-01 and a few years ahead of today (or today, for
+    things that have happened: past_only); otherwise DateError with the allowed range in Japanese."""
+    today = today or today_jst()
+    if day < EARLIEST:
+        raise DateError(f"{EARLIEST:%Y-%m-%d}以降の日付を入力してください。")
+    if past_only and day > today:
+        raise DateError(f"未来の日付は入力できません（今日は{today:%Y-%m-%d}です）。")
+    last = latest_date(today)
+    if day > last:
+        raise DateError(f"{last:%Y-%m-%d}までの日付を入力してください。")
+    return day
+
+
+_WESTERN = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日?", re.ASCII)
+_ERA_ABBR = re.compile(r"([RHS])\s*(\d{1,2}|元)([./-])(\d{1,2})\3(\d{1,2})", re.IGNORECASE | re.ASCII)
+_ERA_FULL = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)年\s*(\d{1,2})月\s*(\d{1,2})日", re.ASCII)
+_MAX_TEXT = 40  # longer text is not a date; the message quotes at most this much of it
+
+
+def _quoted(text: str) -> str:
+    shown = "".join(ch if ch.isprintable() else "?" for ch in text[:_MAX_TEXT])
+    return shown + ("…" if len(text) > _MAX_TEXT else "")
+
+
+def read_date(text: str | None) -> dt.date:
+    """A date written as 2024-04-01, 2024/4/1, 2024年4月1日, R6.4.1, 令和6年4月1日 or H31.4.30 (full-width
+    digits too), without any range check. DateError (Japanese) for anything else."""
     import unicodedata
 
-    s = unicodedata.normalize("NFKC", text or "").strip()
+    raw = text or ""
+    s = unicodedata.normalize("NFKC", raw[: _MAX_TEXT * 4]).strip()
     if not s:
-        raise ValueError("日付が空です")
-    try:
-        if m := _WESTERN.match(s):
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        if m := _ERA_ABBR.match(s):
-            era = next(e for e in ERAS if e[1] == m[1].upper())
-            return _from_era(era, m[2], m[3], m[4])
-        if m := _ERA_FULL.match(s):
-            era = next(e for e in ERAS if e[0] == m[1])
-            return _from_era(era, m[2], m[3], m[4])
-    except ValueError as exc:
-        raise ValueError(f"存在しない日付です: {text}") from exc
-    raise ValueError(f"日付として読めません: {text}（例: 2023-04-01, R5.4.1, 令和5年4月1日）")
+        raise DateError("日付を入力してください。")
+    if len(s) <= _MAX_TEXT:
+        try:
+            if m := _WESTERN.fullmatch(s):
+                if m[1]:
+                    return dt.date(int(m[1]), int(m[3]), int(m[4]))
+                return dt.date(int(m[5]), int(m[6]), int(m[7]))
+            if m := _ERA_ABBR.fullmatch(s):
+                era = next(e for e in ERAS if e[1] == m[1].upper())
+                return _from_era(era, m[2], m[4], m[5])
+            if m := _ERA_FULL.fullmatch(s):
+                era = next(e for e in ERAS if e[0] == m[1])
+                return _from_era(era, m[2], m[3], m[4])
+        except (ValueError, OverflowError):
+            raise DateError(f"存在しない日付です: {_quoted(raw)}") from None
+    raise DateError(f"日付として読めません: {_quoted(raw)}（{DATE_HINT}）")
+
+
+def parse_date(text: str | None, *, past_only: bool = False, today: dt.date | None = None) -> dt.date:
+    """Read a date as the hints show it (see read_date) and check it lies in the sane range
+    (check_date_range). Raises DateError, a ValueError whose message is Japanese."""
+    return check_date_range(read_date(text), past_only=past_only, today=today)
 
 
 def _from_era(era, year_text: str, month: str, day: str) -> dt.date:
@@ -102,7 +169,14 @@ def _from_era(era, year_text: str, month: str, day: str) -> dt.date:
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", (text or "").strip())
+    """YYYY-MM (full-width digits too) of a year in the sane range; ValueError in Japanese otherwise."""
+    import unicodedata
+
+    s = unicodedata.normalize("NFKC", (text or "")[:20]).strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", s, re.ASCII)
     if not m or not 1 <= int(m[2]) <= 12:
-        raise ValueError(f"月は YYYY-MM で指定してください: {text}")
-    return int(m[1]), int(m[2])
+        raise DateError(f"月は YYYY-MM で指定してください: {_quoted(text or '')}")
+    year, month = int(m[1]), int(m[2])
+    if not EARLIEST.year <= year <= latest_date().year:
+        raise DateError(f"月は{EARLIEST.year}年から{latest_date().year}年までで指定してください。")
+    return year, month

@@ -14,7 +14,15 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+class _SQLAlchemy(SQLAlchemy):
+    def paginate(self, select, *, page=None, **kwargs):
+        """?page= is read by casework.pagination.page_number (bounded: no overflow at 2^64)."""
+        from .pagination import page_number
+
+        return super().paginate(select, page=page_number() if page is None else page, **kwargs)
+
+
+db = _SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -19,6 +19,26 @@ from sqlalchemy import Date, DateTime, Integer, func, select, tuple_
 from .extensions import db
 
 SEPARATOR = "~"
+MAX_PAGE = 1_000_000  # ?page= / ?n= above this are read as this (an empty page), never an overflow
+_INT_LIMIT = 2**63 - 1  # a cursor's integer part outside 64 bits is malformed
+
+
+def page_number(name: str = "page", args=None) -> int:
+    """The page number of a query string argument: 1 when missing or not a number, at most
+    MAX_PAGE (so OFFSET always fits the database's integers). Every list reads ?page= here
+    (db.paginate included: casework.extensions)."""
+    if args is None:
+        from flask import has_request_context, request
+
+        if not has_request_context():
+            return 1
+        args = request.args
+    text = (args.get(name) or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return 1
+    if len(text) > 7:
+        return MAX_PAGE
+    return min(max(int(text), 1), MAX_PAGE)
 
 
 @dataclass
@@ -52,7 +72,7 @@ def encode(values) -> str:
 
 def decode(cursor: str | None, columns) -> list | None:
     """The cursor's values typed like the columns, or None when it is missing or malformed."""
-    if not cursor:
+    if not cursor or len(cursor) > 200 or not cursor.isascii():
         return None
     parts = cursor.split(SEPARATOR)
     if len(parts) != len(columns):
@@ -66,7 +86,10 @@ def decode(cursor: str | None, columns) -> list | None:
             elif isinstance(kind, Date):
                 values.append(dt.date.fromisoformat(part))
             elif isinstance(kind, Integer):
-                values.append(int(part))
+                number = int(part)
+                if abs(number) > _INT_LIMIT:
+                    return None
+                values.append(number)
             else:
                 values.append(part)
     except ValueError:
@@ -103,6 +126,7 @@ def capped_paginate(stmt, *, page: int = 1, per_page: int = 25, cap: int = 1000)
     A frequent search term at 100k clients matches tens of thousands of rows; counting them all
     costs more than finding the page. The template says "1,000件以上" (page.capped) and the
     staff member narrows the search; page links still reach every counted row."""
+    page = min(max(page or 1, 1), MAX_PAGE)
     found = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)
     limited = stmt.order_by(None).limit(cap + 1).subquery()
     total = db.session.scalar(select(func.count()).select_from(limited))

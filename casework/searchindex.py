@@ -96,6 +96,28 @@ def include_object(obj, name, type_, reflected, compare_to):
     return not (reflected and compare_to is None and is_index_object(name, type_))
 
 
+MAX_TERMS = 8  # words of a search beyond this are ignored (1,000 words: "Expression tree is too large")
+MAX_TERM_LENGTH = 100  # characters of one word (longer is cut: no name is longer)
+
+
+def search_terms(q: str | None, *, folded: bool = True) -> list[str]:
+    """The words of a search box, as every search uses them: control characters (NUL…) and
+    double quotes dropped, split on spaces (full-width too), folded (casework.textnorm.fold)
+    unless folded=False, duplicates dropped, at most MAX_TERMS words of MAX_TERM_LENGTH."""
+    from .textnorm import fold
+
+    text = "".join(ch for ch in (q or "")[: MAX_TERMS * (MAX_TERM_LENGTH + 1) * 4] if ch.isprintable() or ch.isspace())
+    terms = []
+    for word in text.replace('"', " ").split():
+        term = fold(word) if folded else word
+        term = term[:MAX_TERM_LENGTH]
+        if term and term not in terms:
+            terms.append(term)
+        if len(terms) == MAX_TERMS:
+            break
+    return terms
+
+
 def fts_match_string(terms: list[str]) -> str:
     """An FTS5 query: every term as a quoted phrase (substring with the trigram tokenizer), ANDed."""
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)

@@ -27,3 +27,64 @@ def valid_corporate_number(number: str) -> bool:
     digits = [int(c) for c in number[1:]]  # 12 base digits, most significant first
     total = sum(d * (1 if i % 2 == 0 else 2) for i, d in enumerate(reversed(digits)))
     return int(number[0]) == 9 - total % 9
+
+
+# ---------------------------------------------------------------------------------------------
+# One normaliser for names and text typed by people (forms; imports use the same functions)
+# ---------------------------------------------------------------------------------------------
+
+# Bidi embedding/override/isolate controls: they reorder what a reader sees (U+202E makes
+# "txt.exe" read "exe.txt") and never belong in a name.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Invisible characters that render as nothing (zero-width space/joiners, word joiner, BOM…).
+INVISIBLE = frozenset("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063"
+                      "\u2064\u3164\ufeff\uffa0")
+
+
+class NameRefused(ValueError):
+    """A name that would show as nothing; str() is the Japanese message."""
+
+
+def clean_text(text: str | None, *, multiline: bool = True) -> str:
+    """NFC; NUL and other control characters dropped (newlines and tabs kept in multi-line
+    text, turned into spaces in one line); bidi controls dropped."""
+    if not text:
+        return ""
+    s = unicodedata.normalize("NFC", text)
+    out = []
+    for ch in s:
+        if ch in BIDI_CONTROLS:
+            continue
+        if ch in "\r\n\t":
+            out.append(ch if multiline else " ")
+            continue
+        if unicodedata.category(ch) == "Cc":
+            continue
+        out.append(ch)
+    s = "".join(out)
+    if multiline:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    return s
+
+
+def has_visible(text: str | None) -> bool:
+    """Whether any character of text shows as something (not space, control, format or invisible)."""
+    for ch in text or "":
+        if ch in INVISIBLE or ch.isspace():
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Co", "Cn", "Cs"):
+            continue
+        return True
+    return False
+
+
+def clean_name(text: str | None) -> str:
+    """A name as stored: clean_text on one line, invisible and format characters dropped, trimmed. Raises NameRefused when nothing visible is left (U+200B, U+202E U+202E…)."""
+    s = clean_text(text, multiline=False)
+    s = "".join(ch for ch in s if ch not in INVISIBLE and unicodedata.category(ch) != "Cf")
+    s = s.strip()
+    if s and not has_visible(s):
+        raise NameRefused("名前に表示できる文字がありません。")
+    if not s and text and text.strip(" \u3000"):
+        raise NameRefused("名前に表示できる文字がありません。")
+    return s

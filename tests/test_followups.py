@@ -2,6 +2,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from casework.dates import today_jst
 from casework.extensions import db
 from casework.models import FollowUp
 from casework.services.cases import close_case
@@ -42,7 +43,8 @@ def test_outcome_followups_are_created_once(app, make):
 
 def test_manual_followup_list_overdue_first_and_complete(client, logged_in, make):
     case = make.case(make.client("株式会社八甲田"), center_code="onestop")
-    response = client.post("/followups/new", data={"case_id": case.id, "due_on": "2099-01-01", "reason": "売上の確認"})
+    later = (today_jst() + dt.timedelta(days=365)).isoformat()  # dates lie at most 5 years ahead
+    response = client.post("/followups/new", data={"case_id": case.id, "due_on": later, "reason": "売上の確認"})
     assert response.status_code == 302
     client.post("/followups/new", data={"case_id": case.id, "due_on": "2024-05-01", "reason": "雇用の確認"})
     page = text_of(client.get("/followups/"))

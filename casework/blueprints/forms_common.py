@@ -1,21 +1,35 @@
-"""Form pieces shared by the blueprints: vocabulary choices and the optimistic-lock field."""
+"""Form pieces shared by the blueprints: the Japanese base form, vocabulary choices, the
+optimistic-lock field, the filter form and the error helpers. The fields themselves (dates,
+bounded numbers, names) live in fields.py and are re-exported here."""
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import HiddenField, SelectField, SelectMultipleField, widgets
 from wtforms.validators import Optional, ValidationError
+
+from .fields import (TRANSLATIONS, DateField, DecimalField, IntegerField, NameField, TextAreaField,  # noqa: F401
+                     TextField, id_value, japanese_message, record_id)
 
 from ..extensions import db
 from ..models import Center, Channel, Industry, Municipality, Theme, User, memberships
 
 
 class JapaneseForm(FlaskForm):
-    """WTForms' own messages (not a valid choice, not a valid integer...) in Japanese."""
+    """Every form of the app: WTForms' own messages (not a valid choice, not a valid integer...)
+    in Japanese (fields.MESSAGES), and after validation no English message is left anywhere."""
 
     class Meta:
         def get_translations(self, form):
-            from wtforms.i18n import get_translations
+            return TRANSLATIONS
 
-            return get_translations(["ja"])
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        for f in self:
+            f.errors = [japanese_message(e) for e in f.errors]
+        return ok
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(f.errors) for f in self) + len(self.form_errors)
 
 
 class VersionedForm(JapaneseForm):
@@ -23,7 +37,7 @@ class VersionedForm(JapaneseForm):
     version = HiddenField()
 
     def expected_version(self):
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return record_id(self.version.data)
 
 
 def industry_choices(blank="（未選択）"):
@@ -80,26 +94,7 @@ def attach_error(form, exc) -> None:
 
 
 
-class JDateField(StringField):
-    """A date typed as 2024-04-01, 2024/4/1, R6.4.1 or 令和6年4月1日 (a browser date picker
-    sends the first). `.data` is a datetime.date or None."""
-    widget = widgets.DateInput()
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.isoformat() if self.data else ""
-
-    def process_formdata(self, valuelist):
-        from ..dates import parse_date
-
-        self.data = None
-        text = (valuelist[0] if valuelist else "") or ""
-        if text.strip():
-            try:
-                self.data = parse_date(text)
-            except ValueError as exc:
-                raise ValueError(str(exc)) from None
+JDateField = DateField  # the one date field (fields.DateField); the old name kept for imports
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -114,11 +109,7 @@ class MultiCheckboxField(SelectMultipleField):
                 raise ValidationError("選択肢にない値です。")
 
 
-def optional_int(value):
-    """Coerce for SelectFields whose blank option means 'none'."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+optional_int = id_value  # coerce for SelectFields of ids whose blank option means 'none'
 
 
 CHOOSE_FROM_LIST = "選択肢から選んでください。"
@@ -195,8 +186,10 @@ def keyset_page(stmt, columns):
 
     from ..pagination import keyset_paginate
 
+    from ..pagination import page_number
+
     return keyset_paginate(stmt, columns, after=request.args.get("after"), per_page=current_app.config["PER_PAGE"],
-                           number=max(request.args.get("n", 1, type=int), 1))
+                           number=page_number("n"))
 
 
 def paginate(stmt):

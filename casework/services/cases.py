@@ -18,6 +18,7 @@ from . import audit
 from .errors import DomainError
 from .locking import check_version
 from .voiding import void_record
+from ..searchindex import search_terms
 
 T = TypeVar("T")
 
@@ -148,7 +149,6 @@ class CaseFilter:
 
 
 def case_list_query(user: User, f: CaseFilter):
-    from ..textnorm import fold
 
     stmt = (select(Case).join(Client, Case.client_id == Client.id)
             .where(and_visible(Case, user), Client.voided_at.is_(None))
@@ -166,7 +166,7 @@ def case_list_query(user: User, f: CaseFilter):
         stmt = stmt.where(Case.opened_on >= f.opened_from)
     if f.opened_to:
         stmt = stmt.where(Case.opened_on <= f.opened_to)
-    terms = [t for t in (fold(part) for part in (f.q or "").split()) if t]  # each word must match
+    terms = search_terms(f.q)  # each word must match
     if terms:
         from .clients import search_text_matches
 

@@ -14,6 +14,7 @@ from . import audit
 from .errors import DomainError
 from .locking import check_version
 from .voiding import void_record
+from ..searchindex import search_terms
 
 EDITABLE = ("kind", "name", "name_kana", "corporate_number", "industry_code", "municipality_code",
             "address", "employees", "representative", "contact_name", "contact_phone", "contact_email", "notes")
@@ -87,7 +88,7 @@ def search_query(user: User, q: str | None = None, kind: str | None = None, muni
                  industry: str | None = None):
     """Substring search over folded name, kana and 法人番号, limited to what the user may see."""
     stmt = select(Client).where(Client.voided_at.is_(None), client_filter(user))
-    terms = [t for t in (fold(part) for part in (q or "").split()) if t]  # each word must match
+    terms = search_terms(q)  # each word must match
     if terms:
         stmt = stmt.where(search_text_matches(terms))
     if kind:

@@ -16,6 +16,7 @@ from .cases import CaseData, find_open_case, open_case
 from .errors import DomainError
 from .locking import check_version
 from .voiding import void_record
+from ..searchindex import search_terms
 
 
 @dataclass
@@ -123,7 +124,6 @@ class ConsultationFilter:
 
 
 def consultation_list_query(user: User, f: ConsultationFilter):
-    from ..textnorm import fold
 
     stmt = (select(Consultation).join(Client, Consultation.client_id == Client.id)
             .where(and_visible(Consultation, user), Client.voided_at.is_(None))
@@ -141,7 +141,7 @@ def consultation_list_query(user: User, f: ConsultationFilter):
         stmt = stmt.where(Consultation.held_on <= f.held_to)
     if f.event_id:
         stmt = stmt.where(Consultation.event_id == f.event_id)
-    terms = [t for t in (fold(part) for part in (f.q or "").split()) if t]  # each word must match
+    terms = search_terms(f.q)  # each word must match
     if terms:
         from .clients import search_text_matches
 

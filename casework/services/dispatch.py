@@ -14,11 +14,11 @@ from ..extensions import db
 from ..models import (
     DISPATCH_STATUSES, Case, Center, Client, Dispatch, DispatchProgram, DispatchVisit, Expert, User,
 )
-from ..textnorm import fold
 from . import audit
 from .errors import DomainError
 from .locking import check_version
 from .voiding import void_record
+from ..searchindex import search_terms
 
 DECIDERS = ("admin", "manager")
 
@@ -74,7 +74,7 @@ def expert_list_query(q: str | None = None, active_only: bool = False):
     stmt = select(Expert)
     if active_only:
         stmt = stmt.where(Expert.active)
-    for term in (q or "").split():
+    for term in search_terms(q, folded=False):
         like = f"%{term}%"
         stmt = stmt.where(Expert.name.like(like) | Expert.organisation.like(like) | Expert.specialties.like(like))
     return stmt.order_by(Expert.active.desc(), Expert.name)
@@ -265,7 +265,7 @@ def dispatch_list_query(user: User, f: DispatchFilter, today: dt.date | None = N
         stmt = stmt.where(Dispatch.requested_on >= f.requested_from)
     if f.requested_to:
         stmt = stmt.where(Dispatch.requested_on <= f.requested_to)
-    for term in fold(f.q).split() if f.q else []:
+    for term in search_terms(f.q):
         stmt = stmt.where(Client.search_text.contains(term, autoescape=True))
     if f.report_overdue:
         stmt = stmt.where(select(DispatchVisit.id).where(

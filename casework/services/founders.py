@@ -13,12 +13,13 @@ from ..access import and_visible
 from ..dates import today_jst
 from ..extensions import db
 from ..models import FOUNDER_STAGES, Case, CaseStageChange, Center, Client, Founding, Grant, Industry, User
-from ..textnorm import fold, valid_corporate_number
+from ..textnorm import valid_corporate_number
 from . import audit
 from .cases import close_case
 from .errors import DomainError
 from .locking import check_version
 from .voiding import void_record
+from ..searchindex import search_terms
 
 STAGE_ORDER = list(FOUNDER_STAGES)
 GRANT_DECISIONS = {"adopted": "採択", "rejected": "不採択"}
@@ -193,6 +194,6 @@ def founder_list_query(user: User, stage: str | None = None, status: str | None 
         stmt = stmt.where(Case.closed_on.is_(None))
     elif status == "closed":
         stmt = stmt.where(Case.closed_on.is_not(None))
-    for term in fold(q).split() if q else []:
+    for term in search_terms(q):
         stmt = stmt.where(Client.search_text.contains(term, autoescape=True))
     return stmt.order_by(Case.closed_on.is_not(None), Case.opened_on.desc(), Case.id.desc())

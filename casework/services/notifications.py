@@ -8,6 +8,7 @@ from ..models import Notification, User, utcnow
 from . import audit
 from .errors import DomainError
 from .locking import check_version
+from ..searchindex import search_terms
 
 
 def unread_count(user: User) -> int:
@@ -19,7 +20,7 @@ def list_query(user: User, status: str = "unread", q: str | None = None):
     stmt = select(Notification).where(Notification.user_id == user.id)
     if status == "unread":
         stmt = stmt.where(Notification.read_at.is_(None))
-    for term in (q or "").split():
+    for term in search_terms(q, folded=False):
         stmt = stmt.where(Notification.title.contains(term, autoescape=True))
     return stmt.order_by(Notification.digest_on.desc(), Notification.id.desc())
 

@@ -60,7 +60,35 @@
       if (ev.key === "Escape") { box.hidden = true; input.focus(); }
     });
   }
+  // <input data-date>: the date is typed (2024-04-01, R6.4.1, 令和6年4月1日); a calendar button
+  // beside it fills it in ISO form for those who prefer picking. The picker has no name: only the
+  // text box is sent, so typing always works.
+  function setupDatePicker(input) {
+    var picker = document.createElement("input");
+    picker.type = "date";
+    if (picker.type !== "date") return; // no native picker: typing only
+    picker.className = "date-picker";
+    picker.tabIndex = -1;
+    picker.setAttribute("aria-label", "カレンダーから選ぶ");
+    picker.min = "1900-01-01";
+    if (/^\d{4}-\d{2}-\d{2}$/.test(input.value)) picker.value = input.value;
+    picker.addEventListener("change", function () {
+      if (picker.value) { input.value = picker.value; input.dispatchEvent(new Event("change", { bubbles: true })); }
+    });
+    input.insertAdjacentElement("afterend", picker);
+  }
+  // A form shown again with errors: focus the first field in error (the error summary at the top
+  // lists all of them, each a link to its field).
+  function focusFirstError() {
+    var first = document.querySelector('main [aria-invalid="true"], [aria-invalid="true"]');
+    if (first && typeof first.focus === "function") {
+      first.focus();
+      if (first.scrollIntoView) first.scrollIntoView({ block: "center" });
+    }
+  }
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("input[data-autocomplete]"), setupAutocomplete);
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-date]"), setupDatePicker);
+    focusFirstError();
   });
 })();

@@ -1,8 +1,8 @@
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from ...models import ROLES
-from ..forms_common import JapaneseForm, MultiCheckboxField, VersionedForm
+from ..forms_common import IntegerField, JapaneseForm, MultiCheckboxField, VersionedForm, NameField
 
 
 def _center_code_choices():
@@ -13,7 +13,7 @@ def _center_code_choices():
 
 class UserForm(VersionedForm):
     login = StringField("ログイン名", validators=[DataRequired("ログイン名を入力してください。"), Length(max=64)])
-    name = StringField("氏名", validators=[DataRequired("氏名を入力してください。"), Length(max=100)])
+    name = NameField("氏名", validators=[DataRequired("氏名を入力してください。"), Length(max=100)])
     email = EmailField("メール", validators=[Optional(), Email("メールアドレスの形式が正しくありません。")])
     role = SelectField("役割", choices=list(ROLES.items()), default="coordinator")
     center_codes = MultiCheckboxField("所属センター")
@@ -37,7 +37,7 @@ class PasswordResetForm(JapaneseForm):
 
 class CenterForm(VersionedForm):
     code = StringField("コード", validators=[DataRequired("コードを入力してください。"), Length(max=32)])
-    name = StringField("名称", validators=[DataRequired("名称を入力してください。"), Length(max=100)])
+    name = NameField("名称", validators=[DataRequired("名称を入力してください。"), Length(max=100)])
     report_title = StringField("報告書での名称", validators=[Optional(), Length(max=100)])
     confidential = BooleanField("秘匿（所属職員と管理者だけが見られる：事業承継・M&A など）")
     sort_order = IntegerField("表示順", default=100,
@@ -54,10 +54,10 @@ class CenterForm(VersionedForm):
 
 class ThemeForm(JapaneseForm):
     code = StringField("コード（半角英字）", validators=[DataRequired("コードを入力してください。"), Length(max=32)])
-    label = StringField("名称", validators=[DataRequired("名称を入力してください。"), Length(max=50)])
+    label = NameField("名称", validators=[DataRequired("名称を入力してください。"), Length(max=50)])
 
 
 class MunicipalityForm(JapaneseForm):
     code = StringField("地方公共団体コード（6桁）", validators=[DataRequired("コードを入力してください。")])
-    name = StringField("名称", validators=[DataRequired("名称を入力してください。"), Length(max=50)])
+    name = NameField("名称", validators=[DataRequired("名称を入力してください。"), Length(max=50)])
     prefecture = StringField("都道府県", default="青森県", validators=[Optional(), Length(max=10)])

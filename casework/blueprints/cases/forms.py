@@ -1,15 +1,15 @@
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms_common import (FilterForm, IdSelectField, JDateField, MultiCheckboxField, VersionedForm,
-                            center_choices, colleague_choices, outcome_choices, theme_choices)
+from ..forms_common import (FilterForm, IdSelectField, DateField, MultiCheckboxField, VersionedForm,
+                            center_choices, colleague_choices, outcome_choices, theme_choices, NameField)
 
 
 class CaseForm(VersionedForm):
     center_id = IdSelectField("センター", validators=[DataRequired("センターを選んでください。")])
     assignee_id = IdSelectField("担当者")
-    title = StringField("件名", validators=[Optional(), Length(max=200)])
-    opened_on = JDateField("開始日", validators=[InputRequired("開始日を入力してください。")])
+    title = NameField("件名", validators=[Optional(), Length(max=200)])
+    opened_on = DateField("開始日", validators=[InputRequired("開始日を入力してください。")])
     theme_codes = MultiCheckboxField("相談テーマ")
 
     def __init__(self, user, *args, **kwargs):
@@ -28,9 +28,9 @@ class CaseForm(VersionedForm):
 
 
 class CloseForm(VersionedForm):
-    closed_on = JDateField("終了日", validators=[InputRequired("終了日を入力してください。")])
+    closed_on = DateField("終了日", past_only=True, validators=[InputRequired("終了日を入力してください。")])
     outcome_code = SelectField("成果", validators=[Optional()])
-    outcome_on = JDateField("成果の日付", validators=[Optional()])
+    outcome_on = DateField("成果の日付", past_only=True, validators=[Optional()])
     note = TextAreaField("成果・終了のメモ", validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
@@ -47,8 +47,8 @@ class CaseFilterForm(FilterForm):
     center_id = IdSelectField("センター")
     assignee_id = IdSelectField("担当者")
     status = SelectField("状態", choices=[("", "すべての状態"), ("open", "対応中"), ("closed", "終了")])
-    opened_from = JDateField("開始日（から）")
-    opened_to = JDateField("開始日（まで）")
+    opened_from = DateField("開始日（から）")
+    opened_to = DateField("開始日（まで）")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,22 +1,22 @@
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from ...models import CLIENT_KINDS
-from ..forms_common import VersionedForm, industry_choices, municipality_choices
+from ..forms_common import IntegerField, VersionedForm, industry_choices, municipality_choices, NameField
 
 
 class ClientForm(VersionedForm):
     kind = SelectField("区分", choices=list(CLIENT_KINDS.items()), default="corporation")
-    name = StringField("名称（企業名・氏名）", validators=[DataRequired("名称を入力してください。"), Length(max=200)])
-    name_kana = StringField("フリガナ", validators=[Optional(), Length(max=200)])
+    name = NameField("名称（企業名・氏名）", validators=[DataRequired("名称を入力してください。"), Length(max=200)])
+    name_kana = NameField("フリガナ", validators=[Optional(), Length(max=200)])
     corporate_number = StringField("法人番号（13桁）", validators=[
         Optional(), Regexp(r"^[0-9０-９\- ]{13,16}$", message="法人番号は13桁の数字です。")])
     industry_code = SelectField("業種（日本標準産業分類 大分類）", validators=[Optional()])
     municipality_code = SelectField("市町村", validators=[Optional()])
     address = StringField("所在地", validators=[Optional(), Length(max=300)])
     employees = IntegerField("従業員数", validators=[Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")])
-    representative = StringField("代表者", validators=[Optional(), Length(max=100)])
-    contact_name = StringField("担当者", validators=[Optional(), Length(max=100)])
+    representative = NameField("代表者", validators=[Optional(), Length(max=100)])
+    contact_name = NameField("担当者", validators=[Optional(), Length(max=100)])
     contact_phone = StringField("電話", validators=[Optional(), Length(max=50)])
     contact_email = EmailField("メール", validators=[Optional(), Email("メールアドレスの形式が正しくありません。")])
     notes = TextAreaField("メモ", validators=[Optional()])

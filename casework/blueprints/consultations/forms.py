@@ -2,7 +2,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ...dates import today_jst
-from ..forms_common import (FilterForm, IdSelectField, JDateField, MultiCheckboxField, VersionedForm,
+from ..forms_common import (FilterForm, IdSelectField, DateField, MultiCheckboxField, VersionedForm,
                             center_choices, channel_choices, colleague_choices, optional_int, theme_choices)
 
 # What "保存して次を記録" carries to the next, fresh form (a day of visits).
@@ -11,12 +11,12 @@ KEPT = ("held_on", "channel_code", "staff_id", "center_id", "event_id")
 
 class ConsultationForm(VersionedForm):
     client_id = HiddenField()
-    held_on = JDateField("相談日", validators=[InputRequired("相談日を入力してください。")])
+    held_on = DateField("相談日", past_only=True, validators=[InputRequired("相談日を入力してください。")])
     channel_code = RadioField("相談方法", validators=[DataRequired("相談方法を選んでください。")])
     theme_codes = MultiCheckboxField("相談テーマ")
     notes = TextAreaField("相談内容", validators=[Optional()])
     next_action = StringField("次回対応", validators=[Optional(), Length(max=300)])
-    next_action_on = JDateField("次回対応日", validators=[Optional()])
+    next_action_on = DateField("次回対応日", validators=[Optional()])
     center_id = IdSelectField("センター", validators=[DataRequired("センターを選んでください。")])
     staff_id = IdSelectField("対応職員")
     case_id = IdSelectField("案件")
@@ -101,8 +101,8 @@ class ConsultationFilterForm(FilterForm):
     center_id = IdSelectField("センター")
     staff_id = IdSelectField("職員")
     channel_code = SelectField("相談方法")
-    held_from = JDateField("相談日（から）")
-    held_to = JDateField("相談日（まで）")
+    held_from = DateField("相談日（から）")
+    held_to = DateField("相談日（まで）")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)

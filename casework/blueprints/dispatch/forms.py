@@ -1,14 +1,14 @@
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms_common import VersionedForm
+from ..forms_common import (DateField, DecimalField, IntegerField, JapaneseForm, VersionedForm, id_value,
+                            NameField)
 
 DATE_REQUIRED = "日付を入力してください。"
 
 
 class ExpertForm(VersionedForm):
-    name = StringField("氏名", validators=[DataRequired("氏名を入力してください。"), Length(max=100)])
+    name = NameField("氏名", validators=[DataRequired("氏名を入力してください。"), Length(max=100)])
     organisation = StringField("所属", validators=[Optional(), Length(max=200)])
     specialties = StringField("専門分野", validators=[Optional(), Length(max=300)])
     fee_per_visit = IntegerField("1回あたりの謝金（円）", validators=[
@@ -16,10 +16,10 @@ class ExpertForm(VersionedForm):
     active = BooleanField("有効（派遣を申請できる）", default=True)
 
 
-class DispatchRequestForm(FlaskForm):
-    case_id = SelectField("案件", coerce=int, validate_choice=False, validators=[InputRequired("案件を選んでください。")])
-    expert_id = SelectField("専門家", coerce=int, validate_choice=False, validators=[InputRequired("専門家を選んでください。")])
-    program_id = SelectField("派遣事業", coerce=int, validate_choice=False, validators=[Optional()])
+class DispatchRequestForm(JapaneseForm):
+    case_id = SelectField("案件", coerce=id_value, validate_choice=False, validators=[InputRequired("案件を選んでください。")])
+    expert_id = SelectField("専門家", coerce=id_value, validate_choice=False, validators=[InputRequired("専門家を選んでください。")])
+    program_id = SelectField("派遣事業", coerce=id_value, validate_choice=False, validators=[Optional()])
     requested_on = DateField("申請日", validators=[InputRequired(DATE_REQUIRED)])
     planned_visits = IntegerField("予定回数", validators=[Optional(), NumberRange(min=1, message="1以上の整数を入力してください。")])
     purpose = TextAreaField("派遣の目的・課題", validators=[Optional()])
@@ -28,12 +28,12 @@ class DispatchRequestForm(FlaskForm):
 class DecisionForm(VersionedForm):
     decision = RadioField("決定", choices=[("approve", "承認"), ("reject", "却下")],
                           validators=[InputRequired("承認か却下を選んでください。")])
-    decided_on = DateField("決定日", validators=[InputRequired(DATE_REQUIRED)])
+    decided_on = DateField("決定日", past_only=True, validators=[InputRequired(DATE_REQUIRED)])
     note = TextAreaField("コメント（却下の場合は理由）", validators=[Optional()])
 
 
-class VisitForm(FlaskForm):
-    held_on = DateField("訪問日", validators=[InputRequired(DATE_REQUIRED)])
+class VisitForm(JapaneseForm):
+    held_on = DateField("訪問日", past_only=True, validators=[InputRequired(DATE_REQUIRED)])
     hours = DecimalField("時間", places=2, validators=[Optional(), NumberRange(min=0.25, max=24, message="0.25〜24の数値を入力してください。")])
     fee = IntegerField("謝金（円）", validators=[Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")])
     company_share = IntegerField("企業負担額（円）", validators=[Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")])
@@ -41,7 +41,7 @@ class VisitForm(FlaskForm):
 
 
 class ReportForm(VersionedForm):
-    received_on = DateField("報告書受領日", validators=[InputRequired(DATE_REQUIRED)])
+    received_on = DateField("報告書受領日", past_only=True, validators=[InputRequired(DATE_REQUIRED)])
 
 
 class SimpleVersionForm(VersionedForm):

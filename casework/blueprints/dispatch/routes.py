@@ -8,7 +8,7 @@ from ...extensions import db
 from ...models import DISPATCH_STATUSES, Dispatch, DispatchVisit
 from ...services import audit, dispatch as service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error, center_choices
+from ..forms_common import attach_error, center_choices, record_id
 from ..voiding import void_page
 from . import bp
 from .forms import DecisionForm, DispatchRequestForm, ReportForm, SimpleVersionForm, VisitForm
@@ -16,7 +16,7 @@ from .forms import DecisionForm, DispatchRequestForm, ReportForm, SimpleVersionF
 
 def _arg_int(name):
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return record_id(value)
 
 
 def _arg_date(name):

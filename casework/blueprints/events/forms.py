@@ -1,15 +1,15 @@
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms_common import (FilterForm, IdSelectField, JDateField, VersionedForm, center_choices,
-                            event_kind_choices, municipality_choices)
+from ..forms_common import (DateField, FilterForm, IdSelectField, IntegerField, VersionedForm,
+                            center_choices, event_kind_choices, municipality_choices, NameField)
 
 
 class EventForm(VersionedForm):
     kind_code = SelectField("種別", validators=[DataRequired("種別を選んでください。")])
-    held_on = JDateField("開催日", validators=[InputRequired("開催日を入力してください。")])
+    held_on = DateField("開催日", validators=[InputRequired("開催日を入力してください。")])
     center_id = IdSelectField("センター", validators=[DataRequired("センターを選んでください。")])
-    title = StringField("名称", validators=[Optional(), Length(max=200)])
+    title = NameField("名称", validators=[Optional(), Length(max=200)])
     place = StringField("会場", validators=[Optional(), Length(max=200)])
     municipality_code = SelectField("市町村", validators=[Optional()])
     participants = IntegerField("参加者数", validators=[Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")])
@@ -34,8 +34,8 @@ class EventFilterForm(FilterForm):
     q = StringField("名称・会場")
     center_id = IdSelectField("センター")
     kind_code = SelectField("種別")
-    held_from = JDateField("開催日（から）")
-    held_to = JDateField("開催日（まで）")
+    held_from = DateField("開催日（から）")
+    held_to = DateField("開催日（まで）")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)

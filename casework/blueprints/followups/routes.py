@@ -9,7 +9,7 @@ from ...models import FollowUp
 from ...services import audit, followups as service
 from ...services.dispatch import open_cases_for
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error, center_choices, staff_choices
+from ..forms_common import attach_error, center_choices, staff_choices, record_id
 from ..voiding import void_page
 from . import bp
 from .forms import CompleteForm, FollowUpForm
@@ -27,7 +27,7 @@ def _load(followup_id) -> FollowUp:
 def index():
     center = request.args.get("center_id", "")
     f = service.FollowUpFilter(scope=request.args.get("scope", "mine"), status=request.args.get("status", "open"),
-                               center_id=int(center) if center.isdigit() else None,
+                               center_id=record_id(center),
                                source=request.args.get("source") or None)
     page = db.paginate(service.followup_list_query(current_user, f), per_page=current_app.config["PER_PAGE"],
                        error_out=False)
@@ -42,14 +42,14 @@ def new():
     form.case_id.choices = [(0, "（案件を選択）")] + [(k.id, f"{k.client.name}｜{k.center.name}｜{k.title or ''}")
                                                    for k in open_cases_for(current_user)]
     preselected = request.args.get("case_id", "")
-    if preselected.isdigit() and int(preselected) not in dict(form.case_id.choices):
+    if record_id(preselected) and record_id(preselected) not in dict(form.case_id.choices):
         from ...models import Case
 
         case = get_in_center_or_404(current_user, Case, int(preselected))  # closed cases get follow-ups too
         form.case_id.choices.append((case.id, f"{case.client.name}｜{case.center.name}｜{case.title or ''}"))
     form.assignee_id.choices = [(0, "（自分）")] + staff_choices()
     if request.method == "GET":
-        form.case_id.data = int(preselected) if preselected.isdigit() else 0
+        form.case_id.data = record_id(preselected) or 0
     if form.validate_on_submit():
         try:
             followup = service.create_followup(service.FollowUpData(

@@ -1,10 +1,11 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
+from ..forms_common import JapaneseForm
 
-class UploadForm(FlaskForm):
+
+class UploadForm(JapaneseForm):
     files = MultipleFileField("CSV ファイル（複数可）")
 
     def uploads(self) -> list[tuple[str, bytes]]:
@@ -15,5 +16,5 @@ class UploadForm(FlaskForm):
         return out
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(JapaneseForm):
     token = HiddenField(validators=[DataRequired()])

@@ -1,10 +1,9 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
-from ..forms_common import VersionedForm
+from ..forms_common import JapaneseForm, VersionedForm
 
 
-class ActionForm(FlaskForm):
+class ActionForm(JapaneseForm):
     """A button posting with a CSRF token (mark read, mark all read, open)."""
 
 

@@ -1,10 +1,7 @@
 """Referrals between centers, with the client's consent recorded."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Optional
 
 from ...access import deny, get_client_or_404
 from ...dates import today_jst
@@ -12,21 +9,10 @@ from ...extensions import db
 from ...models import Center
 from ...services import referrals as service
 from ...services.errors import DomainError
-from ..forms_common import attach_error, center_choices, staff_choices
+from ..forms_common import attach_error, center_choices, staff_choices, record_id
 from ..voiding import void_page
 from . import bp
-
-
-class ReferralForm(FlaskForm):
-    from_center_id = SelectField("紹介元センター", coerce=int, validate_choice=False, validators=[InputRequired("紹介元を選んでください。")])
-    to_center_id = SelectField("紹介先センター", coerce=int, validate_choice=False, validators=[InputRequired("紹介先を選んでください。")])
-    referred_on = DateField("紹介日", validators=[InputRequired("日付を入力してください。")])
-    consent_on = DateField("本人の同意を得た日", validators=[InputRequired("同意を得た日を入力してください（第三者提供には本人の同意が必要です）。")])
-    consent_method = RadioField("同意の方法", choices=[(m, m) for m in service.CONSENT_METHODS],
-                                validators=[InputRequired("同意の方法を選んでください。")])
-    note = TextAreaField("紹介の内容", validators=[Optional()])
-    open_case = BooleanField("紹介先で案件を開始する")
-    to_assignee_id = SelectField("紹介先の担当者", coerce=int, validate_choice=False, validators=[Optional()])
+from .forms import ReferralForm
 
 
 @bp.route("/")
@@ -40,7 +26,7 @@ def index():
 @login_required
 def new():
     client_id = request.args.get("client_id", "")
-    client = get_client_or_404(current_user, int(client_id) if client_id.isdigit() else 0)
+    client = get_client_or_404(current_user, record_id(client_id) or 0)
     form = ReferralForm()
     form.from_center_id.choices = center_choices(current_user)
     form.to_center_id.choices = [(0, "（選択）")] + [(c.id, c.name) for c in db.session.scalars(

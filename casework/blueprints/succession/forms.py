@@ -1,10 +1,9 @@
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...models import DEAL_STAGES, PROFILE_SIDES
 from ...services.succession import EMPLOYEE_BANDS, PRICE_BANDS, REGIONS, SALES_BANDS
-from ..forms_common import VersionedForm, industry_choices
+from ..forms_common import DateField, JapaneseForm, VersionedForm, id_value, industry_choices
 
 DATE_REQUIRED = "日付を入力してください。"
 
@@ -13,14 +12,14 @@ def _blank(items, blank="（未設定）"):
     return [("", blank)] + list(items)
 
 
-class DiagnosisForm(FlaskForm):
-    held_on = DateField("実施日", validators=[InputRequired(DATE_REQUIRED)])
+class DiagnosisForm(JapaneseForm):
+    held_on = DateField("実施日", past_only=True, validators=[InputRequired(DATE_REQUIRED)])
     by_org = StringField("実施機関", validators=[DataRequired("実施機関を入力してください。"), Length(max=100)])
     result = TextAreaField("診断結果", validators=[DataRequired("診断結果を入力してください。")])
 
 
 class ProfileForm(VersionedForm):
-    case_id = SelectField("案件（事業承継・引継ぎ支援センター）", coerce=int, validate_choice=False, validators=[Optional()])
+    case_id = SelectField("案件（事業承継・引継ぎ支援センター）", coerce=id_value, validate_choice=False, validators=[Optional()])
     side = SelectField("区分", choices=list(PROFILE_SIDES.items()), validators=[Optional()])
     industry_code = SelectField("業種（買い手は希望業種、空欄で問わない）", validators=[Optional()])
     region = SelectField("地域", choices=_blank([(r, r) for r in REGIONS], "（問わない・未設定）"), validators=[Optional()])
@@ -36,14 +35,14 @@ class ProfileForm(VersionedForm):
         self.industry_code.choices = industry_choices()
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(JapaneseForm):
     """The date of a proposal; the pair (seller_id, buyer_id) is each candidate row's own hidden inputs."""
-    proposed_on = DateField("提案日", validators=[InputRequired(DATE_REQUIRED)])
+    proposed_on = DateField("提案日", past_only=True, validators=[InputRequired(DATE_REQUIRED)])
 
 
 class StepForm(VersionedForm):
     stage = SelectField("段階", choices=[(k, v) for k, v in DEAL_STAGES.items() if k != "proposed"],
                         validators=[InputRequired("段階を選んでください。")])
-    stepped_on = DateField("日付", validators=[InputRequired(DATE_REQUIRED)])
+    stepped_on = DateField("日付", past_only=True, validators=[InputRequired(DATE_REQUIRED)])
     note = TextAreaField("メモ", validators=[Optional()])
     reason = TextAreaField("破談の理由", validators=[Optional()])

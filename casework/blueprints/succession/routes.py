@@ -8,7 +8,7 @@ from ...extensions import db
 from ...models import DEAL_STAGES, PROFILE_SIDES, Case, MatchProfile
 from ...services import succession as service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error
+from ..forms_common import attach_error, record_id
 from ..voiding import void_page
 from . import bp
 from .forms import DiagnosisForm, ProfileForm, ProposeForm
@@ -82,7 +82,7 @@ def profile_new():
                                                    for k in _succession_cases()]
     if request.method == "GET":
         case_id = request.args.get("case_id", "")
-        form.case_id.data = int(case_id) if case_id.isdigit() else 0
+        form.case_id.data = record_id(case_id) or 0
         form.side.data = request.args.get("side", "seller")
     if form.validate_on_submit():
         case = db.session.get(Case, form.case_id.data) if form.case_id.data else None
