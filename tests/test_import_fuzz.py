@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Date, String, Text, func, select
 
+from casework import dates as dates_rule
 from casework.extensions import db
 from casework.services import legacy_import
 from casework.services.legacy_import import COLUMNS, KINDS, MODELS
@@ -107,7 +108,7 @@ def table_counts():
 
 
 def check_stored_values_fit():
-    latest = dt.date.today().replace(year=dt.date.today().year + legacy_import.DATE_MAX_YEARS_AHEAD + 1)
+    earliest, latest = dates_rule.EARLIEST, dates_rule.latest_date()
     for model in list(MODELS.values()):
         table = model.__table__
         for row in db.session.execute(select(table)).mappings():
@@ -120,7 +121,7 @@ def check_stored_values_fit():
                     if column.type.length:
                         assert len(value) <= column.type.length, (table.name, column.name, len(value))
                 if isinstance(column.type, Date):
-                    assert legacy_import.DATE_MIN <= value <= latest, (table.name, column.name, value)
+                    assert earliest <= value <= latest, (table.name, column.name, value)
                 if isinstance(value, int) and not isinstance(value, bool):
                     assert -2**63 <= value < 2**63
 

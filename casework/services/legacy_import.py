@@ -31,7 +31,7 @@ from pathlib import Path
 
 from sqlalchemy import BigInteger, Integer, bindparam, delete, insert, select, update
 
-from ..dates import parse_date, today_jst
+from ..dates import DateError, check_date_range, read_date, today_jst
 from ..extensions import db
 from ..models import (
     CLIENT_KINDS, Case, Client, Consultation, Diagnosis, DispatchVisit, Event, Expert, User, consultation_themes,
@@ -87,8 +87,9 @@ MAX_ERRORS_PER_FILE = 50  # problems listed per file; the rest are counted (「�
 FREE_TEXT_MAX_CHARS = 10_000  # a Text column (notes) has no length of its own
 CODE_MAX_CHARS = 100  # a cell naming a code or label, a date or a number
 THEMES_MAX_CHARS = 1_000  # a `;`-separated list of themes
-DATE_MIN = dt.date(1900, 1, 1)  # the earliest date a record may carry
-DATE_MAX_YEARS_AHEAD = 5  # the latest: this many years after today (consultations: not in the future)
+# Dates: the one rule of dates.py (1900-01-01 .. DATE_YEARS_AHEAD years after today); these
+# columns hold what has happened, so not after today either (as the forms: consultations, visits)
+PAST_ONLY = {("consultations", "held_on"), ("dispatches", "held_on")}
 SHOWN_VALUE_CHARS = 40  # a value quoted in a message is cut to this many characters
 REF_TARGETS = {"client_ref": "clients", "case_ref": "cases", "event_ref": "events"}
 FREE_TEXT = {"ref", "name", "name_kana", "title", "notes", "expert", "by"}
@@ -331,7 +332,7 @@ class _Lookups:
 @lru_cache(maxsize=65536)
 def _date(text: str) -> dt.date:
     try:
-        return parse_date(text)
+        return read_date(text)
     except ValueError as exc:
         raise CellError(str(exc)) from None
 
@@ -380,16 +381,18 @@ class Validator:
         """The function that checks and converts one column's cells (raises CellError)."""
         lk = self.lk
         if col in ("opened_on", "closed_on", "outcome_on", "held_on"):
-            today = today_jst()
-            latest = today if (kind, col) == ("consultations", "held_on") else \
-                today.replace(year=today.year + DATE_MAX_YEARS_AHEAD, day=min(today.day, 28))
+            today, past_only, checked = today_jst(), (kind, col) in PAST_ONLY, {}
 
             def date_in_range(v):
                 day = _date(v)
-                if day < DATE_MIN or day > latest:
-                    if latest == today and day > today:
-                        raise CellError(f"相談日が未来の日付です: {shown(v)}")
-                    raise CellError(f"日付が範囲外です: {shown(v)}（{DATE_MIN.isoformat()} から {latest.isoformat()} まで）")
+                ok = checked.get(day)
+                if ok is None:
+                    try:
+                        ok = checked[day] = check_date_range(day, past_only=past_only, today=today) and ""
+                    except DateError as exc:
+                        ok = checked[day] = str(exc)
+                if ok:
+                    raise CellError(f"{shown(v)}: {ok}")
                 return day
             return date_in_range
         if col in ("client_ref", "case_ref", "event_ref"):
