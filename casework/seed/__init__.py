@@ -85,3 +85,15 @@ def vocabulary_rows() -> dict[str, list[dict]]:
                  share_denominator=den, report_due_days=days, active=True, version=1)
             for i, (c, n, center, num, den, days) in enumerate(DISPATCH_PROGRAMS, 1)],
     }
+
+
+def seed_rows() -> dict[str, list[dict]]:
+    """Everything a fresh database holds: 0002's vocabularies, then the default programs (0006).
+    Keep vocabulary_rows() as it is: migration 0002 reads it."""
+    from .programs import program_rows
+
+    rows = vocabulary_rows()
+    for table_name, more in program_rows().items():
+        rows[table_name] = rows.get(table_name, []) + more
+    # programs after the tables they refer to
+    return {name: rows[name] for name in [*vocabulary_rows(), "programs", "program_terms"]}
