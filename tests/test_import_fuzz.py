@@ -15,10 +15,10 @@ from sqlalchemy import Date, String, Text, func, select
 
 from casework import dates as dates_rule
 from casework.extensions import db
-from casework.services import legacy_import
-from casework.services.legacy_import import COLUMNS, KINDS, MODELS
+from casework.services import import_sources as legacy_import_sources
+from casework.services.legacy_import import COLUMNS, MODELS, RECORD_KINDS as KINDS
 
-PROBLEM = re.compile(r"^[^\n:]+:\d+: [^\n]*: [^\n]+$")
+PROBLEM = re.compile(r"^[^\n:]+:\d+: [^\n]*: [^\n]+$")  # FILE or BOOK.xlsx[SHEET]
 MORE = re.compile(r"^[^\n:]+: ほか [\d,]+ 件")
 
 FUZZ = settings(max_examples=100, deadline=None, derandomize=True, database=None,
@@ -34,7 +34,7 @@ free = st.text(max_size=20)
 PLAUSIBLE = {
     "ref": st.sampled_from(["A1", "A2", "A3", "B1"]),
     "client_ref": st.sampled_from(["A1", "A2", "A3", "Z9"]),
-    "case_ref": st.sampled_from(["A1", "A2", ""]),
+    "case_ref": st.sampled_from(["A1", "A2", "A3", ""]),
     "event_ref": st.sampled_from(["A1", "A2", ""]),
     "name": free, "name_kana": free, "title": free, "notes": free, "by": free, "expert": free,
     "kind": st.sampled_from(["corporation", "個人事業主", "創業予定者", "outreach_day", "セミナー", ""]),
@@ -46,8 +46,24 @@ PLAUSIBLE = {
     "channel": st.sampled_from(["window", "巡回", "来訪", "outreach", "fax"]),
     "themes": st.sampled_from(["IT;資金繰り", "marketing", "", "unknown"]),
     "opened_on": date_text, "closed_on": date_text, "outcome_on": date_text, "held_on": date_text,
-    "outcome": st.sampled_from(["founded", "解決", "won"]),
+    "outcome": st.sampled_from(["founded", "解決", "won", "成立", "ongoing"]),
     "assignee": st.sampled_from(["", "nobody"]), "staff": st.sampled_from(["", "nobody"]),
+    "buyer_ref": st.sampled_from(["A1", "A2", "Z9"]), "supplier_ref": st.sampled_from(["A1", "A3"]),
+    "program": st.sampled_from(["", "onestop", "trade_matching", "trade_fairs", "new_business", "revitalization",
+                                "受発注取引推進事業", "nothing"]),
+    "side": st.sampled_from(["発注企業", "supplier", "", "x"]),
+    "course": st.sampled_from(["新事業開発コース", "", "value_added"]),
+    "milestone": st.sampled_from(["一次相談", "jobs_retained", "application", "x"]),
+    "activity": st.sampled_from(["", "企業訪問", "advice"]), "category": st.sampled_from(["", "その他"]),
+    "decision": st.sampled_from(["採択", "rejected", "", "maybe"]),
+    "scheme": free, "subject": free, "company_name": free, "partners": free, "area": free,
+    "round_fy": st.sampled_from(["2022", "令和4年度", "R5", "1800", "x"]), "project_fy": st.sampled_from(["2023", ""]),
+    "project_end_fy": st.sampled_from(["2025", ""]),
+    **{col: small_int for col in ("companies", "companies_in_prefecture", "meetings", "meetings_in_prefecture",
+                                  "deals", "deals_in_prefecture", "amount", "amount_in_prefecture",
+                                  "quote_requests", "granted_amount", "number")},
+    **{col: date_text for col in ("ends_on", "registered_on", "ended_on", "introduced_on", "applied_on",
+                                  "decided_on", "granted_on", "achieved_on")},
 }
 HOSTILE = st.one_of(
     st.integers(10**9, 10**30).map(str),  # huge integers
@@ -157,3 +173,47 @@ def test_any_csv_files_are_refused_cleanly_or_imported_validly(runner, files):
        prefix=st.sampled_from([b"", b"ref,name\r\n", b"\xef\xbb\xbfref,client_ref,held_on\r\n"]))
 def test_any_bytes_are_refused_cleanly_or_imported_validly(runner, kind, data, prefix):
     import_and_check(runner, {f"{kind}.csv": prefix + data})
+
+
+XLSX_CELL = st.one_of(
+    st.none(), st.integers(-10**20, 10**20), st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
+    st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(9999, 12, 31)), st.dates(dt.date(1900, 1, 1), dt.date(9999, 12, 31)),
+    st.sampled_from(["=1+1", "=SUM(A1:A3)", "#N/A", "Mar 31"]),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), max_size=30),
+)
+
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as ILLEGAL  # noqa: E402
+
+
+@st.composite
+def workbooks(draw):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for kind in draw(st.lists(st.sampled_from(KINDS), min_size=1, max_size=3, unique=True)):
+        sheet = book.create_sheet(draw(st.sampled_from([kind, legacy_import_sources.KIND_LABELS[kind], f"R5_{kind}"])))
+        header = [c for c in COLUMNS[kind] if COLUMNS[kind][c] or draw(st.booleans())]
+        sheet.append(header)
+        for _ in range(draw(st.integers(0, 3))):
+            cells = [draw(PLAUSIBLE[c]) if c in PLAUSIBLE and draw(st.integers(0, 3)) else draw(XLSX_CELL)
+                     for c in header]
+            # what a spreadsheet can hold: no control characters (openpyxl refuses them)
+            sheet.append([ILLEGAL.sub("", v)[:32767] if isinstance(v, str) else v for v in cells])
+    if draw(st.integers(0, 9)) == 0:
+        book.create_sheet("メモ").append(["自由記述"])
+    import io
+
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    if draw(st.integers(0, 9)) == 0:  # a damaged file
+        data = data[:draw(st.integers(0, len(data)))]
+    return data
+
+
+@settings(FUZZ, max_examples=40)
+@given(data=workbooks())
+def test_any_workbook_is_refused_cleanly_or_imported_validly(runner, data):
+    import_and_check(runner, {"実績.xlsx": data})

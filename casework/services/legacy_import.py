@@ -31,54 +31,114 @@ from pathlib import Path
 
 from sqlalchemy import BigInteger, Integer, bindparam, delete, insert, select, update
 
-from ..dates import DateError, check_date_range, read_date, today_jst
+from ..dates import EARLIEST, DateError, check_date_range, latest_date, read_date, today_jst
 from ..extensions import db
 from ..models import (
-    CLIENT_KINDS, Case, Client, Consultation, Diagnosis, DispatchVisit, Event, Expert, User, consultation_themes,
-    utcnow,
+    CLIENT_KINDS, INTRODUCTION_OUTCOMES, Case, CaseMilestone, Client, Consultation, Diagnosis, DispatchVisit, Event,
+    PROGRAM_TERM_KINDS, EventAttendance, Expert, Grant, Introduction, Program, ProgramTerm, Registration, User,
+    consultation_themes,
+    default_program_id, utcnow,
 )
 from ..textnorm import client_search_text, valid_corporate_number
 from . import audit
 from .cases import initial_stage, pick_open_case
 from .dispatch import company_share_of
 from .errors import DomainError
+from .founders import GRANT_DECISIONS
+from .import_sources import KINDS, Sheet, column_aliases, expand_sources, fold, kind_of, read_source  # noqa: F401
+from .programs import fill_missing_programs
 from .succession import diagnosis_center_id
 from .vocab import Vocabulary
 
-KINDS = ("clients", "cases", "consultations", "events", "dispatches", "diagnoses")
 MODELS = {"clients": Client, "cases": Case, "consultations": Consultation, "events": Event,
-          "dispatches": DispatchVisit, "diagnoses": Diagnosis}
+          "dispatches": DispatchVisit, "diagnoses": Diagnosis, "registrations": Registration,
+          "introductions": Introduction, "attendances": EventAttendance, "grants": Grant, "milestones": CaseMilestone}
+RECORD_KINDS = tuple(k for k in KINDS if k in MODELS)
+PROGRAM_KIND = {"cases": "case", "consultations": "consultation", "events": "event", "dispatches": "dispatch",
+                "diagnoses": "diagnosis", "registrations": "registration", "introductions": "introduction",
+                "grants": "grant", "milestones": "milestone"}  # models.PROGRAM_RECORD_KINDS
 
 # column → required, per kind (interchange.md)
 COLUMNS = {
     "clients": {"ref": True, "name": True, "name_kana": False, "kind": False, "corporate_number": False,
                 "industry": False, "municipality": False, "employees": False},
     "cases": {"ref": True, "client_ref": True, "center": True, "opened_on": True, "closed_on": False,
-              "assignee": False, "outcome": False, "outcome_on": False},
+              "assignee": False, "outcome": False, "outcome_on": False, "program": False},
     "consultations": {"ref": True, "client_ref": True, "case_ref": False, "center": True, "channel": True,
-                      "held_on": True, "staff": False, "themes": False, "event_ref": False, "notes": False},
+                      "held_on": True, "staff": False, "themes": False, "event_ref": False, "notes": False,
+                      "program": False, "activity": False, "category": False},
     "events": {"ref": True, "center": True, "kind": True, "held_on": True, "title": False, "municipality": False,
-               "participants": False},
+               "participants": False, "program": False, "ends_on": False, "partners": False, "area": False,
+               "companies": False},
     "dispatches": {"ref": True, "client_ref": True, "case_ref": False, "center": True, "expert": True,
-                   "held_on": True, "fee": False, "company_share": False},
-    "diagnoses": {"ref": True, "client_ref": True, "held_on": True, "by": False},
+                   "held_on": True, "fee": False, "company_share": False, "program": False},
+    "diagnoses": {"ref": True, "client_ref": True, "held_on": True, "by": False, "program": False},
+    "registrations": {"ref": True, "client_ref": True, "program": False, "center": False, "side": True,
+                      "registered_on": True, "ended_on": False, "notes": False},
+    "introductions": {"ref": True, "program": False, "center": False, "buyer_ref": True, "supplier_ref": True,
+                      "introduced_on": True, "outcome": False, "outcome_on": False, "amount": False,
+                      "subject": False, "notes": False},
+    "attendances": {"ref": True, "event_ref": True, "side": False, "client_ref": False, "company_name": False,
+                    "companies": False, "companies_in_prefecture": False, "meetings": False,
+                    "meetings_in_prefecture": False, "deals": False, "deals_in_prefecture": False, "amount": False,
+                    "amount_in_prefecture": False, "quote_requests": False, "notes": False},
+    "grants": {"ref": True, "client_ref": True, "program": False, "center": False, "course": False, "scheme": False,
+               "case_ref": False, "applied_on": False, "decision": False, "decided_on": False, "amount": False,
+               "title": False, "partners": False, "round_fy": False, "project_fy": False, "project_end_fy": False,
+               "granted_on": False, "granted_amount": False, "notes": False},
+    "milestones": {"ref": True, "case_ref": True, "program": False, "milestone": True, "achieved_on": True,
+                   "number": False, "notes": False},
 }
 
-# import column → model column (the columns a row may set)
+# import column → model column (the columns a row may set; center and client of attendances and
+# milestones come from their event or case)
 TARGETS = {
     "clients": {"name": "name", "name_kana": "name_kana", "kind": "kind", "corporate_number": "corporate_number",
                 "industry": "industry_code", "municipality": "municipality_code", "employees": "employees"},
     "cases": {"client_ref": "client_id", "center": "center_id", "opened_on": "opened_on", "closed_on": "closed_on",
-              "assignee": "assignee_id", "outcome": "outcome_code", "outcome_on": "outcome_on"},
+              "assignee": "assignee_id", "outcome": "outcome_code", "outcome_on": "outcome_on",
+              "program": "program_id"},
     "consultations": {"client_ref": "client_id", "case_ref": "case_id", "center": "center_id",
                       "channel": "channel_code", "held_on": "held_on", "staff": "staff_id", "event_ref": "event_id",
-                      "notes": "notes"},
+                      "notes": "notes", "program": "program_id", "activity": "activity_id",
+                      "category": "category_id"},
     "events": {"center": "center_id", "kind": "kind_code", "held_on": "held_on", "title": "title",
-               "municipality": "municipality_code", "participants": "participants"},
+               "municipality": "municipality_code", "participants": "participants", "program": "program_id",
+               "ends_on": "ends_on", "partners": "partners", "area": "area", "companies": "companies"},
     "dispatches": {"client_ref": "client_id", "case_ref": "case_id", "center": "center_id", "expert": "expert_id",
-                   "held_on": "held_on", "fee": "fee", "company_share": "company_share"},
-    "diagnoses": {"client_ref": "client_id", "held_on": "held_on", "by": "by_org"},
+                   "held_on": "held_on", "fee": "fee", "company_share": "company_share", "program": "program_id"},
+    "diagnoses": {"client_ref": "client_id", "held_on": "held_on", "by": "by_org", "program": "program_id"},
+    "registrations": {"client_ref": "client_id", "center": "center_id", "program": "program_id", "side": "side_id",
+                      "registered_on": "registered_on", "ended_on": "ended_on", "notes": "notes"},
+    "introductions": {"center": "center_id", "program": "program_id", "buyer_ref": "buyer_client_id",
+                      "supplier_ref": "supplier_client_id", "introduced_on": "introduced_on", "outcome": "outcome",
+                      "outcome_on": "outcome_on", "amount": "amount", "subject": "subject", "notes": "notes"},
+    "attendances": {"event_ref": "event_id", "center": "center_id", "side": "side_id", "client_ref": "client_id",
+                    "company_name": "company_name", "companies": "companies",
+                    "companies_in_prefecture": "companies_in_prefecture", "meetings": "meetings",
+                    "meetings_in_prefecture": "meetings_in_prefecture", "deals": "deals",
+                    "deals_in_prefecture": "deals_in_prefecture", "amount": "amount",
+                    "amount_in_prefecture": "amount_in_prefecture", "quote_requests": "quote_requests",
+                    "notes": "notes"},
+    "grants": {"client_ref": "client_id", "case_ref": "case_id", "center": "center_id", "program": "program_id",
+               "course": "course_id", "scheme": "program", "applied_on": "applied_on", "decision": "decision",
+               "decided_on": "decided_on", "amount": "amount", "title": "title", "partners": "partners",
+               "round_fy": "round_fiscal_year", "project_fy": "project_fiscal_year",
+               "project_end_fy": "project_end_fiscal_year", "granted_on": "granted_on",
+               "granted_amount": "granted_amount", "notes": "notes"},
+    "milestones": {"case_ref": "case_id", "client_ref": "client_id", "center": "center_id", "program": "program_id",
+                   "milestone": "milestone_id", "achieved_on": "achieved_on", "number": "number", "notes": "notes"},
 }
+TERM_COLUMNS = {"activity": "activity", "category": "category", "course": "course", "milestone": "milestone",
+                "side": "side"}  # column → program term kind (models.PROGRAM_TERM_KINDS)
+DATE_COLUMNS = {"opened_on", "closed_on", "outcome_on", "held_on", "ends_on", "registered_on", "ended_on",
+                "introduced_on", "applied_on", "decided_on", "granted_on", "achieved_on"}
+INT_COLUMNS = {"employees": "従業員数", "participants": "参加者数", "fee": "謝金", "company_share": "企業負担額",
+               "companies": "企業数", "companies_in_prefecture": "うち県内企業数", "meetings": "商談件数",
+               "meetings_in_prefecture": "うち県内商談件数", "deals": "成立件数", "deals_in_prefecture": "うち県内成立件数",
+               "amount": "金額", "amount_in_prefecture": "うち県内金額", "quote_requests": "見積依頼",
+               "granted_amount": "交付金額", "number": "数", "value": "値"}
+FY_COLUMNS = {"round_fy", "project_fy", "project_end_fy", "as_of_fy"}
 
 
 # Bounds of what a cell may hold. Lengths and integer ranges come from the model columns the
@@ -91,8 +151,10 @@ THEMES_MAX_CHARS = 1_000  # a `;`-separated list of themes
 # columns hold what has happened, so not after today either (as the forms: consultations, visits)
 PAST_ONLY = {("consultations", "held_on"), ("dispatches", "held_on")}
 SHOWN_VALUE_CHARS = 40  # a value quoted in a message is cut to this many characters
-REF_TARGETS = {"client_ref": "clients", "case_ref": "cases", "event_ref": "events"}
-FREE_TEXT = {"ref", "name", "name_kana", "title", "notes", "expert", "by"}
+REF_TARGETS = {"client_ref": "clients", "case_ref": "cases", "event_ref": "events", "buyer_ref": "clients",
+               "supplier_ref": "clients"}
+FREE_TEXT = {"ref", "name", "name_kana", "title", "notes", "expert", "by", "partners", "area", "subject",
+             "company_name", "scheme", "note"}
 INT_MAX = {Integer: 2**31 - 1, BigInteger: 2**63 - 1}  # PostgreSQL integer / bigint
 
 
@@ -147,12 +209,7 @@ class ImportProblem:
         return f"{self.file}:{self.row}: {self.column}: {self.message}"
 
 
-@dataclass
-class SourceFile:
-    name: str
-    kind: str | None
-    header: list[str] = field(default_factory=list)
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+SourceFile = Sheet  # one CSV file or one worksheet of a workbook
 
 
 @dataclass
@@ -217,75 +274,6 @@ class PlanHasErrors(Exception):
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading files
-# ---------------------------------------------------------------------------------------------
-
-def kind_of(filename: str) -> str | None:
-    """clients.csv, 2023_consultations.csv → the kind; None when the name names no kind."""
-    stem = filename.lower()
-    if not stem.endswith(".csv"):
-        return None
-    stem = stem[:-4]
-    return next((k for k in KINDS if stem.endswith(k)), None)
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM, else Shift_JIS/CP932 (Excel in Japan)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp932")
-
-
-def expand_sources(sources) -> list[tuple[str, bytes | Path]]:
-    """Paths (files or folders of CSV files) and (filename, bytes) pairs → (name, content)."""
-    out = []
-    for source in sources:
-        if isinstance(source, tuple):
-            out.append((Path(source[0]).name, source[1]))
-            continue
-        path = Path(source)
-        if path.is_dir():
-            out += [(p.name, p) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() == ".csv"]
-        else:
-            out.append((path.name, path))
-    return out
-
-
-def read_file(name: str, content, plan: ImportPlan) -> SourceFile:
-    source = SourceFile(name=name, kind=kind_of(name))
-    if source.kind is None:
-        plan.add_error(ImportProblem(name, 1, "-", "ファイル名から種類が分かりません（clients.csv, cases.csv, "
-                                     "consultations.csv, events.csv, dispatches.csv, diagnoses.csv）"))
-        return source
-    try:
-        data = content if isinstance(content, bytes) else Path(content).read_bytes()
-        text = decode(data)
-    except OSError as exc:
-        plan.add_error(ImportProblem(name, 1, "-", f"ファイルを読めません: {exc}"))
-        return source
-    except UnicodeDecodeError:
-        plan.add_error(ImportProblem(name, 1, "-", "文字コードを判別できません（UTF-8 か Shift_JIS で保存してください）"))
-        return source
-    # a cell may be as long as the file: its length is checked against its column, with its row
-    if len(text) >= csv.field_size_limit():
-        csv.field_size_limit(len(text) + 1)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rownum = 1
-    try:
-        source.header = [h.strip() for h in next(reader, [])]
-        # a record is one spreadsheet row however many line breaks its cells hold
-        for rownum, cells in enumerate(reader, start=2):
-            if any(c.strip() for c in cells):
-                source.rows.append((rownum, cells))
-    except csv.Error as exc:
-        plan.add_error(ImportProblem(name, rownum + 1 if source.header else 1, "-", f"CSV として読めません: {exc}"))
-    return source
-
-
-# ---------------------------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------------------------
 
@@ -300,6 +288,7 @@ class _Lookups:
         self.vocab = Vocabulary()
         self.center_ids = {code: c.id for code, c in self.vocab.centers.items()}
         self.center_codes = {c.id: code for code, c in self.vocab.centers.items()}
+        self.center_names = {c.id: c.name for c in self.vocab.centers.values()}
         self.users = dict(db.session.execute(select(User.login, User.id)).all())
         self.experts = dict(db.session.execute(select(Expert.name, Expert.id)).all())
         self.existing = {}  # kind → {ref: {model column: value, "id": id}}
@@ -313,7 +302,31 @@ class _Lookups:
             .where(Consultation.ref.is_not(None)))
         for ref, code in themes:
             self.existing["consultations"][ref].setdefault("themes", set()).add(code)
+        # programs: code, name or report name → id; each program's terms by kind
+        self.programs = {}  # id → Program row (center_id, code, name)
+        self.program_lookup = {}
+        for p in db.session.execute(select(Program.id, Program.center_id, Program.code, Program.name,
+                                           Program.report_name).order_by(Program.sort_order.desc(), Program.id.desc())):
+            self.programs[p.id] = p
+            for name in (p.report_name, p.name, p.code):
+                self.program_lookup[fold(name)] = p.id
+        self.terms = {}  # (program id, kind) → {folded code or label: term id}
+        for t in db.session.execute(select(ProgramTerm.id, ProgramTerm.program_id, ProgramTerm.kind,
+                                           ProgramTerm.code, ProgramTerm.label)):
+            index = self.terms.setdefault((t.program_id, t.kind), {})
+            index.setdefault(fold(t.label), t.id)
+            index[fold(t.code)] = t.id
+        self._defaults = {}
         self._vocab_cache = {}
+
+    def default_program(self, center_id, kind: str) -> int | None:
+        """The program a record of this kind gets at this center when none is given: the rule of
+        models.default_program_id (the ORM applies it to single records, fill_missing_programs to
+        bulk inserts)."""
+        key = (center_id, kind)
+        if key not in self._defaults:
+            self._defaults[key] = default_program_id(db.session, center_id, kind)
+        return self._defaults[key]
 
     def lookup(self, what: str, value: str) -> str:
         key = (what, value)
@@ -329,11 +342,25 @@ class _Lookups:
         return hit
 
 
+_MONTH_NAMES = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+_NO_YEAR = re.compile(rf"^(?:({_MONTH_NAMES})[a-z]*\.?[\s\-/]*\d{{1,2}}|\d{{1,2}}[\s\-/]*({_MONTH_NAMES})[a-z]*\.?"
+                      rf"|\d{{1,2}}月\s*\d{{1,2}}日?)$", re.IGNORECASE)
+_ENGLISH_DATE = re.compile(rf"({_MONTH_NAMES})[a-z]*", re.IGNORECASE)
+RESAVED_CSV = ("年のない日付です。表計算ソフトで CSV に保存し直すと日付がこの形になり、年が分からなくなります。"
+               ".xlsx のまま取り込むか、日付の列を YYYY-MM-DD（例: 2024-03-31）の形式にして保存してください")
+
+
 @lru_cache(maxsize=65536)
 def _date(text: str) -> dt.date:
     try:
         return read_date(text)
     except ValueError as exc:
+        s = unicodedata.normalize("NFKC", text).strip()
+        if _NO_YEAR.match(s):
+            raise CellError(f"{shown(text)}: {RESAVED_CSV}") from None
+        if _ENGLISH_DATE.search(s):
+            raise CellError(f"{shown(text)}: 英語の月名の日付は読めません。.xlsx のまま取り込むか、"
+                            "YYYY-MM-DD（例: 2024-03-31）の形式で保存してください") from None
         raise CellError(str(exc)) from None
 
 
@@ -347,12 +374,34 @@ def _int(text: str, what: str, most: int) -> int:
     return n
 
 
+_ERA_YEAR = re.compile(r"^(令和|平成|昭和|R|H|S)\s*(\d{1,2}|元)(?:年度?)?$", re.IGNORECASE)
+_WESTERN_FY = re.compile(r"^(\d{4})(?:年度?)?$")
+
+
+def _fiscal_year(text: str) -> int:
+    """2022, 2022年度, 令和4年度, R4 → 2022 (a fiscal year is named by the year it starts in)."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    if m := _WESTERN_FY.match(s):
+        year = int(m[1])
+    elif m := _ERA_YEAR.match(s):
+        start = {"令和": 2019, "r": 2019, "平成": 1989, "h": 1989, "昭和": 1926, "s": 1926}[m[1].lower()]
+        year = start + (1 if m[2] == "元" else int(m[2])) - 1
+    else:
+        raise CellError(f"年度として読めません: {shown(text)}（例: 2023, 令和5年度, R5）")
+    last = latest_date().year
+    if not EARLIEST.year <= year <= last:
+        raise CellError(f"年度は {EARLIEST.year} から {last} までです: {shown(text)}")
+    return year
+
+
 def _visible(text: str) -> bool:
     """Has a character one can see (not only spaces, zero-width or bidi control characters)."""
     return any(unicodedata.category(c)[0] not in "ZC" for c in text)
 
 
 _KIND_CODES = {**{k: k for k in CLIENT_KINDS}, **{v: k for k, v in CLIENT_KINDS.items()}}
+_INTRODUCTION_OUTCOMES = {fold(x): code for code, label in INTRODUCTION_OUTCOMES.items() for x in (code, label)}
+_GRANT_DECISIONS = {fold(x): code for code, label in GRANT_DECISIONS.items() for x in (code, label)}
 
 
 class Validator:
@@ -361,10 +410,12 @@ class Validator:
         self.lk = _Lookups()
         self.seen = {k: {} for k in KINDS}  # ref → (file, row) of this import
         self.declared = {k: set() for k in KINDS}  # every ref the files hold, valid or not
-        self.import_cases = {}  # case ref → (client ref, center id) from this import
+        self.import_cases = {}  # case ref → (client ref, center id, program id) from this import
+        self.import_events = {}  # event ref → (center id, program id)
+        self.labels = {}  # column → the header as the sheet being checked writes it
 
     def error(self, file, row, column, message):
-        self.plan.add_error(ImportProblem(file, row, column, message))
+        self.plan.add_error(ImportProblem(file, row, self.labels.get(column, column), message))
 
     def known(self, kind: str, ref: str) -> bool:
         return ref in self.declared[kind] or ref in self.lk.existing[kind]
@@ -380,7 +431,7 @@ class Validator:
     def parser(self, kind: str, col: str):
         """The function that checks and converts one column's cells (raises CellError)."""
         lk = self.lk
-        if col in ("opened_on", "closed_on", "outcome_on", "held_on"):
+        if col in DATE_COLUMNS:
             today, past_only, checked = today_jst(), (kind, col) in PAST_ONLY, {}
 
             def date_in_range(v):
@@ -395,8 +446,8 @@ class Validator:
                     raise CellError(f"{shown(v)}: {ok}")
                 return day
             return date_in_range
-        if col in ("client_ref", "case_ref", "event_ref"):
-            target = {"client_ref": "clients", "case_ref": "cases", "event_ref": "events"}[col]
+        if col in REF_TARGETS:
+            target = REF_TARGETS[col]
             declared, existing = self.declared[target], lk.existing[target]
 
             def ref(v):
@@ -404,8 +455,9 @@ class Validator:
                     raise CellError(f"{shown(v)} はこの取込にも登録済みの記録にもありません")
                 return v
             return ref
-        vocab = {"center": "center", "channel": "channel", "industry": "industry", "outcome": "outcome",
-                 "municipality": "municipality", "kind": "event_kind" if kind == "events" else None}.get(col)
+        vocab = {"center": "center", "channel": "channel", "industry": "industry", "municipality": "municipality",
+                 "outcome": "outcome" if kind == "cases" else None,
+                 "kind": "event_kind" if kind == "events" else None}.get(col)
         if vocab:
             cache = {}
 
@@ -430,9 +482,33 @@ class Validator:
                     raise CellError(f"区分「{shown(v)}」は使えません（法人, 個人事業主, 創業予定者）")
                 return code
             return client_kind
-        if col in ("employees", "participants", "fee", "company_share"):
-            what = {"employees": "従業員数", "participants": "参加者数", "fee": "謝金", "company_share": "企業負担額"}[col]
-            most = max_int(kind, col)
+        if col == "outcome":  # introductions
+            def introduction_outcome(v):
+                code = _INTRODUCTION_OUTCOMES.get(fold(v))
+                if code is None:
+                    raise CellError(f"結果「{shown(v)}」は使えません（成立, 不成立, 継続）")
+                return code
+            return introduction_outcome
+        if col == "decision":
+            def decision(v):
+                code = _GRANT_DECISIONS.get(fold(v))
+                if code is None:
+                    raise CellError(f"採択「{shown(v)}」は使えません（採択, 不採択）")
+                return code
+            return decision
+        if col == "program":
+            def program(v):
+                pid = lk.program_lookup.get(fold(v))
+                if pid is None:
+                    raise CellError(f"事業「{shown(v)}」は登録されていません（事業のコードか名称）")
+                return pid
+            return program
+        if col in TERM_COLUMNS:
+            return lambda v: v  # resolved against the row's program (check_row)
+        if col in FY_COLUMNS:
+            return _fiscal_year
+        if col in INT_COLUMNS:
+            what, most = INT_COLUMNS[col], max_int(kind, col)
             return lambda v: int(v) if v.isascii() and v.isdigit() and len(v) < 10 else _int(v, what, most)
         if col == "corporate_number":
             def corporate_number(v):
@@ -458,28 +534,38 @@ class Validator:
                     hit = cache[v] = sorted({lk.lookup("theme", p) for p in parts})
                 return hit
             return themes
-        return None  # free text: ref, name, name_kana, title, notes, expert, by
+        return None  # free text: ref, name, name_kana, title, notes, expert, by, partners, area, …
 
     # --- files and rows ---------------------------------------------------------------------
 
     def check_header(self, source: SourceFile) -> bool:
+        """Column names or their Japanese labels (import_sources.COLUMN_ALIASES), in any order.
+        The sheet's header becomes the columns' names; problems keep naming them as written."""
         spec = COLUMNS[source.kind]
-        ok = True
-        for i, name in enumerate(source.header):
-            if name not in spec:
-                self.error(source.name, 1, name or f"(列{i + 1})", "不明な列です")
+        names = column_aliases(source.kind, spec)
+        ok, columns, written = True, [], {}
+        for i, text in enumerate(source.header):
+            col = names.get(fold(text))
+            if col is None:
+                self.error(source.name, 1, text or f"(列{i + 1})", "不明な列です")
                 ok = False
-            elif source.header.index(name) != i:
-                self.error(source.name, 1, name, "列が重複しています")
+            elif col in written:
+                self.error(source.name, 1, text, f"列が重複しています（{written[col]} と同じ列）")
                 ok = False
+            else:
+                written[col] = text
+            columns.append(col or f"(列{i + 1})")
         for name, required in spec.items():
-            if required and name not in source.header:
+            if required and name not in written:
                 self.error(source.name, 1, name, "必須の列がありません")
                 ok = False
+        source.header = columns
+        source.labels = {col: text for col, text in written.items() if text != col}
         return ok
 
     def validate(self, source: SourceFile) -> None:
         kind, header, spec = source.kind, source.header, COLUMNS[source.kind]
+        self.labels = source.labels
         width = len(header)
         items = self.plan.items[kind]
         columns = [(col, self.parser(kind, col), max_chars(kind, col)) for col in header]
@@ -523,7 +609,7 @@ class Validator:
             if ref is not None:
                 if ref in self.seen[kind]:
                     first = self.seen[kind][ref]
-                    self.error(source.name, rownum, "ref", f"ref {ref} が重複しています（{first[0]} {first[1]}行目）")
+                    self.error(source.name, rownum, "ref", f"ref {shown(ref)} が重複しています（{first[0]} {first[1]}行目）")
                     bad = True
                 else:
                     self.seen[kind][ref] = (source.name, rownum)
@@ -532,11 +618,48 @@ class Validator:
             if not bad:
                 values["_row"] = (source.name, rownum)
                 items.append(values)
+        self.labels = {}
 
     # --- cross-column rules -----------------------------------------------------------------
 
     def _existing(self, kind, values):
         return self.lk.existing[kind].get(values["ref"])
+
+    def _program(self, file, row, v, kind, center_id) -> int | None:
+        """The row's program: the one given (of the row's center), else its center's default for
+        the kind; None (and a problem) when there is none."""
+        lk = self.lk
+        if "program" in v:
+            program = lk.programs[v["program"]]
+            if center_id is not None and program.center_id != center_id:
+                self.error(file, row, "program", f"事業「{program.name}」は{lk.center_names.get(center_id, '')}の"
+                                                 "事業ではありません")
+                return None
+            return v["program"]
+        old = self._existing(kind, v) if "ref" in v else None
+        if old and old.get("program_id"):
+            return old["program_id"]
+        pid = lk.default_program(center_id, PROGRAM_KIND[kind])
+        if pid is None:
+            self.error(file, row, "program", "事業が必須です（このセンターには既定の事業がありません）")
+        return pid
+
+    def _terms(self, file, row, v, program_id) -> bool:
+        """Program vocabulary cells (side, course, milestone, activity, category) → term ids."""
+        ok = True
+        for col, term_kind in TERM_COLUMNS.items():
+            if col not in v:
+                continue
+            hit = self.lk.terms.get((program_id, term_kind), {}).get(fold(v[col]))
+            if hit is None:
+                known = "、".join(sorted({k for k in self.lk.terms.get((program_id, term_kind), {})})[:8])
+                program = self.lk.programs.get(program_id)
+                self.error(file, row, col, f"「{shown(v[col])}」はこの事業（{program.name if program else '-'}）の"
+                                           f"{PROGRAM_TERM_KINDS[term_kind]}にありません" + (f"（{known}）" if known else ""))
+                ok = False
+            else:
+                v[col] = hit
+        return ok
 
     def check_cases(self, file, row, v) -> bool:
         old = self._existing("cases", v) or {}
@@ -552,31 +675,47 @@ class Validator:
             # Legacy sheets hold such rows (the contract's own sample does): keep the case, opened on
             # the day it was closed, and say so.
             self.plan.add_warning(ImportProblem(
-                file, row, "closed_on", f"終了日 {closed} が開始日 {opened} より前のため、開始日を {closed} にしました"))
+                file, row, self.labels.get("closed_on", "closed_on"),
+                f"終了日 {closed} が開始日 {opened} より前のため、開始日を {closed} にしました"))
             v["opened_on"] = closed
-        self.import_cases[v["ref"]] = (v["client_ref"], v["center"])
+        program = self._program(file, row, v, "cases", v["center"])
+        if program is None:
+            return False
+        self.import_cases[v["ref"]] = (v["client_ref"], v["center"], program)
         return True
+
+    def _case_of(self, ref) -> tuple | None:
+        """(client ref or None, client id or None, center id, program id) of a case of this import or
+        the database."""
+        if ref in self.import_cases:
+            client_ref, center_id, program = self.import_cases[ref]
+            return client_ref, None, center_id, program
+        old = self.lk.existing["cases"].get(ref)
+        if old is None:
+            return None
+        return None, old["client_id"], old["center_id"], old["program_id"] or self.lk.default_program(
+            old["center_id"], "case")
 
     def _case_matches(self, file, row, v) -> bool:
         if "case_ref" not in v:
             return True
         ref = v["case_ref"]
-        if ref in self.import_cases:
-            client_ref, center_id = self.import_cases[ref]
-            same_client = client_ref == v["client_ref"]
-        elif ref not in self.lk.existing["cases"]:
+        case = self._case_of(ref)
+        if case is None:
             return True  # an invalid row of this import: reported there
+        client_ref, client_id, center_id, _program = case
+        if client_ref is not None:
+            same_client = client_ref == v["client_ref"]
         else:
-            old = self.lk.existing["cases"][ref]
-            center_id = old["center_id"]
             client = self.lk.existing["clients"].get(v["client_ref"])
-            same_client = client is not None and client["id"] == old["client_id"]
+            same_client = client is not None and client["id"] == client_id
         if not same_client:
-            self.error(file, row, "case_ref", f"案件 {ref} は {v['client_ref']} の案件ではありません")
+            self.error(file, row, "case_ref", f"案件 {shown(ref)} は {shown(v['client_ref'])} の案件ではありません")
             return False
-        if center_id != v["center"]:
-            self.error(file, row, "center", f"案件 {ref} のセンターと異なります")
+        if "center" in v and center_id != v["center"]:
+            self.error(file, row, "center", f"案件 {shown(ref)} のセンターと異なります")
             return False
+        v.setdefault("center", center_id)
         return True
 
     def check_consultations(self, file, row, v) -> bool:
@@ -584,7 +723,25 @@ class Validator:
         if old and "case_ref" not in v and old["center_id"] != v["center"]:
             self.error(file, row, "center", "登録済みの相談のセンターを変えるときは case_ref も指定してください")
             return False
-        return self._case_matches(file, row, v)
+        if not self._case_matches(file, row, v):
+            return False
+        if "program" in v or "activity" in v or "category" in v:
+            program = self._program(file, row, v, "consultations", v["center"])
+            if program is None or not self._terms(file, row, v, program):
+                return False
+        return True
+
+    def check_events(self, file, row, v) -> bool:
+        old = self._existing("events", v) or {}
+        program = self._program(file, row, v, "events", v["center"])
+        if program is None:
+            return False
+        held, ends = v.get("held_on", old.get("held_on")), v.get("ends_on", old.get("ends_on"))
+        if held and ends and ends < held:
+            self.error(file, row, "ends_on", "最終日が開催日より前です")
+            return False
+        self.import_events[v["ref"]] = (v["center"], program)
+        return True
 
     def check_dispatches(self, file, row, v) -> bool:
         if "fee" in v and "company_share" not in v:
@@ -592,25 +749,127 @@ class Validator:
         if v.get("company_share") is not None and v["company_share"] > v.get("fee", v["company_share"]):
             self.error(file, row, "company_share", "企業負担額は0以上、謝金以下にしてください。")
             return False
-        return self._case_matches(file, row, v)
+        if not self._case_matches(file, row, v):
+            return False
+        return "program" not in v or self._program(file, row, v, "dispatches", v["center"]) is not None
+
+    def check_diagnoses(self, file, row, v) -> bool:
+        return "program" not in v or self._program(file, row, v, "diagnoses", self.diagnosis_center) is not None
+
+    @property
+    def diagnosis_center(self):
+        if not hasattr(self, "_diagnosis_center"):
+            self._diagnosis_center = diagnosis_center_id()
+        return self._diagnosis_center
+
+    def _center_and_program(self, file, row, v, kind) -> bool:
+        """Registrations, introductions, grants: the center is the program's (or, without a
+        program, the program is the center's default for the kind)."""
+        if "program" not in v and "center" not in v:
+            old = self._existing(kind, v)
+            if old:
+                v["center"], v["program"] = old["center_id"], old["program_id"]
+                return True
+            self.error(file, row, "program", "事業（または center）が必須です")
+            return False
+        if "program" in v:
+            center = self.lk.programs[v["program"]].center_id
+            if "center" in v and v["center"] != center:
+                return self._program(file, row, v, kind, v["center"]) is not None  # says which center
+            v["center"] = center
+            return True
+        program = self._program(file, row, v, kind, v["center"])
+        if program is None:
+            return False
+        v["program"] = program
+        return True
+
+    def check_registrations(self, file, row, v) -> bool:
+        if not self._center_and_program(file, row, v, "registrations") or not self._terms(file, row, v, v["program"]):
+            return False
+        if "ended_on" in v and v["ended_on"] < v["registered_on"]:
+            self.error(file, row, "ended_on", "登録終了日が登録日より前です")
+            return False
+        return True
+
+    def check_introductions(self, file, row, v) -> bool:
+        if not self._center_and_program(file, row, v, "introductions"):
+            return False
+        if "outcome_on" in v and v["outcome_on"] < v["introduced_on"]:
+            self.error(file, row, "outcome_on", "結果日が紹介日より前です")
+            return False
+        return True
+
+    def check_attendances(self, file, row, v) -> bool:
+        ref = v["event_ref"]
+        if ref in self.import_events:
+            center, program = self.import_events[ref]
+        elif ref in self.lk.existing["events"]:
+            old = self.lk.existing["events"][ref]
+            center = old["center_id"]
+            program = old["program_id"] or self.lk.default_program(center, "event")
+        else:
+            return True  # an invalid event row of this import: reported there
+        v["center"] = center
+        for col in ("companies", "meetings", "deals", "amount"):
+            part = v.get(f"{col}_in_prefecture")
+            if part is not None and col in v and part > v[col]:
+                self.error(file, row, f"{col}_in_prefecture", "うち県内が全体より多くなっています")
+                return False
+        return self._terms(file, row, v, program)
+
+    def check_grants(self, file, row, v) -> bool:
+        if not self._center_and_program(file, row, v, "grants") or not self._terms(file, row, v, v["program"]):
+            return False
+        old = self._existing("grants", v) or {}
+        if "applied_on" not in v and not old.get("applied_on"):
+            first = v.get("decided_on") or v.get("granted_on")
+            if first is None:
+                self.error(file, row, "applied_on", "申請日・決定日・交付日のいずれかが必須です")
+                return False
+            v["applied_on"] = first  # the legacy sheet knows only when it was decided or granted
+        if "case_ref" in v:
+            return self._case_matches(file, row, v)
+        return True
+
+    def check_milestones(self, file, row, v) -> bool:
+        case = self._case_of(v["case_ref"])
+        if case is None:
+            return True  # reported at the case's row
+        client_ref, client_id, center, program = case
+        v["center"] = center
+        v["_client"] = (client_ref, client_id)
+        program = self._program(file, row, v, "milestones", center) if "program" in v else program
+        if program is None:
+            return False
+        v["program"] = program
+        return self._terms(file, row, v, program)
 
 
 def validate_files(sources) -> ImportPlan:
-    """Read and check every row of every file. Nothing is written."""
+    """Read and check every row of every file (CSV files, XLSX workbooks). Nothing is written."""
     plan = ImportPlan()
-    files = [read_file(name, content, plan) for name, content in expand_sources(sources)]
+    files = []
+    for name, content in expand_sources(sources):
+        for sheet in read_source(name, content):
+            for row, column, message in sheet.problems:
+                plan.add_error(ImportProblem(sheet.name, row, column, message))
+            files.append(sheet)
     order = {k: i for i, k in enumerate(KINDS)}
     files.sort(key=lambda f: order.get(f.kind, len(KINDS)))  # stable: same-kind files keep their order
     plan.files = files
     validator = Validator(plan)
+    checked = []
     for source in files:
-        if source.kind is not None:
-            validator.declare(source)
-    for source in files:
-        if source.kind is not None and source.header and validator.check_header(source):
-            validator.validate(source)
-        elif source.kind is not None and not source.header and not any(p.file == source.name for p in plan.errors):
+        if source.kind is None or any(column == "-" for _row, column, _m in source.problems):
+            continue  # not read (its problems say why)
+        if not source.header:
             validator.error(source.name, 1, "-", "見出し行がありません")
+        elif validator.check_header(source):
+            validator.declare(source)
+            checked.append(source)
+    for source in checked:
+        validator.validate(source)
     plan._lookups = validator.lk
     return plan
 
@@ -715,7 +974,7 @@ class _Writer:
         self.plan = plan
         self.lk: _Lookups = plan._lookups
         self.now = utcnow()
-        self.ids = {k: {ref: old["id"] for ref, old in self.lk.existing[k].items()} for k in KINDS}
+        self.ids = {k: {ref: old["id"] for ref, old in self.lk.existing[k].items()} for k in RECORD_KINDS}
         self.counts = {}
         self.outcome_case_ids = []
         self.diagnosis_center_id = diagnosis_center_id() if plan.items["diagnoses"] else None
@@ -727,15 +986,14 @@ class _Writer:
             if col not in v:
                 continue
             value = v[col]
-            if col == "client_ref":
-                value = self.ids["clients"][value]
-            elif col == "case_ref":
-                value = self.ids["cases"][value]
-            elif col == "event_ref":
-                value = self.ids["events"][value]
+            if col in REF_TARGETS:
+                value = self.ids[REF_TARGETS[col]][value]
             elif col == "expert":
                 value = self.expert_id(value)
             out[target] = value
+        if "_client" in v:  # a milestone's client is its case's
+            client_ref, client_id = v["_client"]
+            out["client_id"] = client_id if client_id is not None else self.ids["clients"][client_ref]
         return out
 
     def expert_id(self, name: str) -> int:
@@ -792,6 +1050,12 @@ class _Writer:
             row["stage"] = initial_stage(self.lk.center_codes[row["center_id"]])
         elif kind == "diagnoses":
             row["center_id"] = self.diagnosis_center_id
+        elif kind == "introductions":
+            row["outcome"] = row["outcome"] or "ongoing"
+        elif kind == "attendances":
+            row["companies"] = 1 if row["companies"] is None else row["companies"]
+        elif kind == "grants" and row["program"] is None:
+            row["program"] = self.lk.programs[row["program_id"]].name  # 制度名: the program's, unless given
         return row
 
     def prepare_consultations(self, v, old, diff):
@@ -823,6 +1087,7 @@ class _Writer:
                 new_cases.append({"client_id": row["client_id"], "center_id": row["center_id"], "opened_on": on,
                                   "last_activity_on": on, "assignee_id": row.get("staff_id"), "ref": None,
                                   "stage": initial_stage(self.lk.center_codes[row["center_id"]]),
+                                  "program_id": row.get("program_id"),  # as log_consultation's open_case
                                   "created_at": self.now, "updated_at": self.now, "version": 1})
                 row["case_id"] = marker
         latest = {}  # a case's last activity: its latest consultation
@@ -859,9 +1124,13 @@ class _Writer:
         self.theme_updates = []
         self.auto_cases = 0
         # events before consultations, so that event_ref may point into the same import
-        for kind in ("clients", "cases", "events", "consultations", "dispatches", "diagnoses"):
+        for kind in ("clients", "cases", "events", "consultations", "dispatches", "diagnoses", "registrations",
+                     "introductions", "attendances", "grants", "milestones"):
             if self.plan.items[kind]:
                 self.write(kind)
+        # rows written without a program get their center's default (a consultation its case's):
+        # the rule the ORM applies to single records, in SQL
+        fill_missing_programs()
         if self.outcome_case_ids:
             from .hooks import run_outcome_hooks
 

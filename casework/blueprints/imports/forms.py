@@ -6,7 +6,7 @@ from ..forms_common import JapaneseForm
 
 
 class UploadForm(JapaneseForm):
-    files = MultipleFileField("CSV ファイル（複数可）")
+    files = MultipleFileField("CSV ファイル・Excel ブック（.xlsx）（複数可）")
 
     def uploads(self) -> list[tuple[str, bytes]]:
         out = []

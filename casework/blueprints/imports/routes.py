@@ -1,4 +1,4 @@
-"""Web import of legacy CSV files (admins): upload → validation result → confirm → applied."""
+"""Web import of legacy CSV files and XLSX workbooks (admins): upload → validation result → confirm → applied."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,8 +14,7 @@ from ...services.import_preview import preview_plan
 from . import bp
 from .forms import ConfirmForm, UploadForm
 
-KIND_LABELS = {"clients": "相談先", "cases": "案件", "consultations": "相談記録", "events": "相談会・セミナー",
-               "dispatches": "専門家派遣", "diagnoses": "事業承継診断"}
+from ...services.import_sources import EXTENSIONS, KIND_LABELS  # noqa: E402
 
 
 @bp.before_request
@@ -36,11 +35,11 @@ def upload():
     form = UploadForm()
     if form.validate_on_submit():
         files = form.uploads()
-        bad = [name for name, _data in files if not name.lower().endswith(".csv")]
+        bad = [name for name, _data in files if not name.lower().endswith(EXTENSIONS)]
         if not files:
-            form.files.errors = ["CSV ファイルを選んでください。"]
+            form.files.errors = ["CSV ファイルを選んでください（Excel ブック .xlsx も取り込めます）。"]
         elif bad:
-            form.files.errors = [f"CSV ファイルではありません: {'、'.join(bad)}"]
+            form.files.errors = [f"CSV ファイルではありません: {'、'.join(bad)}（.csv か .xlsx を選んでください）"]
         else:
             plan = validate_files(files)
             names = [name for name, _data in files]
