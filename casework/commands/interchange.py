@@ -93,7 +93,7 @@ def tally_command(month, fmt, centers):
     """Every report figure counted within one month."""
     from ..dates import parse_month
     from ..reporting import monthly_tally
-    from ..reporting.metrics import METRIC_BY_ID, SECTION_BY_KEY
+    from ..reporting.metrics import report_definitions
 
     try:
         year, mon = parse_month(month)
@@ -104,8 +104,9 @@ def tally_command(month, fmt, centers):
         click.echo(json.dumps(tally, ensure_ascii=False, indent=2))
         return
     click.echo(f"{year}年{mon}月")
+    definitions = report_definitions()
     for section_key, rows in tally["sections"].items():
-        click.echo(f"■ {SECTION_BY_KEY[section_key].title}")
+        click.echo(f"■ {definitions.section_by_key[section_key].title}")
         for row_key, n in rows.items():
-            m = METRIC_BY_ID[f"{section_key}.{row_key}"]
+            m = definitions.metric_by_id[f"{section_key}.{row_key}"]
             click.echo(f"{m.label}\t{n:,}{m.unit}")

@@ -15,8 +15,8 @@ from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds
 from ..extensions import db
 from ..models import Client, Industry, Theme, consultation_themes
 from .metrics import (
-    BREAKDOWNS, METRIC_BY_ID, METRICS, SECTION_BY_KEY, Breakdown, Metric, center_ids, in_period, metric,
-    metric_filters, record_conditions, sections_for, with_live_client,
+    Breakdown, Definitions, Metric, center_ids, in_period, metric, metric_filters, record_conditions,
+    report_definitions, with_live_client,
 )
 
 Period = tuple[dt.date, dt.date]  # half-open [start, end)
@@ -118,10 +118,10 @@ def _all(conds):
     return out
 
 
-def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] | None = None
-                    ) -> list[list[dict]]:
+def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] | None = None,
+                    definitions: Definitions | None = None) -> list[list[dict]]:
     """Per period, [{"label", "count"}] most first, ties in vocabulary order; zeros left out."""
-    m = METRIC_BY_ID[b.metric]
+    m = (definitions or report_definitions()).metric_by_id[b.metric]
     conds = record_conditions(m, center_ids(), center_codes)
     bucket = _bucket(m, periods)
     counted = func.count(distinct(m.model.client_id)) if b.distinct else func.count(m.model.id)
@@ -149,12 +149,13 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
     return [[{"label": lab, "count": -neg} for neg, _k, lab in sorted(entries)] for entries in out]
 
 
-def annual_report(fy: int, center_codes: set[str] | None = None) -> dict:
+def annual_report(fy: int, center_codes: set[str] | None = None, definitions: Definitions | None = None) -> dict:
     """The annual report as interchange.md defines its JSON (current FY and the one before)."""
+    d = definitions or report_definitions()
     periods = [fiscal_year_bounds(fy), fiscal_year_bounds(fy - 1)]
-    sections = sections_for(center_codes)
+    sections = d.sections_for(center_codes)
     keys = {s.key for s in sections}
-    metrics = [m for m in METRICS if m.section in keys]
+    metrics = [m for m in d.metrics if m.section in keys]
     counts = count_metrics(metrics, periods, center_codes)
     report = {
         "fiscal_year": fy, "label": fy_label(fy),
@@ -167,26 +168,28 @@ def annual_report(fy: int, center_codes: set[str] | None = None) -> dict:
             for m in metrics if m.section == s.key]}
         if s.optional and not any(r["current"] or r["previous"] for r in body["rows"]):
             continue
-        for b in BREAKDOWNS:
-            if b.section == s.key:
-                current, previous = count_breakdown(b, periods, center_codes)
-                body[b.key] = {"current": current, "previous": previous}
+        for b in d.breakdowns_of(s.key):
+            current, previous = count_breakdown(b, periods, center_codes, d)
+            body[b.key] = {"current": current, "previous": previous}
         report["sections"].append(body)
     return report
 
 
-def monthly_tally(year: int, month: int, center_codes: set[str] | None = None) -> dict:
+def monthly_tally(year: int, month: int, center_codes: set[str] | None = None,
+                  definitions: Definitions | None = None) -> dict:
     """Every metric counted within one month (distinct counts distinct within the month).
 
     Sections beyond the contract appear when the annual report of the month's fiscal year shows
     them (they count something in that year or the one before), so keys match the report's."""
+    d = definitions or report_definitions()
     start, end = month_bounds(year, month)
     fy = fiscal_year(start)
-    sections = sections_for(center_codes)
+    sections = d.sections_for(center_codes)
     keys = {s.key for s in sections}
-    metrics = [m for m in METRICS if m.section in keys]
+    optional_keys = {s.key for s in sections if s.optional}
+    metrics = [m for m in d.metrics if m.section in keys]
     counts = count_metrics(metrics, [(start, end)], center_codes)
-    optional = [m for m in metrics if SECTION_BY_KEY[m.section].optional]
+    optional = [m for m in metrics if m.section in optional_keys]
     if optional:  # two fiscal years are counted only for the optional sections' own metrics
         wide = count_metrics(optional, [(fiscal_year_bounds(fy - 1)[0], fiscal_year_bounds(fy)[1])], center_codes)
         counts.update({(m.id, 1): wide[(m.id, 0)] for m in optional})
@@ -208,8 +211,9 @@ def metric_records(section_key: str, row_key: str, start: dt.date, end: dt.date,
 
     For distinct metrics these are all the counted records; the figure is the number of
     distinct clients among them."""
-    m = metric(section_key, row_key)
-    owner = SECTION_BY_KEY[section_key].center
+    d = report_definitions()
+    m = metric(section_key, row_key, d)
+    owner = d.section_by_key[section_key].center
     if center_codes is not None and owner is not None and owner not in center_codes:
         return select(m.model).where(false())
     stmt = with_live_client(select(m.model), m)

@@ -11,6 +11,7 @@ already hold the Japan-time day.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -117,20 +118,65 @@ BREAKDOWNS = [
     Breakdown("startup", "top_industries", "主な業種", "startup.founders", "industry", unit="名"),
 ]
 
-METRIC_BY_ID = {m.id: m for m in METRICS}
-SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+@dataclass(frozen=True)
+class Definitions:
+    """The report's definitions in force: sections, their figures (metrics) and breakdowns.
+
+    Everything that counts or shows a figure takes its rules from here: the annual report, the
+    monthly tally (and its fingerprint), the dashboard, the drill-down and the exports."""
+    sections: tuple[Section, ...]
+    metrics: tuple[Metric, ...]
+    breakdowns: tuple[Breakdown, ...]
+
+    @property
+    def metric_by_id(self) -> dict[str, Metric]:
+        return {m.id: m for m in self.metrics}
+
+    @property
+    def section_by_key(self) -> dict[str, Section]:
+        return {s.key: s for s in self.sections}
+
+    @property
+    def digest(self) -> str:
+        """A stable hash of the rules (a changed rule changes the figures)."""
+        import hashlib
+
+        text = repr((self.sections, [dataclasses.replace(m, model=m.model.__tablename__) for m in self.metrics],
+                     self.breakdowns))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def metrics_of(self, section_key: str) -> list[Metric]:
+        return [m for m in self.metrics if m.section == section_key]
+
+    def breakdowns_of(self, section_key: str) -> list[Breakdown]:
+        return [b for b in self.breakdowns if b.section == section_key]
+
+    def sections_for(self, center_codes: set[str] | None) -> list[Section]:
+        """The sections a restriction to some centers keeps (all when None)."""
+        return [s for s in self.sections
+                if center_codes is None or s.center is None or s.center in center_codes]
 
 
-def metric(section_key: str, row_key: str) -> Metric:
+DEFAULTS = Definitions(tuple(SECTIONS), tuple(METRICS), tuple(BREAKDOWNS))
+METRIC_BY_ID = DEFAULTS.metric_by_id
+SECTION_BY_KEY = DEFAULTS.section_by_key
+
+
+def report_definitions() -> Definitions:
+    """The definitions in force."""
+    return DEFAULTS
+
+
+def metric(section_key: str, row_key: str, definitions: Definitions | None = None) -> Metric:
     try:
-        return METRIC_BY_ID[f"{section_key}.{row_key}"]
+        return (definitions or report_definitions()).metric_by_id[f"{section_key}.{row_key}"]
     except KeyError:
         raise KeyError(f"no metric {section_key}.{row_key}") from None
 
 
 def sections_for(center_codes: set[str] | None) -> list[Section]:
     """The sections a restriction to some centers keeps (all when None)."""
-    return [s for s in SECTIONS if center_codes is None or s.center is None or s.center in center_codes]
+    return report_definitions().sections_for(center_codes)
 
 
 def center_ids() -> dict[str, int]:
@@ -196,3 +242,12 @@ def live_client(client_id_column):
 
 def in_period(m: Metric, start: dt.date, end: dt.date):
     return and_(m.date >= start, m.date < end)
+
+
+def metric_sources(metrics) -> list[tuple[type, str]]:
+    """(model, date column) of every table the metrics count, each once, in a stable order:
+    what a period's figures are made of (the tally's "changed since stored" fingerprint)."""
+    seen = {}
+    for m in metrics:
+        seen.setdefault((m.table.name, m.date_column), (m.model, m.date_column))
+    return [seen[k] for k in sorted(seen)]

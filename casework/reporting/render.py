@@ -8,19 +8,19 @@ from __future__ import annotations
 import csv
 import io
 
-from .metrics import BREAKDOWNS, METRIC_BY_ID
+from .metrics import report_definitions
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _unit(section_key: str, row_key: str) -> str:
-    m = METRIC_BY_ID.get(f"{section_key}.{row_key}")
+    m = report_definitions().metric_by_id.get(f"{section_key}.{row_key}")
     return m.unit if m else "件"
 
 
 def _breakdowns(section: dict):
-    for b in BREAKDOWNS:
-        if b.section == section["key"] and b.key in section:
+    for b in report_definitions().breakdowns_of(section["key"]):
+        if b.key in section:
             yield b, section[b.key]
 
 

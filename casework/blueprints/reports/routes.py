@@ -41,7 +41,7 @@ def index():
     scope = report_service.scope_for(current_user)
     return render_template("reports/index.html", report=report, fy=fy, center=center, centers=scope.centers,
                            fy_choices=report_service.fy_choices(fy), unit_of=report_service.unit_of,
-                           breakdowns=report_service.BREAKDOWNS, breakdown_units=report_service.BREAKDOWN_UNITS)
+                           breakdowns_of=report_service.breakdowns_of)
 
 
 @bp.route("/<int:fy>/report.<fmt>")
@@ -102,5 +102,4 @@ def dashboard():
     center_obj = next((c for c in scope.centers if c.code == center), None)
     return render_template("reports/dashboard.html", data=data, fy=fy, center=center, center_obj=center_obj,
                            centers=scope.centers, fy_choices=report_service.fy_choices(fy), charts=charts,
-                           months=report_service.fy_months(fy), breakdowns=report_service.BREAKDOWNS,
-                           breakdown_units=report_service.BREAKDOWN_UNITS)
+                           months=report_service.fy_months(fy))
