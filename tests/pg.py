@@ -51,7 +51,7 @@ def _template_name(base) -> str:
     import sqlalchemy as sa
 
     from casework.extensions import db
-    from casework.seed import vocabulary_rows
+    from casework.seed import seed_rows
 
     name = f"cw_template_{os.getpid()}_{_schema_hash()}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
@@ -61,8 +61,9 @@ def _template_name(base) -> str:
     engine = sa.create_engine(_url(base, name))
     with engine.begin() as conn:
         db.metadata.create_all(conn)
-        for table_name, rows in vocabulary_rows().items():
-            conn.execute(sa.insert(db.metadata.tables[table_name]), rows)
+        for table_name, rows in seed_rows().items():
+            if rows:
+                conn.execute(sa.insert(db.metadata.tables[table_name]), rows)
         _advance_sequences(conn)
     engine.dispose()
     _template[base] = name
@@ -137,7 +138,7 @@ class _Database:
         import sqlalchemy as sa
 
         from casework.extensions import db
-        from casework.seed import vocabulary_rows
+        from casework.seed import seed_rows
 
         try:
             with self.engine.begin() as conn:
@@ -148,8 +149,9 @@ class _Database:
                     conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
                 conn.exec_driver_sql("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n "
                                      "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = 'public'")
-                for table_name, rows in vocabulary_rows().items():
-                    conn.execute(sa.insert(db.metadata.tables[table_name]), rows)
+                for table_name, rows in seed_rows().items():
+                    if rows:
+                        conn.execute(sa.insert(db.metadata.tables[table_name]), rows)
                 _advance_sequences(conn)
         except Exception:  # schema changed, or not allowed to skip FK checks: a fresh copy
             self._fresh()

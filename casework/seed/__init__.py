@@ -85,3 +85,11 @@ def vocabulary_rows() -> dict[str, list[dict]]:
                  share_denominator=den, report_due_days=days, active=True, version=1)
             for i, (c, n, center, num, den, days) in enumerate(DISPATCH_PROGRAMS, 1)],
     }
+
+
+def seed_rows() -> dict[str, list[dict]]:
+    """What a database built with create_all starts with (tests, benchmarks): the vocabularies
+    and the default report definitions (revision 0007 inserts the same rows)."""
+    from ..reporting.defaults import definition_rows
+
+    return {**vocabulary_rows(), **definition_rows()}
