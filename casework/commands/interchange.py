@@ -57,17 +57,17 @@ def _centers(codes) -> set[str] | None:
 
 @report_group.command("annual")
 @click.option("--fy", type=int, required=True, help="fiscal year, named by the year it starts in (2023 = 令和5年度)")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "text"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "docx", "text"]), default="json", show_default=True)
 @click.option("--center", "centers", multiple=True, help="restrict to a center code (repeatable)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="write to FILE instead of stdout")
 @with_appcontext
 def annual_command(fy, fmt, centers, output):
     """The annual report: this fiscal year against the one before."""
-    from ..reporting import annual_report, render_csv, render_text, render_xlsx
+    from ..reporting import annual_report, render_csv, render_docx, render_text, render_xlsx
 
     report = annual_report(fy, _centers(centers))
-    if fmt == "xlsx":
-        data = render_xlsx(report)
+    if fmt in ("xlsx", "docx"):
+        data = render_xlsx(report) if fmt == "xlsx" else render_docx(report)
         if output:
             with open(output, "wb") as fh:
                 fh.write(data)

@@ -102,6 +102,9 @@ def render_xlsx(report: dict) -> bytes:
     for letter, width in zip("ABCDEF", (12, 18, 32, 36, 14, 14)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    from .filed import add_filed_sheet
+
+    add_filed_sheet(wb, report)  # the 報告書 sheet: the printed report's layout
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
