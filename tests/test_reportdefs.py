@@ -24,7 +24,7 @@ def _new_center(client, code="dx", name="DX支援"):
 
 
 def _new_section(client, title="中小企業DX支援事業", center="dx", number="2(9)"):
-    r = client.post("/reportdefs/sections/new", data={"title": title, "number": number, "center_code": center,
+    r = client.post("/admin/report-definitions/sections/new", data={"title": title, "number": number, "center_code": center,
                                                       "active": "y"})
     assert r.status_code == 302, text_of(r)[:3000]
     return db.session.scalar(select(ReportSection).where(ReportSection.title == title))
@@ -35,12 +35,12 @@ ROW = {"label": "支援企業", "kind": "figure", "source": "consultations", "ce
 
 
 def test_only_admins_reach_the_definitions(client, auth, make):
-    assert client.get("/reportdefs/").status_code == 302  # log in first
+    assert client.get("/admin/report-definitions/").status_code == 302  # log in first
     auth.login(make.user("mgr", role="manager", centers=["onestop"]))
-    assert client.get("/reportdefs/").status_code == 404
+    assert client.get("/admin/report-definitions/").status_code == 404
     auth.logout()
     _admin(auth, make)
-    page = text_of(client.get("/reportdefs/"))
+    page = text_of(client.get("/admin/report-definitions/"))
     assert "報告書の定義" in page and "1(1)① ワンストップ総合相談事業 ワンストップ総合相談 4 有効" in page
     assert "7(3) 事業承継・引継ぎ支援センター事業" in page
     assert "onestop" not in page  # no raw keys on screen
@@ -56,12 +56,12 @@ def test_preview_counts_real_records_and_writes_nothing(client, auth, make):
     make.consultation(center_code="dx", held_on=dt.date(2023, 9, 1))
     rows_before = db.session.scalar(select(func.count(ReportRow.id)))
     audits_before = db.session.scalar(select(func.count(AuditEntry.id)))
-    page = text_of(client.post(f"/reportdefs/sections/{section.id}/rows/new", data={**ROW, "preview": "1"}))
+    page = text_of(client.post(f"/admin/report-definitions/sections/{section.id}/rows/new", data={**ROW, "preview": "1"}))
     assert "試算（保存前・2024年度の記録で計算）" in page
     assert "支援企業 1社 1社" in page  # FY2023: one company; FY2024: one company twice
     assert db.session.scalar(select(func.count(ReportRow.id))) == rows_before
     assert db.session.scalar(select(func.count(AuditEntry.id))) == audits_before
-    page = text_of(client.post(f"/reportdefs/sections/{section.id}/rows/new",
+    page = text_of(client.post(f"/admin/report-definitions/sections/{section.id}/rows/new",
                                data={**ROW, "aggregation": "records", "unit": "件", "preview": "1"}))
     assert "支援企業 1件 2件" in page
 
@@ -70,7 +70,7 @@ def test_a_saved_row_reaches_report_tally_and_dashboard(client, auth, make):
     _admin(auth, make)
     _new_center(client)
     section = _new_section(client)
-    r = client.post(f"/reportdefs/sections/{section.id}/rows/new", data={**ROW, "save": "1"})
+    r = client.post(f"/admin/report-definitions/sections/{section.id}/rows/new", data={**ROW, "save": "1"})
     assert r.status_code == 302, text_of(r)[:3000]
     make.consultation(make.client(), center_code="dx", held_on=dt.date(2024, 7, 3))
     report = text_of(client.get("/reports/?fy=2024"))
@@ -91,25 +91,25 @@ def test_reorder_and_deactivate(client, auth, make):
     _admin(auth, make)
     sections = list(db.session.scalars(select(ReportSection).order_by(ReportSection.sort_order)))
     second = sections[1]
-    assert client.post(f"/reportdefs/sections/{second.id}/move/up").status_code == 302
+    assert client.post(f"/admin/report-definitions/sections/{second.id}/move/up").status_code == 302
     db.session.expire_all()
     from casework.reporting import annual_report
 
     assert [s["key"] for s in annual_report(2024)["sections"]][:2] == ["yorozu", "onestop"]
-    assert client.post(f"/reportdefs/sections/{second.id}/active").status_code == 302
+    assert client.post(f"/admin/report-definitions/sections/{second.id}/active").status_code == 302
     db.session.expire_all()
     assert "yorozu" not in [s["key"] for s in annual_report(2024)["sections"]]
-    page = text_of(client.get("/reportdefs/"))
+    page = text_of(client.get("/admin/report-definitions/"))
     assert re.search(r"よろず支援拠点事業 よろず支援拠点 \d+ 無効", page)
 
 
 def test_bad_rows_are_refused_in_japanese(client, auth, make):
     _admin(auth, make)
     section = db.session.scalar(select(ReportSection).where(ReportSection.key == "onestop"))
-    page = text_of(client.post(f"/reportdefs/sections/{section.id}/rows/new",
+    page = text_of(client.post(f"/admin/report-definitions/sections/{section.id}/rows/new",
                                data={**ROW, "center_code": "", "aggregation": "sum", "save": "1"}))
     assert "合計する項目を選んでください" in page
-    page = text_of(client.post(f"/reportdefs/sections/{section.id}/rows/new",
+    page = text_of(client.post(f"/admin/report-definitions/sections/{section.id}/rows/new",
                                data={**ROW, "center_code": "", "label": "", "save": "1"}))
     assert "区分（表示名）を入力してください。" in page
 
@@ -119,9 +119,9 @@ def test_editing_a_row_keeps_its_key_and_shows_the_new_figure(client, auth, make
     row = db.session.scalar(select(ReportRow).join(ReportSection).where(ReportSection.key == "onestop",
                                                                          ReportRow.key == "visit"))
     make.consultation(held_on=dt.date(2024, 5, 1), channel="phone")
-    page = text_of(client.get(f"/reportdefs/rows/{row.id}/edit"))
+    page = text_of(client.get(f"/admin/report-definitions/rows/{row.id}/edit"))
     assert "巡回相談" in page
-    r = client.post(f"/reportdefs/rows/{row.id}/edit", data={
+    r = client.post(f"/admin/report-definitions/rows/{row.id}/edit", data={
         "label": "巡回・電話相談", "kind": "figure", "source": "consultations", "center_code": "onestop",
         "channels": ["visit", "phone"], "aggregation": "records", "unit": "件", "active": "y", "preview_fy": "2024",
         "version": row.version, "save": "1"})

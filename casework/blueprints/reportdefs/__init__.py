@@ -4,7 +4,7 @@ from flask import Blueprint
 
 from ...permissions import blueprint_requires
 
-bp = Blueprint("reportdefs", __name__, url_prefix="/reportdefs")
+bp = Blueprint("reportdefs", __name__, url_prefix="/admin/report-definitions")
 blueprint_requires(bp, "report.define")
 
 from . import routes  # noqa: E402,F401
