@@ -11,9 +11,10 @@ import datetime as dt
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON, BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index,
-    Integer, Numeric, String, Table, Text, UniqueConstraint, func, text,
+    Integer, Numeric, String, Table, Text, UniqueConstraint, func, select, text,
 )
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, relationship
 
 from . import searchindex
 from .extensions import db
@@ -121,6 +122,86 @@ class Outcome(db.Model):
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     label: Mapped[str] = mapped_column(String(50))
     sort_order: Mapped[int] = mapped_column(Integer, default=100)
+
+
+# ---------------------------------------------------------------------------------------------
+# Programs (事業) and their vocabularies: what the report's 事業実績 counts, as data
+# ---------------------------------------------------------------------------------------------
+
+PROGRAM_TERM_KINDS = {
+    "activity": "活動区分",      # 企業訪問 / アドバイス / 申請支援 (consultations.activity_id)
+    "category": "相談区分",      # 下請代金法関連 / 建設業法関連 / その他 (consultations.category_id)
+    "course": "コース・枠",       # 新事業開発コース / 販路開拓コース (grants.course_id)
+    "milestone": "到達段階",     # 事前相談 / 一次相談 / … (case_milestones.milestone_id)
+    "side": "区分（発注・受注）",  # 発注企業 / 受注企業 (registrations, event_attendances)
+}
+
+# Record kinds a program can be the default of for its center (Program.default_for).
+PROGRAM_RECORD_KINDS = {
+    "consultation": "相談記録", "case": "案件", "event": "催し", "grant": "助成金", "dispatch": "専門家派遣",
+    "diagnosis": "事業承継診断", "registration": "登録", "introduction": "あっせん紹介", "milestone": "到達段階",
+}
+
+
+class Program(Timestamped, Versioned, db.Model):
+    """A program (事業) of a center, as the annual report's 事業実績 numbers and names it."""
+    __tablename__ = "programs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # ascii, stable (imports name it)
+    name: Mapped[str] = mapped_column(String(100))  # short name on screens
+    report_name: Mapped[str] = mapped_column(String(200))  # as the report prints it
+    report_number: Mapped[str | None] = mapped_column(String(20))  # e.g. "2(3)" or "1(1)②"
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)  # like succession: center staff + admins only
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # offered on forms
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+    started_fiscal_year: Mapped[int | None] = mapped_column(Integer)
+    ended_fiscal_year: Mapped[int | None] = mapped_column(Integer)  # last fiscal year run (産業復興: 2023)
+    # ';'-separated PROGRAM_RECORD_KINDS this program is its center's default for ("consultation;case;event")
+    default_for: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    center: Mapped[Center] = relationship()
+    terms: Mapped[list["ProgramTerm"]] = relationship(
+        back_populates="program", order_by="(ProgramTerm.kind, ProgramTerm.sort_order, ProgramTerm.id)")
+
+    __table_args__ = (
+        CheckConstraint("ended_fiscal_year IS NULL OR started_fiscal_year IS NULL "
+                        "OR ended_fiscal_year >= started_fiscal_year", name="years"),
+    )
+
+    def default_kinds(self) -> set[str]:
+        return {k for k in (self.default_for or "").split(";") if k}
+
+    def __str__(self):
+        return self.name
+
+
+class ProgramTerm(Timestamped, Versioned, db.Model):
+    """One entry of a program's own vocabulary (PROGRAM_TERM_KINDS)."""
+    __tablename__ = "program_terms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str | None] = mapped_column(String(8))  # milestones that carry a number: 名, 回
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    program: Mapped[Program] = relationship(back_populates="terms")
+
+    __table_args__ = (
+        UniqueConstraint("program_id", "kind", "code", name="uq_program_terms_program_kind_code"),
+        CheckConstraint("kind IN ('activity','category','course','milestone','side')", name="kind"),
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return PROGRAM_TERM_KINDS.get(self.kind, self.kind)
+
+    def __str__(self):
+        return self.label
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,12 +348,14 @@ class Case(Timestamped, Versioned, Voidable, db.Model):
     last_activity_on: Mapped[dt.date | None] = mapped_column(Date)
     review_flagged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"), index=True)
 
     client: Mapped[Client] = relationship()
     center: Mapped[Center] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     outcome: Mapped[Outcome | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=case_themes, order_by=Theme.sort_order, lazy="selectin")
+    program: Mapped[Program | None] = relationship()
 
     __table_args__ = (
         CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
@@ -328,13 +411,19 @@ class Event(Timestamped, Versioned, Voidable, db.Model):
     title: Mapped[str | None] = mapped_column(String(200))
     place: Mapped[str | None] = mapped_column(String(200))
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
-    participants: Mapped[int | None] = mapped_column(Integer)
+    participants: Mapped[int | None] = mapped_column(Integer)  # 参加人数 (名)
     notes: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"), index=True)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)  # last day (a 研修 can run May–March); None: one day
+    partners: Mapped[str | None] = mapped_column(String(300))  # 連携機関 / 参加機関
+    area: Mapped[str | None] = mapped_column(String(100))  # 開催地区 as printed (青森市, オンライン, 県内各地)
+    companies: Mapped[int | None] = mapped_column(Integer)  # 参加企業数 / 出展企業数 (社)
 
     center: Mapped[Center] = relationship()
     kind: Mapped[EventKind] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
+    program: Mapped[Program | None] = relationship()
 
     __table_args__ = (
         CheckConstraint("participants IS NULL OR participants >= 0", name="participants"),
@@ -360,6 +449,9 @@ class Consultation(Timestamped, Versioned, Voidable, db.Model):
     next_action: Mapped[str | None] = mapped_column(String(300))
     next_action_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("program_terms.id"))  # 企業訪問 / アドバイス / 申請支援
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("program_terms.id"))  # 下請代金法関連 / …
 
     client: Mapped[Client] = relationship()
     case: Mapped[Case] = relationship()
@@ -368,12 +460,16 @@ class Consultation(Timestamped, Versioned, Voidable, db.Model):
     staff: Mapped[User | None] = relationship(foreign_keys=[staff_id])
     event: Mapped[Event | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=consultation_themes, order_by=Theme.sort_order, lazy="selectin")
+    program: Mapped[Program | None] = relationship()
+    activity: Mapped[ProgramTerm | None] = relationship(foreign_keys=[activity_id])
+    category: Mapped[ProgramTerm | None] = relationship(foreign_keys=[category_id])
 
     __table_args__ = (
         # Both cover what the reports count (casework/reporting): the counts read the index only.
         Index("ix_consultations_center_held", "center_id", "held_on", "channel_code", "client_id", "voided_at"),
         Index("ix_consultations_held_counted", "held_on", "center_id", "channel_code", "client_id", "voided_at"),
         Index("ix_consultations_held", "held_on"),  # the list's keyset order (held_on, id)
+        Index("ix_consultations_program_held", "program_id", "held_on"),
     )
 
 
@@ -456,11 +552,14 @@ class DispatchVisit(Timestamped, Versioned, Voidable, db.Model):
     report_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     report_received_on: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    # the report's program (専門家派遣事業, 事業承継…); dispatches.program_id is the dispatch scheme instead
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"), index=True)
 
     dispatch: Mapped[Dispatch | None] = relationship()
     client: Mapped[Client] = relationship()
     center: Mapped[Center] = relationship()
     expert: Mapped[Expert] = relationship()
+    program: Mapped[Program | None] = relationship()
 
     __table_args__ = (
         CheckConstraint("fee IS NULL OR fee >= 0", name="fee"),
@@ -483,8 +582,10 @@ class Diagnosis(Timestamped, Versioned, Voidable, db.Model):
     by_org: Mapped[str | None] = mapped_column(String(100))
     result: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
 
     client: Mapped[Client] = relationship()
+    program: Mapped[Program | None] = relationship()
 
 
 PROFILE_SIDES = {"seller": "譲渡希望", "buyer": "譲受希望"}
@@ -566,18 +667,203 @@ class Founding(Timestamped, Versioned, db.Model):
     industry: Mapped[Industry | None] = relationship()
 
 
+GRANT_DECISION_LABELS = {"adopted": "採択", "rejected": "不採択"}
+
+
 class Grant(Timestamped, Versioned, Voidable, db.Model):
-    """Grants such as 移住起業支援金: application, decision, amount."""
+    """Grants of any program and course: application, adoption (採択: decision, amount) and
+    delivery (交付: granted_on, granted_amount). A round adopted in one fiscal year for the next
+    year's project (「令和4年度 (令和5年度事業)」) keeps both years."""
     __tablename__ = "grants"
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
-    program: Mapped[str] = mapped_column(String(100))
+    program: Mapped[str] = mapped_column(String(100))  # 制度名 as written (e.g. あおもり移住起業支援金)
     applied_on: Mapped[dt.date] = mapped_column(Date)
     decided_on: Mapped[dt.date | None] = mapped_column(Date, index=True)  # the report counts by decision date
     decision: Mapped[str | None] = mapped_column(String(16))  # adopted 採択 / rejected 不採択
+    amount: Mapped[int | None] = mapped_column(BigInteger)  # 採択金額 (円)
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"), index=True)  # the 事業 (Program)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("program_terms.id"))  # コース・枠
+    title: Mapped[str | None] = mapped_column(String(300))  # 事業名 / 研究テーマ
+    partners: Mapped[str | None] = mapped_column(String(300))  # 研究等実施機関 / 共同実施者
+    round_fiscal_year: Mapped[int | None] = mapped_column(Integer)  # 採択の年度 (令和4年度 → 2022)
+    project_fiscal_year: Mapped[int | None] = mapped_column(Integer)  # 事業実施の年度 (令和5年度事業 → 2023)
+    project_end_fiscal_year: Mapped[int | None] = mapped_column(Integer)  # multi-year projects (サポイン)
+    granted_on: Mapped[dt.date | None] = mapped_column(Date)  # 交付決定日
+    granted_amount: Mapped[int | None] = mapped_column(BigInteger)  # 交付金額 (円)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    client: Mapped[Client] = relationship()
+    center: Mapped[Center] = relationship()
+    # `program` is the free-text 制度名 column (kept for the founders screens and imports)
+    business_program: Mapped[Program | None] = relationship(foreign_keys=[program_id])
+    course: Mapped[ProgramTerm | None] = relationship(foreign_keys=[course_id])
+
+    __table_args__ = (
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount"),
+        CheckConstraint("granted_amount IS NULL OR granted_amount >= 0", name="granted_amount"),
+        CheckConstraint("project_end_fiscal_year IS NULL OR project_fiscal_year IS NULL "
+                        "OR project_end_fiscal_year >= project_fiscal_year", name="project_years"),
+    )
+
+    @property
+    def decision_label(self) -> str:
+        return GRANT_DECISION_LABELS.get(self.decision or "", "審査中")
+
+
+# ---------------------------------------------------------------------------------------------
+# Program records: registrations, introductions (あっせん), event attendance, case milestones
+# ---------------------------------------------------------------------------------------------
+
+class Registration(Timestamped, Versioned, Voidable, db.Model):
+    """A company registered in a program on one side for a period (受発注: 発注登録 / 受注登録).
+    Registered at a date when registered_on <= date and (ended_on is None or ended_on > date)."""
+    __tablename__ = "registrations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    side_id: Mapped[int] = mapped_column(ForeignKey("program_terms.id"))  # program term of kind 'side'
+    registered_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)  # 登録抹消
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    client: Mapped[Client] = relationship()
+    center: Mapped[Center] = relationship()
+    program: Mapped[Program] = relationship()
+    side: Mapped[ProgramTerm] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("ended_on IS NULL OR ended_on >= registered_on", name="ended_after_registered"),
+        Index("ix_registrations_program_side", "program_id", "side_id", "registered_on"),
+    )
+
+    def __str__(self):
+        return f"{self.side.label}登録 {self.client.name}"
+
+
+INTRODUCTION_OUTCOMES = {"concluded": "成立", "not_concluded": "不成立", "ongoing": "継続"}
+
+
+class Introduction(Timestamped, Versioned, Voidable, db.Model):
+    """An introduction (あっせん紹介) of a supplier (受注側) to a buyer (発注側), with its outcome."""
+    __tablename__ = "introductions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    buyer_client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)  # 発注側
+    supplier_client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)  # 受注側
+    introduced_on: Mapped[dt.date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(16), default="ongoing")  # INTRODUCTION_OUTCOMES
+    outcome_on: Mapped[dt.date | None] = mapped_column(Date)  # when it was concluded / not concluded
+    amount: Mapped[int | None] = mapped_column(BigInteger)  # 成立金額 (円)
+    subject: Mapped[str | None] = mapped_column(String(200))  # 案件 (加工内容など)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    center: Mapped[Center] = relationship()
+    program: Mapped[Program] = relationship()
+    buyer: Mapped[Client] = relationship(foreign_keys=[buyer_client_id])
+    supplier: Mapped[Client] = relationship(foreign_keys=[supplier_client_id])
+
+    __table_args__ = (
+        CheckConstraint("outcome IN ('concluded','not_concluded','ongoing')", name="outcome"),
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount"),
+        CheckConstraint("outcome_on IS NULL OR outcome_on >= introduced_on", name="outcome_after_introduced"),
+        CheckConstraint("buyer_client_id <> supplier_client_id", name="two_companies"),
+        Index("ix_introductions_program_introduced", "program_id", "introduced_on"),
+    )
+
+    @property
+    def outcome_label(self) -> str:
+        return INTRODUCTION_OUTCOMES.get(self.outcome, self.outcome)
+
+    def __str__(self):
+        return f"あっせん {self.buyer.name} ← {self.supplier.name}"
+
+
+class EventAttendance(Timestamped, Versioned, Voidable, db.Model):
+    """Companies attending an event (商談会, 展示会) on one side, with meetings (商談件数),
+    deals (成約件数) and amount (円), and how much of it was in the prefecture (うち県内).
+    A row is one company (companies = 1, client or company_name) or a side's totals."""
+    __tablename__ = "event_attendances"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))  # = the event's
+    side_id: Mapped[int | None] = mapped_column(ForeignKey("program_terms.id"))  # 発注側 / 受注側 (kind 'side')
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    company_name: Mapped[str | None] = mapped_column(String(200))  # a company not registered as a client
+    companies: Mapped[int] = mapped_column(Integer, default=1)
+    companies_in_prefecture: Mapped[int | None] = mapped_column(Integer)
+    meetings: Mapped[int | None] = mapped_column(Integer)
+    meetings_in_prefecture: Mapped[int | None] = mapped_column(Integer)
+    deals: Mapped[int | None] = mapped_column(Integer)
+    deals_in_prefecture: Mapped[int | None] = mapped_column(Integer)
     amount: Mapped[int | None] = mapped_column(BigInteger)
+    amount_in_prefecture: Mapped[int | None] = mapped_column(BigInteger)
+    quote_requests: Mapped[int | None] = mapped_column(Integer)  # 見積依頼 (専門アドバイザー商談会)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    event: Mapped[Event] = relationship()
+    center: Mapped[Center] = relationship()
+    side: Mapped[ProgramTerm | None] = relationship()
+    client: Mapped[Client | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("companies >= 0 AND (companies_in_prefecture IS NULL OR companies_in_prefecture <= companies)",
+                        name="companies"),
+        CheckConstraint("meetings IS NULL OR meetings >= 0", name="meetings"),
+        CheckConstraint("deals IS NULL OR deals >= 0", name="deals"),
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount"),
+        CheckConstraint("quote_requests IS NULL OR quote_requests >= 0", name="quote_requests"),
+    )
+
+    @property
+    def company_label(self) -> str:
+        if self.client is not None:
+            return self.client.name
+        return self.company_name or f"{self.companies}社（合計）"
+
+
+class CaseMilestone(Timestamped, Versioned, Voidable, db.Model):
+    """A dated step of a case in a program (活性化: 事前相談, 一次相談, 再生計画策定支援完了,
+    雇用維持効果; 経営改善計画: 事業利用申請受付, …) with a number where the report sums one
+    (雇用維持効果 名, 伴走支援実施回数 回)."""
+    __tablename__ = "case_milestones"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)  # = the case's
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))  # = the case's
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("program_terms.id"))  # program term of kind 'milestone'
+    achieved_on: Mapped[dt.date] = mapped_column(Date)
+    number: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship()
+    client: Mapped[Client] = relationship()
+    center: Mapped[Center] = relationship()
+    program: Mapped[Program] = relationship()
+    milestone: Mapped[ProgramTerm] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("number IS NULL OR number >= 0", name="number"),
+        Index("ix_case_milestones_program_achieved", "program_id", "milestone_id", "achieved_on"),
+    )
+
+    def __str__(self):
+        return f"{self.milestone.label} {self.achieved_on:%Y-%m-%d}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -705,6 +991,51 @@ class AuditEntry(db.Model):
     user: Mapped[User | None] = relationship()
 
     __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"),)
+
+
+# ---------------------------------------------------------------------------------------------
+# Program defaults: a record written without a program gets its center's default for its kind
+# ---------------------------------------------------------------------------------------------
+
+PROGRAM_KIND_OF = {Consultation: "consultation", Case: "case", Event: "event", Grant: "grant",
+                   DispatchVisit: "dispatch", Diagnosis: "diagnosis"}
+
+
+def default_program_id(session, center_id: int | None, kind: str) -> int | None:
+    """The program a record of this kind gets at this center when none is chosen: the center's
+    program whose default_for names the kind, else the one that takes its consultations, else
+    its first. A record without a center (事業承継診断) gets the program that is default for the kind."""
+    stmt = select(Program.id, Program.default_for).order_by(Program.sort_order, Program.id)
+    stmt = stmt.where(Program.center_id == center_id) if center_id is not None else stmt
+    rows = session.execute(stmt).all()
+    if center_id is None:
+        return next((pid for pid, d in rows if kind in (d or "").split(";")), None)
+    for wanted in (kind, "consultation"):
+        found = next((pid for pid, d in rows if wanted in (d or "").split(";")), None)
+        if found is not None:
+            return found
+    return rows[0][0] if rows else None
+
+
+@event.listens_for(Session, "before_flush")
+def _assign_default_programs(session, _context, _instances):
+    cache: dict = {}
+    with session.no_autoflush:
+        # cases first: a consultation takes its (possibly new) case's program
+        for obj in sorted(session.new, key=lambda o: not isinstance(o, Case)):
+            kind = PROGRAM_KIND_OF.get(type(obj))
+            if kind is None or obj.program_id is not None:
+                continue
+            if isinstance(obj, Consultation):
+                case = obj.case if obj.case is not None else (
+                    session.get(Case, obj.case_id) if obj.case_id is not None else None)
+                if case is not None and case.program_id is not None and case.center_id == obj.center_id:
+                    obj.program_id = case.program_id
+                    continue
+            key = (obj.center_id, kind)
+            if key not in cache:
+                cache[key] = default_program_id(session, obj.center_id, kind)
+            obj.program_id = cache[key]
 
 
 # ---------------------------------------------------------------------------------------------

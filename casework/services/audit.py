@@ -28,6 +28,8 @@ OBJECT_TYPES = {
     "MatchProfile": "譲渡・譲受希望", "Deal": "ディール", "Founding": "創業", "Grant": "助成金",
     "FollowUp": "フォローアップ", "Referral": "紹介", "User": "職員", "Center": "センター",
     "TallySnapshot": "月次集計",
+    "Program": "事業", "ProgramTerm": "事業の語彙", "Registration": "登録企業", "Introduction": "あっせん紹介",
+    "EventAttendance": "催しの参加企業", "CaseMilestone": "案件の到達段階",
 }
 
 

@@ -24,6 +24,7 @@ class CaseData:
     assignee_id: int | None = None
     title: str | None = None
     theme_codes: list[str] = field(default_factory=list)
+    program_id: int | None = None  # None: the center's default program (casework.models.default_program_id)
 
 
 def _themes(codes) -> list[Theme]:
@@ -50,6 +51,10 @@ def open_case(client: Client, data: CaseData, by: User | None = None, ref: str |
                 title=(data.title or "").strip() or None, opened_on=data.opened_on,
                 last_activity_on=data.opened_on, created_by_id=getattr(by, "id", None),
                 themes=_themes(data.theme_codes))
+    if data.program_id:
+        from .programs import check_program
+
+        case.program_id = check_program(by, data.program_id, data.center_id).id
     if db.session.get(Center, data.center_id).code == "startup":
         case.stage = "consultation"
     db.session.add(case)
@@ -60,6 +65,10 @@ def open_case(client: Client, data: CaseData, by: User | None = None, ref: str |
 
 def update_case(case: Case, data: CaseData, *, expected_version: int | None, by: User | None = None) -> Case:
     values = {"assignee_id": data.assignee_id, "title": (data.title or "").strip() or None, "opened_on": data.opened_on}
+    if data.program_id and data.program_id != case.program_id:
+        from .programs import check_program
+
+        values["program_id"] = check_program(by, data.program_id, case.center_id).id
     check_version(case, expected_version, values)
     if case.closed_on and data.opened_on > case.closed_on:
         raise DomainError("開始日が終了日より後です。", "opened_on")

@@ -30,6 +30,9 @@ class ConsultationData:
     next_action: str | None = None
     next_action_on: dt.date | None = None
     event_id: int | None = None
+    program_id: int | None = None  # None: the case's program (or the center's default)
+    activity_id: int | None = None  # program terms: 活動区分 / 相談区分
+    category_id: int | None = None
 
 
 def _validate(client: Client, data: ConsultationData, by: User | None) -> Case | None:
@@ -55,6 +58,21 @@ def _validate(client: Client, data: ConsultationData, by: User | None) -> Case |
     return case
 
 
+def _program_values(data: ConsultationData, center_id: int, by: User | None) -> dict:
+    """program_id / activity_id / category_id checked against the program (empty: not given)."""
+    if not (data.program_id or data.activity_id or data.category_id):
+        return {}
+    from .programs import check_program, check_term, get_program
+
+    program = check_program(by, data.program_id, center_id) if data.program_id else None
+    if program is None:
+        raise DomainError("事業を選んでください。", "program_id")
+    activity = check_term(program, data.activity_id, "activity", "activity_id")
+    category = check_term(program, data.category_id, "category", "category_id")
+    return {"program_id": program.id, "activity_id": activity.id if activity else None,
+            "category_id": category.id if category else None}
+
+
 def _themes(codes) -> list[Theme]:
     if not codes:
         return []
@@ -68,11 +86,13 @@ def log_consultation(client: Client, data: ConsultationData, by: User | None = N
     """Record one contact. Without a case, it joins the client's case at that center open on
     that date, or a new case is opened (the legacy rule of interchange.md)."""
     case = _validate(client, data, by)
+    programs = _program_values(data, case.center_id if case else data.center_id, by)
     if case is None:
         case = find_open_case(client.id, data.center_id, data.held_on) or open_case(
             client, CaseData(center_id=data.center_id, opened_on=data.held_on,
-                             assignee_id=data.staff_id or getattr(by, "id", None)), by=by)
-    consultation = Consultation(
+                             assignee_id=data.staff_id or getattr(by, "id", None),
+                             program_id=programs.get("program_id")), by=by)
+    consultation = Consultation(**programs,
         ref=ref, client=client, case=case, center_id=case.center_id, channel_code=data.channel_code,
         held_on=data.held_on, staff_id=data.staff_id, event_id=data.event_id,
         notes=(data.notes or "").strip() or None, next_action=(data.next_action or "").strip() or None,
@@ -90,9 +110,10 @@ def update_consultation(consultation: Consultation, data: ConsultationData, *, e
     values = {"held_on": data.held_on, "channel_code": data.channel_code, "staff_id": data.staff_id,
               "notes": (data.notes or "").strip() or None, "next_action": (data.next_action or "").strip() or None,
               "next_action_on": data.next_action_on, "event_id": data.event_id}
-    check_version(consultation, expected_version, values)
     data.case_id = data.case_id or consultation.case_id
     case = _validate(consultation.client, data, by)
+    values.update(_program_values(data, case.center_id if case else consultation.center_id, by))
+    check_version(consultation, expected_version, values)
     diff = audit.changes(consultation, values)
     for key, value in values.items():
         setattr(consultation, key, value)
