@@ -1036,3 +1036,84 @@ def _assign_default_programs(session, _context, _instances):
             if key not in cache:
                 cache[key] = default_program_id(session, obj.center_id, kind)
             obj.program_id = cache[key]
+
+
+# ---------------------------------------------------------------------------------------------
+# Report definitions (the annual report's sections and rows as data, edited by admins;
+# counted by casework/reporting — see docs/reporting.md)
+# ---------------------------------------------------------------------------------------------
+
+REPORT_ROW_KINDS = {"figure": "数値", "breakdown": "内訳（主な業種・主な相談テーマ）", "list": "一覧表"}
+REPORT_AGGREGATIONS = {"records": "件数（延べ）", "clients": "企業数（実数）", "sum": "合計"}
+
+
+class ReportSection(Timestamped, Versioned, db.Model):
+    """A table of the annual report: 「(1) ① ワンストップ総合相談事業」 and its rows."""
+    __tablename__ = "report_sections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)  # the JSON/CSV section key
+    number: Mapped[str | None] = mapped_column(String(20))  # as printed: 1(1)①
+    title: Mapped[str] = mapped_column(String(200))
+    center_code: Mapped[str | None] = mapped_column(String(32))  # whose records (None: every center)
+    optional: Mapped[bool] = mapped_column(Boolean, default=False)  # shown only when it counts something
+    note: Mapped[str | None] = mapped_column(Text)  # printed under the table (※「累計」欄は…)
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    rows: Mapped[list["ReportRow"]] = relationship(back_populates="section", order_by="ReportRow.sort_order")
+
+
+class ReportRow(Timestamped, Versioned, db.Model):
+    """A row of a report table: a figure (a metric), a breakdown or a list of records."""
+    __tablename__ = "report_rows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("report_sections.id"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="figure")  # REPORT_ROW_KINDS
+    source: Mapped[str] = mapped_column(String(32))  # record kind (reporting.sources.SOURCES)
+    date_column: Mapped[str | None] = mapped_column(String(32))  # None: the record kind's date
+    center_code: Mapped[str | None] = mapped_column(String(32))
+    program_code: Mapped[str | None] = mapped_column(String(32))
+    channels: Mapped[str | None] = mapped_column(String(200))  # ';'-separated codes
+    event_kinds: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    decision: Mapped[str | None] = mapped_column(String(16))
+    activity: Mapped[str | None] = mapped_column(String(64))
+    category: Mapped[str | None] = mapped_column(String(64))
+    side: Mapped[str | None] = mapped_column(String(16))
+    null_center_is: Mapped[str | None] = mapped_column(String(32))
+    aggregation: Mapped[str] = mapped_column(String(16), default="records")  # REPORT_AGGREGATIONS
+    sum_of: Mapped[str | None] = mapped_column(String(32))  # amount / participants / number
+    unit: Mapped[str] = mapped_column(String(8), default="件")
+    cumulative_from: Mapped[int | None] = mapped_column(Integer)  # 累計 from this fiscal year
+    combine_with: Mapped[str | None] = mapped_column(String(40))  # 「4社（派遣延べ回数 16回）」
+    breakdown_of: Mapped[str | None] = mapped_column(String(40))  # breakdowns: the row broken down
+    breakdown_by: Mapped[str | None] = mapped_column(String(16))  # theme / industry
+    list_columns: Mapped[str | None] = mapped_column(String(200))  # lists: ';'-separated columns
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    section: Mapped[ReportSection] = relationship(back_populates="rows")
+    openings: Mapped[list["ReportOpeningBalance"]] = relationship(
+        back_populates="row", order_by="ReportOpeningBalance.as_of_fy", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        UniqueConstraint("section_id", "key", name="uq_report_rows_section_key"),
+        CheckConstraint("kind IN ('figure','breakdown','list')", name="kind"),
+        CheckConstraint("aggregation IN ('records','clients','sum')", name="aggregation"),
+    )
+
+
+class ReportOpeningBalance(Timestamped, db.Model):
+    """The 累計 of the years before casework: the total of every fiscal year before as_of_fy."""
+    __tablename__ = "report_opening_balances"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    row_id: Mapped[int] = mapped_column(ForeignKey("report_rows.id", ondelete="CASCADE"), index=True)
+    as_of_fy: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    row: Mapped[ReportRow] = relationship(back_populates="openings")
+
+    __table_args__ = (UniqueConstraint("row_id", "as_of_fy", name="uq_report_opening_balances_row_fy"),)

@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, Permission] = {
     "import.run": Permission("データの取込", ADMINS),
     "succession.use": Permission("事業承継・M&A", STAFF, hidden=True, confidential=True),
     "tally.view": Permission("月次集計の閲覧", MANAGERS),
+    "report.define": Permission("報告書の定義（事業・行）の編集", ADMINS, hidden=True),
 }
 
 

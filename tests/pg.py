@@ -62,7 +62,8 @@ def _template_name(base) -> str:
     with engine.begin() as conn:
         db.metadata.create_all(conn)
         for table_name, rows in seed_rows().items():
-            conn.execute(sa.insert(db.metadata.tables[table_name]), rows)
+            if rows:
+                conn.execute(sa.insert(db.metadata.tables[table_name]), rows)
         _advance_sequences(conn)
     engine.dispose()
     _template[base] = name
@@ -149,7 +150,8 @@ class _Database:
                 conn.exec_driver_sql("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n "
                                      "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = 'public'")
                 for table_name, rows in seed_rows().items():
-                    conn.execute(sa.insert(db.metadata.tables[table_name]), rows)
+                    if rows:
+                        conn.execute(sa.insert(db.metadata.tables[table_name]), rows)
                 _advance_sequences(conn)
         except Exception:  # schema changed, or not allowed to skip FK checks: a fresh copy
             self._fresh()

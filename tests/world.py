@@ -84,7 +84,7 @@ def build() -> World:
     w.globals = {"expert_id": expert.id, "program_id": program.id, "user_id": w.users["coordinator"].id,
                  "staff_id": w.users["coordinator"].id, "center_id": factories.center("onestop").id,
                  "run_id": run.id, "job_run_id": run.id, "snapshot_id": snapshot.id, "entry_id": entry.id,
-                 "audit_id": entry.id}
+                 "audit_id": entry.id, "section_id": 1, "row_id": 1}  # the seeded report definitions
     for name, user in w.users.items():
         note = Notification(user_id=user.id, kind="reminder", title=f"{name}へのお知らせ", link="/")
         db.session.add(note)

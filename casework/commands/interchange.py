@@ -66,17 +66,17 @@ def _centers(codes) -> set[str] | None:
 
 @report_group.command("annual")
 @click.option("--fy", type=int, required=True, help="fiscal year, named by the year it starts in (2023 = 令和5年度)")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "text"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "docx", "text"]), default="json", show_default=True)
 @click.option("--center", "centers", multiple=True, help="restrict to a center code (repeatable)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="write to FILE instead of stdout")
 @with_appcontext
 def annual_command(fy, fmt, centers, output):
     """The annual report: this fiscal year against the one before."""
-    from ..reporting import annual_report, render_csv, render_text, render_xlsx
+    from ..reporting import annual_report, render_csv, render_docx, render_text, render_xlsx
 
     report = annual_report(fy, _centers(centers))
-    if fmt == "xlsx":
-        data = render_xlsx(report)
+    if fmt in ("xlsx", "docx"):
+        data = render_xlsx(report) if fmt == "xlsx" else render_docx(report)
         if output:
             with open(output, "wb") as fh:
                 fh.write(data)
@@ -102,7 +102,7 @@ def tally_command(month, fmt, centers):
     """Every report figure counted within one month."""
     from ..dates import parse_month
     from ..reporting import monthly_tally
-    from ..reporting.metrics import METRIC_BY_ID, SECTION_BY_KEY
+    from ..reporting.metrics import report_definitions
 
     try:
         year, mon = parse_month(month)
@@ -113,8 +113,9 @@ def tally_command(month, fmt, centers):
         click.echo(json.dumps(tally, ensure_ascii=False, indent=2))
         return
     click.echo(f"{year}年{mon}月")
+    definitions = report_definitions()
     for section_key, rows in tally["sections"].items():
-        click.echo(f"■ {SECTION_BY_KEY[section_key].title}")
+        click.echo(f"■ {definitions.section_by_key[section_key].title}")
         for row_key, n in rows.items():
-            m = METRIC_BY_ID[f"{section_key}.{row_key}"]
+            m = definitions.metric_by_id[f"{section_key}.{row_key}"]
             click.echo(f"{m.label}\t{n:,}{m.unit}")

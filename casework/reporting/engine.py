@@ -15,8 +15,8 @@ from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds
 from ..extensions import db
 from ..models import Client, Industry, Theme, consultation_themes
 from .metrics import (
-    BREAKDOWNS, METRIC_BY_ID, METRICS, SECTION_BY_KEY, Breakdown, Metric, center_ids, in_period, metric,
-    metric_filters, record_conditions, sections_for, with_live_client,
+    Breakdown, Definitions, Metric, center_ids, in_period, metric, metric_filters, record_conditions,
+    report_definitions, with_live_client,
 )
 
 Period = tuple[dt.date, dt.date]  # half-open [start, end)
@@ -118,10 +118,10 @@ def _all(conds):
     return out
 
 
-def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] | None = None
-                    ) -> list[list[dict]]:
+def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] | None = None,
+                    definitions: Definitions | None = None) -> list[list[dict]]:
     """Per period, [{"label", "count"}] most first, ties in vocabulary order; zeros left out."""
-    m = METRIC_BY_ID[b.metric]
+    m = (definitions or report_definitions()).metric_by_id[b.metric]
     conds = record_conditions(m, center_ids(), center_codes)
     bucket = _bucket(m, periods)
     counted = func.count(distinct(m.model.client_id)) if b.distinct else func.count(m.model.id)
@@ -149,44 +149,142 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
     return [[{"label": lab, "count": -neg} for neg, _k, lab in sorted(entries)] for entries in out]
 
 
-def annual_report(fy: int, center_codes: set[str] | None = None) -> dict:
-    """The annual report as interchange.md defines its JSON (current FY and the one before)."""
+def annual_report(fy: int, center_codes: set[str] | None = None, definitions: Definitions | None = None) -> dict:
+    """The annual report as interchange.md defines its JSON (current FY and the one before).
+
+    Beyond the contract (docs/reporting.md): a section's `units` (row key → printed unit); `printed` figures for
+    rows in 千円 (current/previous stay in 円); `cumulative` for rows with 累計; `number` and
+    `note` of a section; `lists` of a section's list tables."""
+    d = definitions or report_definitions()
     periods = [fiscal_year_bounds(fy), fiscal_year_bounds(fy - 1)]
-    sections = sections_for(center_codes)
+    sections = d.sections_for(center_codes)
     keys = {s.key for s in sections}
-    metrics = [m for m in METRICS if m.section in keys]
+    metrics = [m for m in d.metrics if m.section in keys]
     counts = count_metrics(metrics, periods, center_codes)
+    cumulative = cumulative_counts([m for m in metrics if m.cumulative_from is not None], fy, center_codes)
     report = {
         "fiscal_year": fy, "label": fy_label(fy),
         "previous": {"fiscal_year": fy - 1, "label": fy_label(fy - 1)},
         "sections": [],
     }
     for s in sections:
-        body = {"key": s.key, "title": s.title, "rows": [
-            {"key": m.key, "label": m.label, "current": counts[(m.id, 0)], "previous": counts[(m.id, 1)]}
-            for m in metrics if m.section == s.key]}
-        if s.optional and not any(r["current"] or r["previous"] for r in body["rows"]):
+        rows = []
+        for m in metrics:
+            if m.section != s.key:
+                continue
+            row = {"key": m.key, "label": m.label, "current": counts[(m.id, 0)], "previous": counts[(m.id, 1)]}
+            if m.unit == "千円":
+                row["printed"] = {"current": thousand_yen(row["current"]), "previous": thousand_yen(row["previous"])}
+            if m.id in cumulative:
+                row["cumulative"], row["cumulative_from"] = cumulative[m.id], m.cumulative_from
+                if m.unit == "千円":
+                    row["printed"]["cumulative"] = thousand_yen(row["cumulative"])
+            rows.append(row)
+        body = {"key": s.key, "title": s.title, "rows": rows}
+        lists = d.lists_of(s.key)
+        if s.optional and not any(r["current"] or r["previous"] for r in body["rows"]) and not lists:
             continue
-        for b in BREAKDOWNS:
-            if b.section == s.key:
-                current, previous = count_breakdown(b, periods, center_codes)
-                body[b.key] = {"current": current, "previous": previous}
+        for b in d.breakdowns_of(s.key):
+            current, previous = count_breakdown(b, periods, center_codes, d)
+            body[b.key] = {"current": current, "previous": previous}
+        if lists:
+            body["lists"] = [list_table(t, fy, center_codes) for t in lists]
+            if s.optional and not any(r["current"] or r["previous"] for r in body["rows"]) \
+                    and not any(t["rows"] for t in body["lists"]):
+                continue
+        body["units"] = {m.key: m.unit for m in metrics if m.section == s.key}
+        if s.number:
+            body["number"] = s.number
+        if s.note:
+            body["note"] = s.note
         report["sections"].append(body)
     return report
 
 
-def monthly_tally(year: int, month: int, center_codes: set[str] | None = None) -> dict:
+def thousand_yen(yen: int) -> int:
+    """円 → 千円, 千円未満四捨五入 (half up, as the printed report rounds)."""
+    return (int(yen) + 500) // 1000
+
+
+def cumulative_counts(metrics: list[Metric], fy: int, center_codes: set[str] | None = None) -> dict[str, int]:
+    """{metric id: 累計 through fiscal year fy}: the opening balance (the total of the years
+    before the latest as_of_fy not after fy + 1; none: from cumulative_from) plus each fiscal
+    year's figure since, as the printed report adds its years up (a distinct count per year)."""
+    if not metrics:
+        return {}
+    starts, openings = {}, {}
+    for m in metrics:
+        usable = [(as_of, value) for as_of, value in m.openings if as_of <= fy + 1]
+        as_of, value = max(usable) if usable else (m.cumulative_from, 0)
+        starts[m.id], openings[m.id] = as_of, value
+    first = min(starts.values())
+    years = list(range(first, fy + 1))
+    counts = count_metrics(metrics, [fiscal_year_bounds(y) for y in years], center_codes) if years else {}
+    return {m.id: openings[m.id] + sum(counts.get((m.id, i), 0) for i, y in enumerate(years) if y >= starts[m.id])
+            for m in metrics}
+
+
+def list_table(t, fy: int, center_codes: set[str] | None = None) -> dict:
+    """A list table of one fiscal year's records: {"key", "label", "columns": [{"key", "label"}],
+    "rows": [{column: text or number}]}, in date order."""
+    from ..models import Municipality
+    from .sources import source_of_model
+
+    m = t.metric
+    source = source_of_model(m.model)
+    columns = [c for c in t.columns if c in source.list_columns] or list(source.list_columns)
+    start, end = fiscal_year_bounds(fy)
+    model = m.model
+    stmt = with_live_client(select(model, Municipality.name).select_from(model), m) if m.has_client else \
+        select(model, Municipality.name).select_from(model)
+    if hasattr(model, "municipality_code"):
+        stmt = stmt.outerjoin(Municipality, Municipality.code == model.municipality_code)
+    stmt = stmt.where(*record_conditions(m, center_ids(), center_codes), in_period(m, start, end))
+    rows = []
+    for record, municipality in db.session.execute(stmt.order_by(m.date, model.id)):
+        rows.append({c: _list_cell(record, c, municipality) for c in columns})
+    return {"key": t.key, "label": t.label,
+            "columns": [{"key": c, "label": source.list_columns[c]} for c in columns], "rows": rows}
+
+
+def _list_cell(record, column: str, municipality: str | None):
+    from ..dates import era_year
+
+    if column == "dates":
+        first = getattr(record, "held_on")
+        last = getattr(record, "ends_on", None) or first
+
+        def ym(day):
+            name, n = era_year(day.year)
+            return f"{name}{'元' if n == 1 else n}年{day.month}月"
+
+        if (last.year, last.month) == (first.year, first.month):
+            return ym(first)
+        return f"{ym(first)}～{ym(last) if last.year != first.year else f'{last.month}月'}"
+    if column == "area":
+        return getattr(record, "area", None) or municipality or record.place or ""
+    if column == "participants":
+        return record.participants or 0
+    if column == "partners":
+        return getattr(record, "partners", None) or ""
+    return getattr(record, column, None) or ""
+
+
+def monthly_tally(year: int, month: int, center_codes: set[str] | None = None,
+                  definitions: Definitions | None = None) -> dict:
     """Every metric counted within one month (distinct counts distinct within the month).
 
     Sections beyond the contract appear when the annual report of the month's fiscal year shows
     them (they count something in that year or the one before), so keys match the report's."""
+    d = definitions or report_definitions()
     start, end = month_bounds(year, month)
     fy = fiscal_year(start)
-    sections = sections_for(center_codes)
+    sections = d.sections_for(center_codes)
     keys = {s.key for s in sections}
-    metrics = [m for m in METRICS if m.section in keys]
+    optional_keys = {s.key for s in sections if s.optional}
+    metrics = [m for m in d.metrics if m.section in keys]
     counts = count_metrics(metrics, [(start, end)], center_codes)
-    optional = [m for m in metrics if SECTION_BY_KEY[m.section].optional]
+    optional = [m for m in metrics if m.section in optional_keys]
     if optional:  # two fiscal years are counted only for the optional sections' own metrics
         wide = count_metrics(optional, [(fiscal_year_bounds(fy - 1)[0], fiscal_year_bounds(fy)[1])], center_codes)
         counts.update({(m.id, 1): wide[(m.id, 0)] for m in optional})
@@ -208,8 +306,9 @@ def metric_records(section_key: str, row_key: str, start: dt.date, end: dt.date,
 
     For distinct metrics these are all the counted records; the figure is the number of
     distinct clients among them."""
-    m = metric(section_key, row_key)
-    owner = SECTION_BY_KEY[section_key].center
+    d = report_definitions()
+    m = metric(section_key, row_key, d)
+    owner = d.section_by_key[section_key].center
     if center_codes is not None and owner is not None and owner not in center_codes:
         return select(m.model).where(false())
     stmt = with_live_client(select(m.model), m)

@@ -1,23 +1,29 @@
 """The counting rules of the annual report, defined once (style.md habit 4).
 
-Each figure of the report is a named Metric: which records it counts (table, center, channel,
-event kind, outcome), by which date column, and whether it counts records (件数 / 延べ) or
-distinct clients (社数 / 実). Breakdowns (主な相談テーマ / 主な業種) are defined over a metric's
-records. The annual report, the monthly tally, the dashboard and the drill-down all read these
-definitions; none of them restates a rule.
+The report is data (report_sections / report_rows / report_opening_balances, edited by admins,
+defaults in reporting/defaults.py): this module compiles those rows into the definitions the
+engine counts. Each figure is a named Metric: which records it counts (record kind, center,
+program, channel, event kind, outcome, decision, activity, category, side), by which date
+column, and whether it counts records (件数 / 延べ), distinct clients (社数 / 実) or adds up a
+column (金額, 参加人数). Breakdowns (主な相談テーマ / 主な業種) are defined over a metric's records,
+list tables over a record kind. The annual report, the monthly tally (and its fingerprint), the
+dashboard, the drill-down and the exports all read these definitions; none restates a rule.
 
 Voided records never count, nor records of a voided client. Dates are plain Date columns that
 already hold the Japan-time day.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import and_, false, or_, select
 
 from ..extensions import db
-from ..models import Case, Center, Client, Consultation, DispatchVisit, Diagnosis, Event, Grant
+from ..models import Center, Client
+from . import defaults
+from .sources import SOURCES
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,8 @@ class Section:
     title: str
     center: str | None  # the center whose work the section reports (--center restriction); None: every center
     optional: bool = False  # beyond the contract: shown only when it counts something
+    number: str | None = None  # as the printed report numbers it: 1(1)①
+    note: str | None = None  # printed under the table
 
 
 @dataclass(frozen=True)
@@ -33,7 +41,7 @@ class Metric:
     section: str
     key: str
     label: str
-    unit: str  # 件 / 社 / 回 / 名, as the printed report writes it
+    unit: str  # 件 / 社 / 名 / 回 / 千円, as the printed report writes it
     model: type
     date_column: str = "held_on"
     center: str | None = None
@@ -45,6 +53,11 @@ class Metric:
     event_kinds: tuple[str, ...] = ()  # several event kinds (event_kind: one)
     decision: str | None = None  # grants: adopted / rejected
     sum_of: str | None = None  # add up this column (参加人数, 金額) instead of counting records
+    where: tuple[tuple[str, tuple], ...] = ()  # further (column, allowed values) filters
+    program: str | None = None  # records of this program (programs.code) only
+    cumulative_from: int | None = None  # the row shows 累計 from this fiscal year
+    openings: tuple[tuple[int, int], ...] = ()  # (as_of_fy, total of the years before it)
+    combine_with: str | None = None  # printed 「4社（派遣延べ回数 16回）」 with that row of the section
 
     @property
     def id(self) -> str:
@@ -74,63 +87,169 @@ class Breakdown:
     unit: str = "件"
 
 
-SECTIONS = [
-    Section("onestop", "ワンストップ総合相談事業", "onestop"),
-    Section("yorozu", "よろず支援拠点事業", "yorozu"),
-    Section("dispatch", "専門家派遣事業", "onestop"),
-    Section("startup", "創業・起業伴走型支援事業", "startup"),
-    Section("succession", "事業承継・引継ぎ支援センター事業", "succession"),
-    # Beyond the contract (other programs of the FY2023 report), shown when they count something.
-    Section("seminars", "研修・セミナー", None, optional=True),
-    Section("trade_fairs", "商談会", None, optional=True),
-    Section("grants", "移住起業支援金等（助成）", "startup", optional=True),
-]
-
-METRICS = [
-    Metric("onestop", "window", "窓口相談", "件", Consultation, center="onestop", channels=("window",)),
-    Metric("onestop", "visit", "巡回相談", "件", Consultation, center="onestop", channels=("visit",)),
-    Metric("onestop", "total", "計", "件", Consultation, center="onestop", channels=("window", "visit")),
-    Metric("yorozu", "outreach_days", "出張相談会開催回数", "回", Event, center="yorozu", event_kind="outreach_day"),
-    Metric("yorozu", "visitor_consultations", "来訪相談件数", "件", Consultation, center="yorozu", channels=("window",)),
-    Metric("dispatch", "companies", "派遣企業", "社", DispatchVisit, center="onestop", distinct="client_id"),
-    Metric("dispatch", "visits", "派遣延べ回数", "回", DispatchVisit, center="onestop"),
-    Metric("startup", "founders", "創業者数", "名", Case, date_column="outcome_on", center="startup", outcome="founded"),
-    Metric("startup", "consultations", "相談件数", "件", Consultation, center="startup"),
-    Metric("succession", "companies", "相談企業数", "社", Consultation, center="succession", distinct="client_id"),
-    Metric("succession", "consultations", "相談件数", "件", Consultation, center="succession"),
-    Metric("succession", "diagnoses", "事業承継診断件数", "件", Diagnosis, null_center_is="succession"),
-    Metric("succession", "expert_dispatches", "専門家派遣回数", "回", DispatchVisit, center="succession"),
-    Metric("seminars", "sessions", "開催回数", "回", Event, event_kinds=("seminar", "training")),
-    Metric("seminars", "participants", "参加人数", "名", Event, event_kinds=("seminar", "training"),
-           sum_of="participants"),
-    Metric("trade_fairs", "sessions", "開催回数", "回", Event, event_kind="trade_fair"),
-    Metric("trade_fairs", "participants", "参加者数", "名", Event, event_kind="trade_fair", sum_of="participants"),
-    Metric("grants", "adopted", "採択件数", "件", Grant, date_column="decided_on", center="startup", decision="adopted"),
-    Metric("grants", "amount", "交付金額", "円", Grant, date_column="decided_on", center="startup", decision="adopted",
-           sum_of="amount"),
-]
-
-BREAKDOWNS = [
-    Breakdown("onestop", "top_themes", "主な相談テーマ", "onestop.total", "theme"),
-    Breakdown("yorozu", "top_themes", "主な相談テーマ", "yorozu.visitor_consultations", "theme"),
-    Breakdown("dispatch", "by_industry", "業種内訳", "dispatch.companies", "industry", distinct=True, unit="社"),
-    Breakdown("startup", "top_industries", "主な業種", "startup.founders", "industry", unit="名"),
-]
-
-METRIC_BY_ID = {m.id: m for m in METRICS}
-SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+@dataclass(frozen=True)
+class ListTable:
+    """A list of records printed as a table (研修名 / 連携機関 / 日程 / 開催地区 / 参加人数)."""
+    section: str
+    key: str
+    label: str
+    metric: Metric  # which records (its filters and date)
+    columns: tuple[str, ...]
 
 
-def metric(section_key: str, row_key: str) -> Metric:
+@dataclass(frozen=True)
+class Definitions:
+    """The report's definitions in force: sections, their figures (metrics), breakdowns, lists.
+
+    Everything that counts or shows a figure takes its rules from here: the annual report, the
+    monthly tally (and its fingerprint), the dashboard, the drill-down and the exports."""
+    sections: tuple[Section, ...]
+    metrics: tuple[Metric, ...]
+    breakdowns: tuple[Breakdown, ...]
+    lists: tuple[ListTable, ...] = ()
+
+    @property
+    def metric_by_id(self) -> dict[str, Metric]:
+        return {m.id: m for m in self.metrics}
+
+    @property
+    def section_by_key(self) -> dict[str, Section]:
+        return {s.key: s for s in self.sections}
+
+    @property
+    def digest(self) -> str:
+        """A stable hash of the rules (a changed rule changes the figures)."""
+        import hashlib
+
+        def plain(m):
+            return dataclasses.replace(m, model=m.model.__tablename__)
+
+        text = repr((self.sections, [plain(m) for m in self.metrics], self.breakdowns,
+                     [dataclasses.replace(t, metric=plain(t.metric)) for t in self.lists]))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def metrics_of(self, section_key: str) -> list[Metric]:
+        return [m for m in self.metrics if m.section == section_key]
+
+    def breakdowns_of(self, section_key: str) -> list[Breakdown]:
+        return [b for b in self.breakdowns if b.section == section_key]
+
+    def lists_of(self, section_key: str) -> list[ListTable]:
+        return [t for t in self.lists if t.section == section_key]
+
+    def sections_for(self, center_codes: set[str] | None) -> list[Section]:
+        """The sections a restriction to some centers keeps (all when None)."""
+        return [s for s in self.sections
+                if center_codes is None or s.center is None or s.center in center_codes]
+
+
+def _codes(text: str | None) -> tuple[str, ...]:
+    return tuple(c.strip() for c in (text or "").split(";") if c.strip())
+
+
+def compile_metric(section_key: str, row: dict, openings=()) -> Metric:
+    """A report row (a dict of report_rows' columns) as the Metric the engine counts."""
+    source = SOURCES[row["source"]]
+    where = []
+    for name in ("activity", "category", "side", "outcome"):
+        column = source.filters.get(name)
+        if row.get(name) and column and column != "outcome_code":  # cases' outcome: Metric.outcome
+            where.append((column, _codes(row[name])))
+    kinds = _codes(row.get("event_kinds"))
+    aggregation = row.get("aggregation") or "records"
+    return Metric(
+        section_key, row["key"], row["label"], row.get("unit") or "件", source.model,
+        date_column=row.get("date_column") or source.date_column, center=row.get("center_code") or None,
+        channels=_codes(row.get("channels")), event_kind=kinds[0] if len(kinds) == 1 else None,
+        event_kinds=kinds if len(kinds) > 1 else (),
+        outcome=row.get("outcome") if source.filters.get("outcome") == "outcome_code" else None,
+        distinct="client_id" if aggregation == "clients" else None,
+        null_center_is=row.get("null_center_is") or None, decision=row.get("decision") or None,
+        sum_of=row.get("sum_of") if aggregation == "sum" else None, where=tuple(where),
+        program=row.get("program_code") or None, cumulative_from=row.get("cumulative_from"),
+        openings=tuple(sorted(openings)), combine_with=row.get("combine_with") or None)
+
+
+def compile_definitions(sections: list[dict], rows: list[dict], openings: list[dict]) -> Definitions:
+    """Definitions from report_sections / report_rows / report_opening_balances rows (active ones)."""
+    by_row = {}
+    for o in openings:
+        by_row.setdefault(o["row_id"], []).append((o["as_of_fy"], o["value"]))
+    live = sorted((s for s in sections if s.get("active", True)), key=lambda s: (s["sort_order"], s["id"]))
+    section_keys = {s["id"]: s["key"] for s in live}
+    compiled_sections = tuple(Section(s["key"], s["title"], s.get("center_code") or None, bool(s.get("optional")),
+                                      s.get("number") or None, s.get("note") or None) for s in live)
+    metrics, breakdowns, lists = [], [], []
+    order = {s["id"]: i for i, s in enumerate(live)}
+    for row in sorted((r for r in rows if r.get("active", True) and r["section_id"] in section_keys),
+                      key=lambda r: (order[r["section_id"]], r["sort_order"], r["id"])):
+        section = section_keys[row["section_id"]]
+        kind = row.get("kind") or "figure"
+        if kind == "figure":
+            metrics.append(compile_metric(section, row, by_row.get(row["id"], ())))
+        elif kind == "breakdown":
+            breakdowns.append(Breakdown(section, row["key"], row["label"], f"{section}.{row['breakdown_of']}",
+                                        row.get("breakdown_by") or "theme", row.get("aggregation") == "clients",
+                                        row.get("unit") or "件"))
+        elif kind == "list":
+            lists.append(ListTable(section, row["key"], row["label"], compile_metric(section, row),
+                                   _codes(row.get("list_columns"))))
+    known = {m.id for m in metrics}
+    breakdowns = [b for b in breakdowns if b.metric in known]  # a breakdown of a deactivated row goes too
+    return Definitions(compiled_sections, tuple(metrics), tuple(breakdowns), tuple(lists))
+
+
+def default_definitions() -> Definitions:
+    rows = defaults.definition_rows()
+    return compile_definitions(rows["report_sections"], rows["report_rows"], rows["report_opening_balances"])
+
+
+DEFAULTS = default_definitions()
+SECTIONS, METRICS, BREAKDOWNS = list(DEFAULTS.sections), list(DEFAULTS.metrics), list(DEFAULTS.breakdowns)
+METRIC_BY_ID = DEFAULTS.metric_by_id
+SECTION_BY_KEY = DEFAULTS.section_by_key
+
+
+def load_definitions() -> Definitions:
+    """The definitions stored in the database (three small queries)."""
+    from ..models import ReportOpeningBalance, ReportRow, ReportSection
+
+    def rows_of(model):
+        return [dict(r._mapping) for r in db.session.execute(select(*model.__table__.c))]
+
+    return compile_definitions(rows_of(ReportSection), rows_of(ReportRow), rows_of(ReportOpeningBalance))
+
+
+def report_definitions() -> Definitions:
+    """The definitions in force, read once per request (or app context)."""
+    from flask import g, has_app_context
+
+    if not has_app_context():
+        return DEFAULTS
+    cached = g.get("_report_definitions")
+    if cached is None:
+        cached = g._report_definitions = load_definitions()
+    return cached
+
+
+def forget_definitions() -> None:
+    """After definitions change: the next report_definitions() reads them again."""
+    from flask import g, has_app_context
+
+    if has_app_context():
+        g.pop("_report_definitions", None)
+
+
+def metric(section_key: str, row_key: str, definitions: Definitions | None = None) -> Metric:
     try:
-        return METRIC_BY_ID[f"{section_key}.{row_key}"]
+        return (definitions or report_definitions()).metric_by_id[f"{section_key}.{row_key}"]
     except KeyError:
         raise KeyError(f"no metric {section_key}.{row_key}") from None
 
 
 def sections_for(center_codes: set[str] | None) -> list[Section]:
     """The sections a restriction to some centers keeps (all when None)."""
-    return [s for s in SECTIONS if center_codes is None or s.center is None or s.center in center_codes]
+    return report_definitions().sections_for(center_codes)
 
 
 def center_ids() -> dict[str, int]:
@@ -163,7 +282,19 @@ def metric_filters(m: Metric, centers: dict[str, int], center_codes: set[str] | 
         filters["decision"] = frozenset([m.decision])
     if m.outcome:
         filters["outcome_code"] = frozenset([m.outcome])
+    for column, values in m.where:
+        filters[column] = frozenset(values)
+    if m.program is not None:
+        filters["program_id"] = frozenset([program_ids().get(m.program, -1)])
     return filters
+
+
+def program_ids() -> dict[str, int]:
+    """{program code: id} (empty where the schema has no programs)."""
+    table = db.metadata.tables.get("programs")
+    if table is None:
+        return {}
+    return dict(db.session.execute(select(table.c.code, table.c.id)).all())
 
 
 def record_conditions(m: Metric, centers: dict[str, int], center_codes: set[str] | None = None) -> list:
@@ -196,3 +327,12 @@ def live_client(client_id_column):
 
 def in_period(m: Metric, start: dt.date, end: dt.date):
     return and_(m.date >= start, m.date < end)
+
+
+def metric_sources(metrics) -> list[tuple[type, str]]:
+    """(model, date column) of every table the metrics count, each once, in a stable order:
+    what a period's figures are made of (the tally's "changed since stored" fingerprint)."""
+    seen = {}
+    for m in metrics:
+        seen.setdefault((m.table.name, m.date_column), (m.model, m.date_column))
+    return [seen[k] for k in sorted(seen)]

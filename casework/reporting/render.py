@@ -8,19 +8,19 @@ from __future__ import annotations
 import csv
 import io
 
-from .metrics import BREAKDOWNS, METRIC_BY_ID
+from .metrics import report_definitions
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _unit(section_key: str, row_key: str) -> str:
-    m = METRIC_BY_ID.get(f"{section_key}.{row_key}")
+    m = report_definitions().metric_by_id.get(f"{section_key}.{row_key}")
     return m.unit if m else "件"
 
 
 def _breakdowns(section: dict):
-    for b in BREAKDOWNS:
-        if b.section == section["key"] and b.key in section:
+    for b in report_definitions().breakdowns_of(section["key"]):
+        if b.key in section:
             yield b, section[b.key]
 
 
@@ -102,6 +102,9 @@ def render_xlsx(report: dict) -> bytes:
     for letter, width in zip("ABCDEF", (12, 18, 32, 36, 14, 14)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    from .filed import add_filed_sheet
+
+    add_filed_sheet(wb, report)  # the 報告書 sheet: the printed report's layout
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -6,10 +6,12 @@ from . import seed_rows
 
 
 def seed_vocabulary() -> None:
-    for table_name, rows in seed_rows().items():
-        db.session.execute(insert(db.metadata.tables[table_name]), rows)
+    rows_by_table = seed_rows()
+    for table_name, rows in rows_by_table.items():
+        if rows:
+            db.session.execute(insert(db.metadata.tables[table_name]), rows)
     if db.session.get_bind().dialect.name == "postgresql":  # explicit ids: move the sequences past them
-        for table_name in ("centers", "dispatch_programs", "programs", "program_terms"):
+        for table_name in [t for t, rows in rows_by_table.items() if rows and "id" in rows[0]]:
             db.session.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{table_name}', 'id'), (SELECT max(id) FROM {table_name}))"))
     db.session.commit()

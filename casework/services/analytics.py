@@ -6,7 +6,8 @@ browse in Datasette without joins. What never leaves casework: names, name readi
 staff names. Clients, cases and experts appear as pseudonymous keys: an HMAC of the record id
 under a salt drawn afresh for each export and never stored, so keys join tables inside one
 file but cannot be linked across exports or back to casework ids. Employee counts appear as
-bands. Voided records are left out, as they are from every count.
+bands. Voided records are left out, as they are from every count, and so are the records of
+voided clients (the reports' rule: reporting.metrics.live_client).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from ..models import (
     Case, Center, Channel, Client, Consultation, Diagnosis, DispatchVisit, Event, EventKind, Industry,
     Municipality, Outcome, Theme, case_themes, consultation_themes,
 )
+from ..reporting.metrics import live_client
 from .errors import DomainError
 
 CHUNK = 2000
@@ -217,7 +219,8 @@ def _center_ids(lookups, center_codes, exclude_confidential) -> list[int] | None
 def _export_consultations(out, lookups, keys, center_ids) -> int:
     stmt = select(Consultation.id, Consultation.client_id, Consultation.case_id, Consultation.center_id,
                   Consultation.channel_code, Consultation.held_on, Consultation.event_id).where(
-        Consultation.voided_at.is_(None), _center_clause(Consultation.center_id, center_ids))
+        Consultation.voided_at.is_(None), live_client(Consultation.client_id),
+        _center_clause(Consultation.center_id, center_ids))
     n = 0
     seq = 0
     for rows in _chunks(stmt):
@@ -252,7 +255,8 @@ def _export_consultations(out, lookups, keys, center_ids) -> int:
 
 def _export_cases(out, lookups, keys, center_ids) -> int:
     stmt = select(Case.id, Case.client_id, Case.center_id, Case.opened_on, Case.closed_on, Case.outcome_code,
-                  Case.outcome_on).where(Case.voided_at.is_(None), _center_clause(Case.center_id, center_ids))
+                  Case.outcome_on).where(Case.voided_at.is_(None), live_client(Case.client_id),
+        _center_clause(Case.center_id, center_ids))
     n = 0
     for rows in _chunks(stmt):
         themes = _themes_of(case_themes, case_themes.c.case_id, [r.id for r in rows])
@@ -281,6 +285,7 @@ def _export_cases(out, lookups, keys, center_ids) -> int:
 def _export_events(out, lookups, center_ids) -> int:
     counts = dict(db.session.execute(
         select(Consultation.event_id, db.func.count()).where(Consultation.voided_at.is_(None),
+                                                             live_client(Consultation.client_id),
                                                              Consultation.event_id.is_not(None))
         .group_by(Consultation.event_id)).all())
     stmt = select(Event.id, Event.center_id, Event.kind_code, Event.held_on, Event.municipality_code,
@@ -309,7 +314,7 @@ def _export_events(out, lookups, center_ids) -> int:
 def _export_dispatch_visits(out, lookups, keys, center_ids) -> int:
     stmt = select(DispatchVisit.id, DispatchVisit.client_id, DispatchVisit.case_id, DispatchVisit.center_id,
                   DispatchVisit.expert_id, DispatchVisit.held_on, DispatchVisit.fee, DispatchVisit.company_share,
-                  DispatchVisit.hours).where(DispatchVisit.voided_at.is_(None),
+                  DispatchVisit.hours).where(DispatchVisit.voided_at.is_(None), live_client(DispatchVisit.client_id),
                                              _center_clause(DispatchVisit.center_id, center_ids))
     n = 0
     seq = 0
@@ -334,7 +339,7 @@ def _export_dispatch_visits(out, lookups, keys, center_ids) -> int:
 
 def _export_diagnoses(out, lookups, keys, center_ids) -> int:
     stmt = select(Diagnosis.id, Diagnosis.client_id, Diagnosis.center_id, Diagnosis.held_on, Diagnosis.by_org).where(
-        Diagnosis.voided_at.is_(None))
+        Diagnosis.voided_at.is_(None), live_client(Diagnosis.client_id))
     if center_ids is not None:
         succession = [c.id for c in lookups.centers.values() if c.code == "succession"]
         if not set(succession) & set(center_ids):

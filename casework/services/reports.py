@@ -17,49 +17,32 @@ from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds, tod
 from ..extensions import db
 from ..models import Center, Client, User
 
-# The center whose records a section counts; sections not listed count records of the center
-# named like them. Extra sections may declare `center` in casework.reporting.metrics.
-SECTION_CENTERS = {"onestop": "onestop", "yorozu": "yorozu", "dispatch": "onestop", "startup": "startup",
-                   "succession": "succession", "seminars": None, "trade_fairs": None, "grants": "startup"}
+def _definitions():
+    from ..reporting.metrics import report_definitions
 
-# Units of the printed report (904件, 388回, 4社, 41名).
-UNITS = {
-    ("yorozu", "outreach_days"): "回", ("dispatch", "companies"): "社", ("dispatch", "visits"): "回",
-    ("startup", "founders"): "名", ("succession", "companies"): "社", ("succession", "expert_dispatches"): "回",
-}
-BREAKDOWNS = {"top_themes": "主な相談テーマ", "by_industry": "業種内訳", "top_industries": "主な業種"}
-BREAKDOWN_UNITS = {"by_industry": "社", "top_industries": "名"}
+    return report_definitions()
 
 
 def _metric(section_key: str, row_key: str):
-    from ..reporting import metrics
-
-    return metrics.METRIC_BY_ID.get(f"{section_key}.{row_key}")
+    return _definitions().metric_by_id.get(f"{section_key}.{row_key}")
 
 
 def section_center(section_key: str) -> str | None:
-    """The center whose records a section counts (None: every center)."""
-    from ..reporting import metrics
-
-    section = metrics.SECTION_BY_KEY.get(section_key)
-    if section is not None:
-        return section.center
-    return SECTION_CENTERS.get(section_key, section_key)
+    """The center whose records a section counts (None: every center), as its definition says;
+    a section no definition knows belongs to no center a viewer may see."""
+    section = _definitions().section_by_key.get(section_key)
+    return section.center if section is not None else section_key
 
 
 def unit_of(section_key: str, row: dict) -> str:
-    if row.get("unit"):
-        return row["unit"]
+    """The unit the printed report writes after a figure (件 社 名 回 千円), from its metric."""
     m = _metric(section_key, row["key"])
-    if m is not None and getattr(m, "unit", None):
-        return m.unit
-    if row["key"] in ("participants",):
-        return "名"
-    if row["key"].endswith("_days") or row["key"] in ("events", "sessions"):
-        return "回"
-    if row["key"] in ("amount",):
-        return "千円"
-    return UNITS.get((section_key, row["key"]), "件")
+    return m.unit if m is not None else "件"
+
+
+def breakdowns_of(section_key: str) -> list:
+    """The section's breakdowns (主な相談テーマ, 業種内訳, 主な業種): key, label and unit each."""
+    return _definitions().breakdowns_of(section_key)
 
 
 @dataclass
@@ -174,7 +157,6 @@ def dashboard_series(user: User, center_code: str, fy: int) -> dict:
     All 24 months are counted by the engine at once (one query per table).
     """
     from ..reporting.engine import count_metrics
-    from ..reporting.metrics import METRICS
 
     scope = scope_for(user, center_code)
     report = annual_report_for(user, fy, center_code)
@@ -183,7 +165,7 @@ def dashboard_series(user: User, center_code: str, fy: int) -> dict:
     today = today_jst()
     months = [(which, year, month) for which in (fy, fy - 1) for year, month in fy_months(which)]
     periods = [month_bounds(year, month) for _which, year, month in months]
-    metrics = [m for m in METRICS if m.section in keys]
+    metrics = [m for m in _definitions().metrics if m.section in keys]
     codes = set(scope.center_codes) if scope.center_codes is not None else None
     counts = count_metrics(metrics, periods, codes) if metrics else {}
     index = {(which, month): i for i, (which, _year, month) in enumerate(months)}
@@ -200,5 +182,5 @@ def dashboard_series(user: User, center_code: str, fy: int) -> dict:
                  "current_total": row["current"], "previous_total": row["previous"]}
                 for row in section["rows"]]
         out.append({"key": section["key"], "title": section["title"], "rows": rows,
-                    "breakdowns": {k: section[k] for k in BREAKDOWNS if k in section}})
+                    "breakdowns": [(b, section[b.key]) for b in breakdowns_of(section["key"]) if b.key in section]})
     return {"sections": out, "report": report}

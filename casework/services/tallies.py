@@ -6,11 +6,11 @@ import datetime as dt
 import hashlib
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..dates import fiscal_year_bounds, month_bounds
 from ..extensions import db
-from ..models import Case, Consultation, Diagnosis, DispatchVisit, Event, TallySnapshot, User
+from ..models import TallySnapshot, User
 from . import audit
 
 
@@ -40,22 +40,23 @@ def _tally(year: int, month: int) -> dict:
 
 
 def fingerprint(year: int, month: int) -> str:
-    """A hash of the count and latest updated_at of the records a month's tally is made of
-    (voided ones included: voiding a record changes the tally)."""
+    """A hash of what the month's figures are made of, derived from the metric definitions:
+    for every table and date column a metric counts, the number and latest updated_at of the
+    month's records (voided ones included: voiding a record changes the tally) and how many of
+    them belong to a voided client (voiding a client drops its records from every count); and
+    the definitions themselves (a changed rule changes the figures)."""
+    from ..reporting.metrics import live_client, metric_sources, report_definitions
+
     start, end = month_bounds(year, month)
-    sources = [
-        ("consultations", Consultation, Consultation.held_on),
-        ("events", Event, Event.held_on),
-        ("dispatch_visits", DispatchVisit, DispatchVisit.held_on),
-        ("case_outcomes", Case, Case.outcome_on),
-        ("cases_opened", Case, Case.opened_on),
-        ("diagnoses", Diagnosis, Diagnosis.held_on),
-    ]
-    parts = {}
-    for name, model, column in sources:
-        count, latest = db.session.execute(
-            select(func.count(model.id), func.max(model.updated_at)).where(column >= start, column < end)).one()
-        parts[name] = [count, str(latest) if latest else None]
+    definitions = report_definitions()
+    parts = {"definitions": definitions.digest}
+    for model, date_column in metric_sources(definitions.metrics):
+        column = getattr(model, date_column)
+        columns = [func.count(model.id), func.max(model.updated_at)]
+        if hasattr(model, "client_id"):
+            columns.append(func.count(case((~live_client(model.client_id), 1))))
+        row = db.session.execute(select(*columns).where(column >= start, column < end)).one()
+        parts[f"{model.__tablename__}.{date_column}"] = [row[0], str(row[1]) if row[1] else None, *row[2:]]
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 

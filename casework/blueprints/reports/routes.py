@@ -17,6 +17,7 @@ from . import bp
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -39,9 +40,14 @@ def index():
     fy, center = _fy_arg(), _center_arg()
     report = report_service.annual_report_for(current_user, fy, center)
     scope = report_service.scope_for(current_user)
+    if request.args.get("view") == "filed":  # the report as the center files it
+        from ...reporting import filed_tables
+
+        return render_template("reports/filed.html", report=report, tables=filed_tables(report), fy=fy, center=center,
+                               centers=scope.centers, fy_choices=report_service.fy_choices(fy))
     return render_template("reports/index.html", report=report, fy=fy, center=center, centers=scope.centers,
                            fy_choices=report_service.fy_choices(fy), unit_of=report_service.unit_of,
-                           breakdowns=report_service.BREAKDOWNS, breakdown_units=report_service.BREAKDOWN_UNITS)
+                           breakdowns_of=report_service.breakdowns_of, fy_label=fy_label)
 
 
 @bp.route("/<int:fy>/report.<fmt>")
@@ -49,13 +55,15 @@ def index():
 def download(fy, fmt):
     if fmt not in FORMATS:
         abort(404)
-    from ...reporting import render_csv, render_xlsx
+    from ...reporting import render_csv, render_docx, render_xlsx
 
     center = _center_arg()
     report = report_service.annual_report_for(current_user, fy, center)
     if fmt == "csv":
         text = render_csv(report)
         data = (text if text.startswith("\ufeff") else "\ufeff" + text).encode("utf-8")  # Excel reads UTF-8 with a BOM
+    elif fmt == "docx":
+        data = render_docx(report)
     else:
         data = render_xlsx(report)
     audit.record("export", None, user=current_user,
@@ -102,5 +110,4 @@ def dashboard():
     center_obj = next((c for c in scope.centers if c.code == center), None)
     return render_template("reports/dashboard.html", data=data, fy=fy, center=center, center_obj=center_obj,
                            centers=scope.centers, fy_choices=report_service.fy_choices(fy), charts=charts,
-                           months=report_service.fy_months(fy), breakdowns=report_service.BREAKDOWNS,
-                           breakdown_units=report_service.BREAKDOWN_UNITS)
+                           months=report_service.fy_months(fy))
