@@ -16,7 +16,7 @@ from sqlalchemy import Date, String, Text, func, select
 from casework import dates as dates_rule
 from casework.extensions import db
 from casework.services import import_sources as legacy_import_sources
-from casework.services.legacy_import import COLUMNS, MODELS, RECORD_KINDS as KINDS
+from casework.services.legacy_import import COLUMNS, KINDS, MODELS
 
 PROBLEM = re.compile(r"^[^\n:]+:\d+: [^\n]*: [^\n]+$")  # FILE or BOOK.xlsx[SHEET]
 MORE = re.compile(r"^[^\n:]+: ほか [\d,]+ 件")
@@ -62,6 +62,9 @@ PLAUSIBLE = {
     **{col: small_int for col in ("companies", "companies_in_prefecture", "meetings", "meetings_in_prefecture",
                                   "deals", "deals_in_prefecture", "amount", "amount_in_prefecture",
                                   "quote_requests", "granted_amount", "number")},
+    "section": st.sampled_from(["onestop", "1(1)②", "ワンストップ総合相談事業", "nothing"]),
+    "row": st.sampled_from(["window", "窓口相談", "outreach_days", "x"]),
+    "as_of_fy": st.sampled_from(["2022", "令和4年度", "R5", "1800", "x"]), "value": small_int, "note": free,
     **{col: date_text for col in ("ends_on", "registered_on", "ended_on", "introduced_on", "applied_on",
                                   "decided_on", "granted_on", "achieved_on")},
 }
@@ -124,8 +127,10 @@ def table_counts():
 
 
 def check_stored_values_fit():
+    from casework.models import ReportOpeningBalance
+
     earliest, latest = dates_rule.EARLIEST, dates_rule.latest_date()
-    for model in list(MODELS.values()):
+    for model in [*MODELS.values(), ReportOpeningBalance]:
         table = model.__table__
         for row in db.session.execute(select(table)).mappings():
             for column in table.c:

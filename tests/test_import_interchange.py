@@ -234,3 +234,25 @@ def test_registrations_introductions_attendances_grants_and_milestones(runner, t
     assert m2.client_id == db.session.scalar(select(Client.id).where(Client.ref == "R1"))
     again = runner.invoke(args=["import", str(tmp_path)])
     assert all(line.endswith(": 0 created, 0 updated") for line in again.stdout.splitlines()), again.stdout
+
+
+def test_opening_balances_set_a_report_rows_total_before_casework(runner, tmp_path):
+    from casework.models import ReportOpeningBalance
+
+    (tmp_path / "opening_balances.csv").write_text(
+        "表,行,年度,値,注記\n"
+        "onestop,窓口相談,令和4年度,12000,平成15年度から\n"
+        "1(1)②,outreach_days,2022,3000,\n", encoding="utf-8")
+    result = runner.invoke(args=["import", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "opening_balances: 2 created, 0 updated\n"
+    rows = {(r.row.section.key, r.row.key, r.as_of_fy): (r.value, r.note)
+            for r in db.session.scalars(select(ReportOpeningBalance))}
+    assert rows == {("onestop", "window", 2022): (12000, "平成15年度から"), ("yorozu", "outreach_days", 2022): (3000, None)}
+    (tmp_path / "opening_balances.csv").write_text("section,row,as_of_fy,value\nonestop,window,2022,12500\n"
+                                                   "onestop,nothing,2022,1\n", encoding="utf-8")
+    result = runner.invoke(args=["import", str(tmp_path)])
+    assert result.exit_code == 1 and result.stderr.startswith("opening_balances.csv:3: row: 表の行「nothing」がありません")
+    (tmp_path / "opening_balances.csv").write_text("section,row,as_of_fy,value\nonestop,window,2022,12500\n",
+                                                   encoding="utf-8")
+    assert runner.invoke(args=["import", str(tmp_path)]).stdout == "opening_balances: 0 created, 1 updated\n"

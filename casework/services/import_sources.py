@@ -22,12 +22,12 @@ KIND_LABELS = {
     "clients": "相談先", "cases": "案件", "consultations": "相談記録", "events": "催し",
     "dispatches": "専門家派遣", "diagnoses": "事業承継診断", "registrations": "登録企業",
     "introductions": "あっせん紹介", "attendances": "催しの参加企業", "grants": "助成金",
-    "milestones": "到達段階",
+    "milestones": "到達段階", "opening_balances": "累計の繰越",
 }
 KIND_ALIASES = {  # other names a sheet (or file) of that kind may have
     "events": ["相談会・セミナー", "相談会", "イベント"], "dispatches": ["専門家派遣記録"],
     "attendances": ["event_attendances", "参加企業", "出席企業"], "grants": ["助成・補助金", "補助金"],
-    "milestones": ["case_milestones"], "registrations": ["登録"],
+    "milestones": ["case_milestones"], "registrations": ["登録"], "opening_balances": ["累計繰越", "繰越", "openings"],
     "consultations": ["相談"],
 }
 KINDS = tuple(KIND_LABELS)

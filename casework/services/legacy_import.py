@@ -36,8 +36,7 @@ from ..extensions import db
 from ..models import (
     CLIENT_KINDS, INTRODUCTION_OUTCOMES, Case, CaseMilestone, Client, Consultation, Diagnosis, DispatchVisit, Event,
     PROGRAM_TERM_KINDS, EventAttendance, Expert, Grant, Introduction, Program, ProgramTerm, Registration, User,
-    consultation_themes,
-    default_program_id, utcnow,
+    ReportOpeningBalance, ReportRow, ReportSection, consultation_themes, default_program_id, utcnow,
 )
 from ..textnorm import client_search_text, valid_corporate_number
 from . import audit
@@ -53,7 +52,8 @@ from .vocab import Vocabulary
 MODELS = {"clients": Client, "cases": Case, "consultations": Consultation, "events": Event,
           "dispatches": DispatchVisit, "diagnoses": Diagnosis, "registrations": Registration,
           "introductions": Introduction, "attendances": EventAttendance, "grants": Grant, "milestones": CaseMilestone}
-RECORD_KINDS = tuple(k for k in KINDS if k in MODELS)
+RECORD_KINDS = tuple(k for k in KINDS if k in MODELS)  # kinds of records identified by ref
+TABLES = {**MODELS, "opening_balances": ReportOpeningBalance}  # every kind's table
 PROGRAM_KIND = {"cases": "case", "consultations": "consultation", "events": "event", "dispatches": "dispatch",
                 "diagnoses": "diagnosis", "registrations": "registration", "introductions": "introduction",
                 "grants": "grant", "milestones": "milestone"}  # models.PROGRAM_RECORD_KINDS
@@ -88,6 +88,8 @@ COLUMNS = {
                "granted_on": False, "granted_amount": False, "notes": False},
     "milestones": {"ref": True, "case_ref": True, "program": False, "milestone": True, "achieved_on": True,
                    "number": False, "notes": False},
+    # the 累計 of the years before casework: a report row's total of every fiscal year before as_of_fy
+    "opening_balances": {"section": True, "row": True, "as_of_fy": True, "value": True, "note": False},
 }
 
 # import column → model column (the columns a row may set; center and client of attendances and
@@ -128,6 +130,7 @@ TARGETS = {
                "granted_amount": "granted_amount", "notes": "notes"},
     "milestones": {"case_ref": "case_id", "client_ref": "client_id", "center": "center_id", "program": "program_id",
                    "milestone": "milestone_id", "achieved_on": "achieved_on", "number": "number", "notes": "notes"},
+    "opening_balances": {"row": "row_id", "as_of_fy": "as_of_fy", "value": "value", "note": "note"},
 }
 TERM_COLUMNS = {"activity": "activity", "category": "category", "course": "course", "milestone": "milestone",
                 "side": "side"}  # column → program term kind (models.PROGRAM_TERM_KINDS)
@@ -161,13 +164,13 @@ INT_MAX = {Integer: 2**31 - 1, BigInteger: 2**63 - 1}  # PostgreSQL integer / bi
 def _target_column(kind: str, col: str):
     """The model column a cell of `col` is stored in (or, for a reference, the ref it names)."""
     if col == "ref":
-        return MODELS[kind].__table__.c.ref
+        return TABLES[kind].__table__.c.ref
     if col in REF_TARGETS:
         return MODELS[REF_TARGETS[col]].__table__.c.ref
     if col == "expert":
         return Expert.__table__.c.name
     target = TARGETS[kind].get(col)
-    return MODELS[kind].__table__.c[target] if target else None
+    return TABLES[kind].__table__.c[target] if target else None
 
 
 def max_chars(kind: str, col: str) -> int:
@@ -318,6 +321,20 @@ class _Lookups:
             index[fold(t.code)] = t.id
         self._defaults = {}
         self._vocab_cache = {}
+        # report rows by (section key, number or title) and (row key or label); opening balances
+        self.report_sections, self.report_rows = {}, {}
+        for sid, key, number, title in db.session.execute(select(ReportSection.id, ReportSection.key,
+                                                                 ReportSection.number, ReportSection.title)):
+            for name in (title, number, key):
+                if name:
+                    self.report_sections.setdefault(fold(name), set()).add(sid)
+        for rid, sid, key, label in db.session.execute(select(ReportRow.id, ReportRow.section_id, ReportRow.key,
+                                                              ReportRow.label)):
+            for name in (label, key):
+                self.report_rows.setdefault((sid, fold(name)), set()).add(rid)
+        self.openings = {(r.row_id, r.as_of_fy): (r.id, r.value, r.note) for r in db.session.execute(
+            select(ReportOpeningBalance.id, ReportOpeningBalance.row_id, ReportOpeningBalance.as_of_fy,
+                   ReportOpeningBalance.value, ReportOpeningBalance.note))}
 
     def default_program(self, center_id, kind: str) -> int | None:
         """The program a record of this kind gets at this center when none is given: the rule of
@@ -846,6 +863,30 @@ class Validator:
         return self._terms(file, row, v, program)
 
 
+    def check_opening_balances(self, file, row, v) -> bool:
+        """`section` (key, number or title) and `row` (key or label) name one report row."""
+        lk = self.lk
+        sections = lk.report_sections.get(fold(v["section"]), set())
+        if len(sections) != 1:
+            self.error(file, row, "section", f"報告書の表「{shown(v['section'])}」が" +
+                       ("ありません（表のキー・番号・題名）" if not sections else "一つに決まりません（表のキーで指定してください）"))
+            return False
+        (section,) = sections
+        rows = lk.report_rows.get((section, fold(v["row"])), set())
+        if len(rows) != 1:
+            self.error(file, row, "row", f"表の行「{shown(v['row'])}」が" +
+                       ("ありません（行のキーか見出し）" if not rows else "一つに決まりません（行のキーで指定してください）"))
+            return False
+        (v["row"],) = rows
+        key = (v["row"], v["as_of_fy"])
+        first = self.seen["opening_balances"].get(key)
+        if first:
+            self.error(file, row, "as_of_fy", f"同じ行・年度の繰越が重複しています（{first[0]} {first[1]}行目）")
+            return False
+        self.seen["opening_balances"][key] = (file, row)
+        return True
+
+
 def validate_files(sources) -> ImportPlan:
     """Read and check every row of every file (CSV files, XLSX workbooks). Nothing is written."""
     plan = ImportPlan()
@@ -1109,6 +1150,22 @@ class _Writer:
                                .values(last_activity_on=bindparam("last_activity_on")), bumps,
                                execution_options={"synchronize_session": False})
 
+    def write_opening_balances(self) -> None:
+        """Keyed by report row and as_of_fy (no ref): a known pair updates its value and note."""
+        new_rows, changes = [], []
+        for v in self.plan.items["opening_balances"]:
+            old = self.lk.openings.get((v["row"], v["as_of_fy"]))
+            if old is None:
+                new_rows.append({"row_id": v["row"], "as_of_fy": v["as_of_fy"], "value": v["value"],
+                                 "note": v.get("note"), "created_at": self.now, "updated_at": self.now})
+                continue
+            diff = {k: v[k] for k, now in (("value", old[1]), ("note", old[2])) if k in v and v[k] != now}
+            if diff:
+                changes.append({"_id": old[0], **diff})
+        _executemany(ReportOpeningBalance.__table__, new_rows)
+        _update(ReportOpeningBalance, changes)
+        self.counts["opening_balances"] = (len(new_rows), len(changes))
+
     def write_themes(self, new_refs: list[dict], ids: list[int]) -> None:
         table = consultation_themes
         rows = [{"consultation_id": cid, "theme_code": code}
@@ -1128,6 +1185,8 @@ class _Writer:
                      "introductions", "attendances", "grants", "milestones"):
             if self.plan.items[kind]:
                 self.write(kind)
+        if self.plan.items["opening_balances"]:
+            self.write_opening_balances()
         # rows written without a program get their center's default (a consultation its case's):
         # the rule the ORM applies to single records, in SQL
         fill_missing_programs()
