@@ -46,6 +46,7 @@ def fingerprint(year: int, month: int) -> str:
     them belong to a voided client (voiding a client drops its records from every count); and
     the definitions themselves (a changed rule changes the figures)."""
     from ..reporting.metrics import live_client, metric_sources, report_definitions
+    from ..reporting.sources import source_of_model
 
     start, end = month_bounds(year, month)
     definitions = report_definitions()
@@ -55,7 +56,10 @@ def fingerprint(year: int, month: int) -> str:
         columns = [func.count(model.id), func.max(model.updated_at)]
         if hasattr(model, "client_id"):
             columns.append(func.count(case((~live_client(model.client_id), 1))))
-        row = db.session.execute(select(*columns).where(column >= start, column < end)).one()
+        source = source_of_model(model)
+        held = source is not None and source.until_column is not None  # registrations: held at the month's end
+        where = [column < end] if held else [column >= start, column < end]
+        row = db.session.execute(select(*columns).where(*where)).one()
         parts[f"{model.__tablename__}.{date_column}"] = [row[0], str(row[1]) if row[1] else None, *row[2:]]
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
