@@ -78,8 +78,9 @@ def test_a_saved_row_reaches_report_tally_and_dashboard(client, auth, make):
     filed = text_of(client.get("/reports/?fy=2024&view=filed"))
     assert "2(9) 地域DX伴走支援事業" in filed and "支援企業 0社 1社" in filed
     key = section.key
-    tally = client.get("/tallies/2024-07")
-    assert tally.status_code == 200
+    assert client.post("/tallies/2024-07/recompute").status_code == 302
+    tally = text_of(client.get("/tallies/2024-07"))
+    assert "2(9) 地域DX伴走支援事業 支援企業 1社" in tally and "r1" not in tally
     from casework.reporting import monthly_tally
 
     assert monthly_tally(2024, 7)["sections"][key] == {"r1": 1}

@@ -64,6 +64,32 @@ def fingerprint(year: int, month: int) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
+def labelled(data: dict) -> list[dict]:
+    """A stored tally as the page shows it: section titles and row labels with units from the
+    definitions ({"title", "rows": [{"label", "value", "unit"}]}); keys no definition knows any
+    more (a row since removed) are shown as stored."""
+    from ..reporting.metrics import report_definitions
+
+    d = report_definitions()
+    out = []
+    for section_key, rows in (data.get("sections") or {}).items():
+        section = d.section_by_key.get(section_key)
+        title = section.title if section else section_key
+        if section is not None and section.number:
+            title = f"{section.number} {title}"
+        shown = []
+        for row_key, value in rows.items():
+            m = d.metric_by_id.get(f"{section_key}.{row_key}")
+            unit = m.unit if m else ""
+            if unit == "千円":
+                from ..reporting.engine import thousand_yen
+
+                value = thousand_yen(value or 0)
+            shown.append({"label": m.label if m else row_key, "value": value, "unit": unit})
+        out.append({"title": title, "rows": shown})
+    return out
+
+
 def store_monthly_tally(year: int, month: int, by: User | None = None) -> TallySnapshot:
     """Compute and store (or replace) a month's snapshot. Safe to run twice."""
     key = month_key(year, month)
