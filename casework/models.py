@@ -1082,6 +1082,8 @@ class ReportRow(Timestamped, Versioned, db.Model):
     activity: Mapped[str | None] = mapped_column(String(64))
     category: Mapped[str | None] = mapped_column(String(64))
     side: Mapped[str | None] = mapped_column(String(16))
+    course: Mapped[str | None] = mapped_column(String(64))
+    milestone: Mapped[str | None] = mapped_column(String(64))
     null_center_is: Mapped[str | None] = mapped_column(String(32))
     aggregation: Mapped[str] = mapped_column(String(16), default="records")  # REPORT_AGGREGATIONS
     sum_of: Mapped[str | None] = mapped_column(String(32))  # amount / participants / number

@@ -23,7 +23,7 @@ def _new_center(client, code="dx", name="DX支援"):
     assert r.status_code == 302, r.get_data(as_text=True)
 
 
-def _new_section(client, title="中小企業DX支援事業", center="dx", number="2(9)"):
+def _new_section(client, title="地域DX伴走支援事業", center="dx", number="2(9)"):
     r = client.post("/admin/report-definitions/sections/new", data={"title": title, "number": number, "center_code": center,
                                                       "active": "y"})
     assert r.status_code == 302, text_of(r)[:3000]
@@ -74,17 +74,18 @@ def test_a_saved_row_reaches_report_tally_and_dashboard(client, auth, make):
     assert r.status_code == 302, text_of(r)[:3000]
     make.consultation(make.client(), center_code="dx", held_on=dt.date(2024, 7, 3))
     report = text_of(client.get("/reports/?fy=2024"))
-    assert "2(9) 中小企業DX支援事業" in report and "支援企業 0社 1社" in report
+    assert "2(9) 地域DX伴走支援事業" in report and "支援企業 0社 1社" in report
     filed = text_of(client.get("/reports/?fy=2024&view=filed"))
-    assert "2(9) 中小企業DX支援事業" in filed and "支援企業 0社 1社" in filed
+    assert "2(9) 地域DX伴走支援事業" in filed and "支援企業 0社 1社" in filed
     key = section.key
-    tally = client.get("/tallies/2024-07")
-    assert tally.status_code == 200
+    assert client.post("/tallies/2024-07/recompute").status_code == 302
+    tally = text_of(client.get("/tallies/2024-07"))
+    assert "2(9) 地域DX伴走支援事業 支援企業 1社" in tally and "r1" not in tally
     from casework.reporting import monthly_tally
 
     assert monthly_tally(2024, 7)["sections"][key] == {"r1": 1}
     dash = text_of(client.get("/reports/dashboard?fy=2024&center=dx"))
-    assert "中小企業DX支援事業" in dash and "令和6年度 1社（令和5年度 0社）" in dash
+    assert "地域DX伴走支援事業" in dash and "令和6年度 1社（令和5年度 0社）" in dash
 
 
 def test_reorder_and_deactivate(client, auth, make):

@@ -15,8 +15,8 @@ from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds
 from ..extensions import db
 from ..models import Client, Industry, Theme, consultation_themes
 from .metrics import (
-    Breakdown, Definitions, Metric, center_ids, in_period, metric, metric_filters, record_conditions,
-    report_definitions, with_live_client,
+    Breakdown, Definitions, Metric, center_ids, covering, held_over_periods, in_period, metric, metric_filters,
+    record_conditions, report_definitions, with_live_client,
 )
 
 Period = tuple[dt.date, dt.date]  # half-open [start, end)
@@ -40,10 +40,11 @@ def count_metrics(metrics: list[Metric], periods: list[Period], center_codes: se
             if filters[m.id] is None:  # restricted away
                 result.update({(m.id, i): 0 for i in range(len(periods))})
         live = [m for m in group if filters[m.id] is not None]
-        summed = [m for m in live if not m.distinct]
+        # a record held over periods (registrations) may count in several: per-period aggregates
+        summed = [m for m in live if not m.distinct and not held_over_periods(m)]
         if summed:
             result.update(_grouped_counts(summed, filters, periods))
-        distinct_ = [m for m in live if m.distinct]
+        distinct_ = [m for m in live if m.distinct or held_over_periods(m)]
         if distinct_:
             result.update(_distinct_counts(distinct_, periods, centers, center_codes))
     return result
@@ -89,17 +90,25 @@ def _shared_filters(group: list[Metric], filters: dict) -> list:
 
 def _distinct_counts(group: list[Metric], periods: list[Period], centers: dict[str, int],
                      center_codes: set[str] | None) -> dict[tuple[str, int], int]:
+    """One row of conditional aggregates: COUNT(DISTINCT CASE …) for distinct counts, COUNT/SUM
+    (CASE …) per period for records held over periods."""
     filters = {m.id: metric_filters(m, centers, center_codes) for m in group}
     columns, keys = [], []
     for m in group:
         conds = _all(record_conditions(m, centers, center_codes)[1:] or [true()])
         for i, (start, end) in enumerate(periods):
-            columns.append(func.count(distinct(case((in_period(m, start, end) & conds, getattr(m.model, m.distinct))))))
+            when = in_period(m, start, end) & conds
+            if m.distinct:
+                columns.append(func.count(distinct(case((when, getattr(m.model, m.distinct))))))
+            elif m.sum_of:
+                columns.append(func.sum(case((when, getattr(m.model, m.sum_of)))))
+            else:
+                columns.append(func.count(case((when, m.model.id))))
             keys.append((m.id, i))
     first = group[0]
     lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
     stmt = with_live_client(select(*columns).select_from(first.model), first)
-    row = db.session.execute(stmt.where(first.model.voided_at.is_(None), in_period(first, lo, hi),
+    row = db.session.execute(stmt.where(first.model.voided_at.is_(None), covering(first, lo, hi),
                                         *_shared_filters(group, filters))).one()
     return {key: int(value or 0) for key, value in zip(keys, row)}
 
@@ -182,15 +191,15 @@ def annual_report(fy: int, center_codes: set[str] | None = None, definitions: De
             rows.append(row)
         body = {"key": s.key, "title": s.title, "rows": rows}
         lists = d.lists_of(s.key)
-        if s.optional and not any(r["current"] or r["previous"] for r in body["rows"]) and not lists:
+        counted = any(r["current"] or r["previous"] or r.get("cumulative") for r in body["rows"])
+        if s.optional and not counted and not lists:
             continue
         for b in d.breakdowns_of(s.key):
             current, previous = count_breakdown(b, periods, center_codes, d)
             body[b.key] = {"current": current, "previous": previous}
         if lists:
             body["lists"] = [list_table(t, fy, center_codes) for t in lists]
-            if s.optional and not any(r["current"] or r["previous"] for r in body["rows"]) \
-                    and not any(t["rows"] for t in body["lists"]):
+            if s.optional and not counted and not any(t["rows"] for t in body["lists"]):
                 continue
         body["units"] = {m.key: m.unit for m in metrics if m.section == s.key}
         if s.number:
@@ -199,6 +208,14 @@ def annual_report(fy: int, center_codes: set[str] | None = None, definitions: De
             body["note"] = s.note
         report["sections"].append(body)
     return report
+
+
+def _opening(m: Metric, fy: int) -> int:
+    """The opening balance a 累計 row carries into fiscal year fy (0: none)."""
+    if m.cumulative_from is None:
+        return 0
+    usable = [(as_of, value) for as_of, value in m.openings if as_of <= fy + 1]
+    return max(usable)[1] if usable else 0
 
 
 def thousand_yen(yen: int) -> int:
@@ -265,6 +282,8 @@ def _list_cell(record, column: str, municipality: str | None):
         return getattr(record, "area", None) or municipality or record.place or ""
     if column == "participants":
         return record.participants or 0
+    if column == "companies":
+        return getattr(record, "companies", None) or 0
     if column == "partners":
         return getattr(record, "partners", None) or ""
     return getattr(record, column, None) or ""
@@ -289,8 +308,8 @@ def monthly_tally(year: int, month: int, center_codes: set[str] | None = None,
         wide = count_metrics(optional, [(fiscal_year_bounds(fy - 1)[0], fiscal_year_bounds(fy)[1])], center_codes)
         counts.update({(m.id, 1): wide[(m.id, 0)] for m in optional})
 
-    def shown(s) -> bool:
-        return not s.optional or any(counts[(m.id, 1)] for m in metrics if m.section == s.key)
+    def shown(s) -> bool:  # as the annual report shows it: something counted, or a 累計 carried over
+        return not s.optional or any(counts[(m.id, 1)] or _opening(m, fy) for m in metrics if m.section == s.key)
 
     return {
         "month": f"{year:04d}-{month:02d}",

@@ -23,7 +23,7 @@ from sqlalchemy import and_, false, or_, select
 from ..extensions import db
 from ..models import Center, Client
 from . import defaults
-from .sources import SOURCES
+from .sources import SOURCES, TERM_FILTERS
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,9 @@ class Metric:
     event_kinds: tuple[str, ...] = ()  # several event kinds (event_kind: one)
     decision: str | None = None  # grants: adopted / rejected
     sum_of: str | None = None  # add up this column (参加人数, 金額) instead of counting records
-    where: tuple[tuple[str, tuple], ...] = ()  # further (column, allowed values) filters
+    # further filters: (column, allowed values, program vocabulary kind when the values are
+    # program_terms codes stored as ids, else None)
+    where: tuple[tuple[str, tuple, str | None], ...] = ()
     program: str | None = None  # records of this program (programs.code) only
     cumulative_from: int | None = None  # the row shows 累計 from this fiscal year
     openings: tuple[tuple[int, int], ...] = ()  # (as_of_fy, total of the years before it)
@@ -151,10 +153,10 @@ def compile_metric(section_key: str, row: dict, openings=()) -> Metric:
     """A report row (a dict of report_rows' columns) as the Metric the engine counts."""
     source = SOURCES[row["source"]]
     where = []
-    for name in ("activity", "category", "side", "outcome"):
+    for name in ("activity", "category", "side", "course", "milestone", "outcome"):
         column = source.filters.get(name)
         if row.get(name) and column and column != "outcome_code":  # cases' outcome: Metric.outcome
-            where.append((column, _codes(row[name])))
+            where.append((column, _codes(row[name]), TERM_FILTERS.get(name)))
     kinds = _codes(row.get("event_kinds"))
     aggregation = row.get("aggregation") or "records"
     return Metric(
@@ -282,11 +284,22 @@ def metric_filters(m: Metric, centers: dict[str, int], center_codes: set[str] | 
         filters["decision"] = frozenset([m.decision])
     if m.outcome:
         filters["outcome_code"] = frozenset([m.outcome])
-    for column, values in m.where:
-        filters[column] = frozenset(values)
+    for column, values, term_kind in m.where:
+        filters[column] = frozenset(term_ids(term_kind, values, m.program) if term_kind else values)
     if m.program is not None:
         filters["program_id"] = frozenset([program_ids().get(m.program, -1)])
     return filters
+
+
+def term_ids(kind: str, codes, program_code: str | None = None) -> list[int]:
+    """Ids of the program vocabulary entries of this kind with these codes (of the program when
+    one is named); [-1] when none, so nothing matches."""
+    from ..models import Program, ProgramTerm
+
+    stmt = select(ProgramTerm.id).where(ProgramTerm.kind == kind, ProgramTerm.code.in_(list(codes)))
+    if program_code is not None:
+        stmt = stmt.join(Program, Program.id == ProgramTerm.program_id).where(Program.code == program_code)
+    return list(db.session.scalars(stmt)) or [-1]
 
 
 def program_ids() -> dict[str, int]:
@@ -326,7 +339,30 @@ def live_client(client_id_column):
 
 
 def in_period(m: Metric, start: dt.date, end: dt.date):
+    """The metric's records of [start, end); for a record kind held over a period (registrations),
+    those held at the period's end."""
+    until = _until_column(m)
+    if until is not None:
+        return and_(m.date < end, or_(until.is_(None), until >= end))
     return and_(m.date >= start, m.date < end)
+
+
+def covering(m: Metric, start: dt.date, end: dt.date):
+    """Records any period within [start, end) may count (the outer WHERE of a grouped count)."""
+    if _until_column(m) is not None:
+        return m.date < end
+    return in_period(m, start, end)
+
+
+def _until_column(m: Metric):
+    from .sources import source_of_model
+
+    source = source_of_model(m.model)
+    return getattr(m.model, source.until_column) if source is not None and source.until_column else None
+
+
+def held_over_periods(m: Metric) -> bool:
+    return _until_column(m) is not None
 
 
 def metric_sources(metrics) -> list[tuple[type, str]]:

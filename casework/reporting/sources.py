@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..models import Case, Consultation, Diagnosis, DispatchVisit, Event, Grant
+from ..models import (
+    Case, CaseMilestone, Consultation, Diagnosis, DispatchVisit, Event, Grant, Introduction, Registration,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,9 @@ class Source:
     filters: dict = field(default_factory=dict)  # filter name -> column of the model
     sums: dict = field(default_factory=dict)  # column -> label
     list_columns: dict = field(default_factory=dict)  # list column -> label
+    # A record counted at a period's end rather than within it: registered_on < end and
+    # (ended_on is NULL or ended_on >= end) — 登録企業数 at the fiscal year's end.
+    until_column: str | None = None
 
     @property
     def has_client(self) -> bool:
@@ -32,12 +37,17 @@ class Source:
 FILTERS = {
     "channels": "相談方法", "event_kinds": "催しの種類", "outcome": "結果", "decision": "採択・不採択",
     "program": "事業", "activity": "活動の種類", "category": "相談の区分", "side": "区分（発注・受注など）",
+    "course": "コース・枠", "milestone": "到達段階",
 }
+# Filters whose values are program vocabulary codes (program_terms of that kind), stored as ids.
+TERM_FILTERS = {"activity": "activity", "category": "category", "side": "side", "course": "course",
+                "milestone": "milestone"}
 
-SUM_LABELS = {"amount": "金額", "participants": "参加人数", "number": "数"}
+SUM_LABELS = {"amount": "金額", "participants": "参加人数", "number": "数", "granted_amount": "交付金額",
+              "companies": "企業数", "fee": "謝金", "company_share": "企業負担額"}
 
 EVENT_LIST_COLUMNS = {"title": "研修名", "partners": "連携機関", "dates": "日程", "area": "開催地区",
-                      "participants": "参加人数"}
+                      "participants": "参加人数", "companies": "出展企業"}
 
 SOURCES: dict[str, Source] = {}
 
@@ -48,9 +58,9 @@ def register(source: Source) -> Source:
 
 
 register(Source("consultations", "相談", Consultation, "held_on", "相談日",
-                filters={"channels": "channel_code"}))
+                filters={"channels": "channel_code", "activity": "activity_id", "category": "category_id"}))
 register(Source("events", "催し（出張相談会・セミナー・研修・商談会）", Event, "held_on", "開催日",
-                filters={"event_kinds": "kind_code"}, sums={"participants": "参加人数"},
+                filters={"event_kinds": "kind_code"}, sums={"participants": "参加人数", "companies": "企業数"},
                 list_columns=EVENT_LIST_COLUMNS))
 register(Source("dispatch_visits", "専門家派遣（訪問）", DispatchVisit, "held_on", "訪問日",
                 sums={"fee": "謝金", "company_share": "企業負担額"}))
@@ -58,7 +68,14 @@ register(Source("cases", "案件の結果（創業など）", Case, "outcome_on"
                 filters={"outcome": "outcome_code"}))
 register(Source("diagnoses", "事業承継診断", Diagnosis, "held_on", "診断日"))
 register(Source("grants", "助成・補助金", Grant, "decided_on", "決定日",
-                filters={"decision": "decision"}, sums={"amount": "金額"}))
+                filters={"decision": "decision", "course": "course_id"},
+                sums={"amount": "採択金額", "granted_amount": "交付金額"}))
+register(Source("registrations", "登録企業（年度末に登録中）", Registration, "registered_on", "登録日",
+                filters={"side": "side_id"}, until_column="ended_on"))
+register(Source("introductions", "あっせん紹介", Introduction, "introduced_on", "紹介日",
+                filters={"outcome": "outcome"}, sums={"amount": "成立金額"}))
+register(Source("case_milestones", "案件の到達段階（活性化・経営改善計画など）", CaseMilestone, "achieved_on", "到達日",
+                filters={"milestone": "milestone_id"}, sums={"number": "数（雇用維持効果など）"}))
 
 
 def source_of_model(model) -> Source | None:

@@ -46,6 +46,7 @@ def fingerprint(year: int, month: int) -> str:
     them belong to a voided client (voiding a client drops its records from every count); and
     the definitions themselves (a changed rule changes the figures)."""
     from ..reporting.metrics import live_client, metric_sources, report_definitions
+    from ..reporting.sources import source_of_model
 
     start, end = month_bounds(year, month)
     definitions = report_definitions()
@@ -55,9 +56,38 @@ def fingerprint(year: int, month: int) -> str:
         columns = [func.count(model.id), func.max(model.updated_at)]
         if hasattr(model, "client_id"):
             columns.append(func.count(case((~live_client(model.client_id), 1))))
-        row = db.session.execute(select(*columns).where(column >= start, column < end)).one()
+        source = source_of_model(model)
+        held = source is not None and source.until_column is not None  # registrations: held at the month's end
+        where = [column < end] if held else [column >= start, column < end]
+        row = db.session.execute(select(*columns).where(*where)).one()
         parts[f"{model.__tablename__}.{date_column}"] = [row[0], str(row[1]) if row[1] else None, *row[2:]]
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def labelled(data: dict) -> list[dict]:
+    """A stored tally as the page shows it: section titles and row labels with units from the
+    definitions ({"title", "rows": [{"label", "value", "unit"}]}); keys no definition knows any
+    more (a row since removed) are shown as stored."""
+    from ..reporting.metrics import report_definitions
+
+    d = report_definitions()
+    out = []
+    for section_key, rows in (data.get("sections") or {}).items():
+        section = d.section_by_key.get(section_key)
+        title = section.title if section else section_key
+        if section is not None and section.number:
+            title = f"{section.number} {title}"
+        shown = []
+        for row_key, value in rows.items():
+            m = d.metric_by_id.get(f"{section_key}.{row_key}")
+            unit = m.unit if m else ""
+            if unit == "千円":
+                from ..reporting.engine import thousand_yen
+
+                value = thousand_yen(value or 0)
+            shown.append({"label": m.label if m else row_key, "value": value, "unit": unit})
+        out.append({"title": title, "rows": shown})
+    return out
 
 
 def store_monthly_tally(year: int, month: int, by: User | None = None) -> TallySnapshot:

@@ -47,7 +47,8 @@ def detail(ym):
     snapshot = db.session.scalar(db.select(TallySnapshot).where(TallySnapshot.month == tallies.month_key(year, month)))
     changed = snapshot is not None and snapshot.fingerprint != tallies.fingerprint(year, month)
     return render_template("tallies/detail.html", ym=tallies.month_key(year, month), snapshot=snapshot,
-                           changed=changed, form=ActionForm(), fy=fiscal_year(first), year=year, month=month)
+                           changed=changed, form=ActionForm(), fy=fiscal_year(first), year=year, month=month,
+                           labelled=tallies.labelled)
 
 
 @bp.route("/<ym>/recompute", methods=["POST"])
