@@ -25,89 +25,128 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 FY = {2022: (dt.date(2022, 4, 1), dt.date(2023, 3, 31)), 2023: (dt.date(2023, 4, 1), dt.date(2024, 3, 31))}
 
-# The report's figures: table number, title, then per row (label, unit, FY2022, FY2023[, 累計]).
-# None: not printed for that year. Amounts in 千円 as printed.
+# The report's figures: table number → (report section key, title as printed, rows), each row
+# (row key, label as printed, unit, FY2022, FY2023[, 累計]); None: not printed for that year.
+# Amounts in 千円 as printed. Section and row keys are the report definitions'
+# (casework/reporting/defaults.py), the names opening_balances.csv and the test use.
 FIGURES = {
-    "1(1)①": ("ワンストップ総合相談事業", [
-        ("窓口相談", "件", 904, 1077), ("巡回相談", "件", 1360, 1462), ("計", "件", 2264, 2539)]),
-    "1(1)②": ("よろず支援拠点事業", [
-        ("出張相談会開催回数", "回", 388, 430), ("来訪相談件数", "件", 1254, 1170)]),
-    "1(1)③": ("専門家派遣事業", [("派遣企業", "社", 4, 1), ("派遣延べ回数", "回", 16, 1)]),
-    "1(2)①": ("受発注取引推進事業", [
-        ("発注登録企業数", "社", 547, 547), ("受注登録企業数", "社", 638, 641), ("あっせん紹介件数", "件", 92, 199),
-        ("あっせん成立件数", "件", 7, 17), ("あっせん成立金額", "千円", 3600, 9045), ("あっせん不成立件数", "件", 39, 118)]),
-    "1(2)④": ("下請かけこみ寺事業", [
-        ("下請代金法関連", "件", 1, 3), ("建設業法関連", "件", 0, 0), ("その他", "件", 34, 36), ("計", "件", 35, 39)]),
-    "1(3)①": ("創業・起業伴走型支援事業", [("創業者数", "名", 41, 37), ("相談件数", "件", 230, 231)]),
-    "1(3)②": ("あおり移住起業支援事業", [("採択件数", "件", None, 4), ("交付金額", "千円", None, 5024)]),
-    "2(1)": ("あおり産学官金連携による新ビジネス創発支援事業", [
-        ("事業化可能性の高い技術、ノウハウ発掘のための企業訪問", "件", 217, 165),
-        ("技術課題等の解決に向けたアドバイス", "件", 44, 107),
-        ("国等の競争的研究資金等外部資金への申請支援及び採択後の事業管理のフォロー", "件", 150, 119),
-        ("計", "件", 411, 391)]),
-    "2(2)": ("戦略的ものづくり先進技術事業化支援事業", [("採択者数", "件", 3, 1), ("採択金額", "千円", 16187, 5728)]),
-    "2(8)": ("新事業展開等促進事業", [
-        ("新事業開発コース 採択者数", "件", 8, 6), ("新事業開発コース 採択金額", "千円", 21147, 12381),
-        ("販路開拓コース 採択者数", "件", 35, 0), ("販路開拓コース 採択金額", "千円", 19639, 0)]),
-    "2(9)": ("中小企業DX支援事業", [("支援企業", "社", 6, 12)]),
-    "2(11)": ("物価高騰対応収益力向上支援事業", [
-        ("高付加価値化促進枠 交付件数", "件", None, 49), ("高付加価値化促進枠 交付金額", "千円", None, 28880),
-        ("物流の2024年問題対応枠 交付件数", "件", None, 24), ("物流の2024年問題対応枠 交付金額", "千円", None, 35764)]),
-    "6(1)": ("ビジネスサポートステーション運営事業", [("窓口相談数", "社", 108, 74), ("訪問企業数", "社", 343, 325)]),
-    "7(1)": ("青森県中小企業活性化事業", [
-        ("事前相談対応企業数", "件", 22, 38, 60), ("一次相談対応企業数", "件", 80, 60, 1073),
-        ("再生計画策定支援完了", "件", 48, 27, 389), ("雇用維持効果", "名", 1560, 836, 15591)]),
-    "7(2)": ("経営改善計画策定支援事業", [
-        ("事業利用申請受付件数", "件", 18, 15, 242), ("計画策定費用支払申請受付件数", "件", 7, 19, 177),
-        ("伴走支援実施回数", "件", 12, 28, 476)]),
-    "7(2)早期": ("早期経営改善計画策定支援事業", [
-        ("事業利用申請受付件数", "件", 42, 3, 243), ("計画策定費用支払申請受付件数", "件", 4, 34, 216),
-        ("伴走支援実施回数", "件", 8, 9, 135)]),
-    "7(3)": ("青森県事業承継・引継ぎ支援センター事業", [
-        ("相談企業数", "社", 346, 414), ("相談件数", "件", 938, 1162), ("事業承継診断件数", "件", 3221, 2984),
-        ("専門家派遣回数", "回", 48, 41)]),
-    "8(1)": ("青森県産業復興相談センター事業", [
-        ("累計相談延べ件数", "件", None, None, 2768), ("相談実企業件数", "社", None, None, 791),
-        ("うち計画策定支援部門への送付企業数", "社", None, None, 398)]),
+    "1(1)①": ("onestop", "ワンストップ総合相談事業", [
+        ("window", "窓口相談", "件", 904, 1077), ("visit", "巡回相談", "件", 1360, 1462), ("total", "計", "件", 2264, 2539)]),
+    "1(1)②": ("yorozu", "よろず支援拠点事業", [
+        ("outreach_days", "出張相談会開催回数", "回", 388, 430), ("visitor_consultations", "来訪相談件数", "件", 1254, 1170)]),
+    "1(1)③": ("dispatch", "専門家派遣事業", [("companies", "派遣企業", "社", 4, 1), ("visits", "派遣延べ回数", "回", 16, 1)]),
+    "1(2)①": ("trade_matching", "受発注取引推進事業", [
+        ("buyers", "発注登録企業数", "社", 547, 547), ("suppliers", "受注登録企業数", "社", 638, 641),
+        ("introductions", "あっせん紹介件数", "件", 92, 199), ("concluded", "あっせん成立件数", "件", 7, 17),
+        ("concluded_amount", "あっせん成立金額", "千円", 3600, 9045),
+        ("not_concluded", "あっせん不成立件数", "件", 39, 118)]),
+    "1(2)④": ("subcontracting", "下請かけこみ寺事業", [
+        ("subcontract_act", "下請代金法関連", "件", 1, 3), ("construction_act", "建設業法関連", "件", 0, 0),
+        ("other", "その他", "件", 34, 36), ("total", "計", "件", 35, 39)]),
+    "1(3)①": ("startup", "創業・起業伴走型支援事業", [
+        ("founders", "創業者数", "名", 41, 37), ("consultations", "相談件数", "件", 230, 231)]),
+    "1(3)①イ": ("startup_consultation_days", "UIJターン創業相談会", [
+        ("days", "開催回数", "回", None, 12), ("consultations", "相談件数", "件", None, 15)]),
+    "1(3)②": ("migration_startup", "あおり移住起業支援事業", [
+        ("adopted", "採択件数", "件", None, 4), ("granted", "交付金額", "千円", None, 5024)]),
+    "2(1)": ("rd_coordination", "あおり産学官金連携による新ビジネス創発支援事業", [
+        ("company_visit", "事業化可能性の高い技術、ノウハウ発掘のための企業訪問", "件", 217, 165),
+        ("advice", "技術課題等の解決に向けたアドバイス", "件", 44, 107),
+        ("application_support", "国等の競争的研究資金等外部資金への申請支援及び採択後の事業管理のフォロー", "件", 150, 119),
+        ("total", "計", "件", 411, 391)]),
+    "2(2)": ("advanced_manufacturing", "戦略的ものづくり先進技術事業化支援事業", [
+        ("adopted", "採択者数", "件", 3, 1), ("amount", "採択金額", "千円", 16187, 5728)]),
+    "2(7)": ("supporting_industry", "戦略的基盤技術高度化支援事業（サポイン事業）", [
+        ("granted", "交付決定額", "千円", None, 37733)]),
+    "2(8)": ("new_business", "新事業展開等促進事業", [
+        ("new_business_adopted", "新事業開発コース 採択者数", "件", 8, 6),
+        ("new_business_amount", "新事業開発コース 採択金額", "千円", 21147, 12381),
+        ("market_adopted", "販路開拓コース 採択者数", "件", 35, 0),
+        ("market_amount", "販路開拓コース 採択金額", "千円", 19639, 0)]),
+    "2(9)": ("dx_support", "中小企業DX支援事業", [("companies", "支援企業", "社", 6, 12)]),
+    "2(11)": ("price_hike", "物価高騰対応収益力向上支援事業", [
+        ("value_added_count", "高付加価値化促進枠 交付件数", "件", None, 49),
+        ("value_added_amount", "高付加価値化促進枠 交付金額", "千円", None, 28880),
+        ("logistics_count", "物流の2024年問題対応枠 交付件数", "件", None, 24),
+        ("logistics_amount", "物流の2024年問題対応枠 交付金額", "千円", None, 35764)]),
+    "6(1)": ("sales_advisors", "ビジネスサポートステーション運営事業", [
+        ("window", "窓口相談数", "社", 108, 74), ("visit", "訪問企業数", "社", 343, 325)]),
+    "7(1)": ("revitalization", "青森県中小企業活性化事業", [
+        ("pre_consultation", "事前相談対応企業数", "件", 22, 38, 60),
+        ("first_consultation", "一次相談対応企業数", "件", 80, 60, 1073),
+        ("plan_completed", "再生計画策定支援完了", "件", 48, 27, 389),
+        ("jobs_retained", "雇用維持効果", "名", 1560, 836, 15591)]),
+    "7(2)": ("improvement_plan", "経営改善計画策定支援事業", [
+        ("application", "事業利用申請受付件数", "件", 18, 15, 242),
+        ("fee_application", "計画策定費用支払申請受付件数", "件", 7, 19, 177),
+        ("follow_up", "伴走支援実施回数", "件", 12, 28, 476)]),
+    "7(2)早期": ("early_improvement_plan", "早期経営改善計画策定支援事業", [
+        ("application", "事業利用申請受付件数", "件", 42, 3, 243),
+        ("fee_application", "計画策定費用支払申請受付件数", "件", 4, 34, 216),
+        ("follow_up", "伴走支援実施回数", "件", 8, 9, 135)]),
+    "7(3)": ("succession", "青森県事業承継・引継ぎ支援センター事業", [
+        ("companies", "相談企業数", "社", 346, 414), ("consultations", "相談件数", "件", 938, 1162),
+        ("diagnoses", "事業承継診断件数", "件", 3221, 2984), ("expert_dispatches", "専門家派遣回数", "回", 48, 41)]),
+    "7(3)①②": ("succession_events", "支援能力の向上", [
+        ("trainings", "開催回数", "回", None, 49), ("training_participants", "参加人数", "名", None, 1188),
+        ("seminars", "開催回数", "回", None, 103), ("seminar_participants", "参加人数", "名", None, 638)]),
+    "8(1)": ("reconstruction", "青森県産業復興相談センター事業", [
+        ("consultations", "累計相談延べ件数", "件", None, None, 2768), ("companies", "相談実企業件数", "社", None, None, 791),
+        ("referred", "うち計画策定支援部門への送付企業数", "社", None, None, 398)]),
 }
-# Tables of one year (FY2023) whose rows are records: number, title, columns, rows as printed.
+# Figures the report does not print but its 累計 holds: the dataset's own records of each year
+# (8(1) prints only 累計; its records of FY2022 and FY2023 are new companies each year)
+UNPRINTED = {("reconstruction", "consultations"): (30, 25), ("reconstruction", "companies"): (8, 6),
+             ("reconstruction", "referred"): (4, 3)}
+# Tables of one year (FY2023) whose rows are records: number → (report section key or None,
+# title, printed columns, the report list's column key for each (None: not listed), rows as printed).
 LISTS = {
-    "1(2)② ア": ("4道県合同商談会", ["区分", "全体", "うち青森県（受注企業）"], [
+    "1(2)② ア": (None, "4道県合同商談会", ["区分", "全体", "うち青森県（受注企業）"], None, [
         ("出席企業（発注企業）", "87社", "-"), ("出席企業（受注企業）", "164社", "21社"), ("商談件数", "914件", "128件"),
         ("商談成立件数", "26件", "3件"), ("商談成立金額", "23,022千円", "4,143千円")]),
-    "1(2)② イ": ("受発注交流商談会", ["区分", "全体", "うち青森県（受注企業）"], [
+    "1(2)② イ": (None, "受発注交流商談会", ["区分", "全体", "うち青森県（受注企業）"], None, [
         ("出席企業（発注企業）", "32社", "-"), ("出席企業（受注企業）", "48社", "38社"), ("商談件数", "239件", "239件"),
         ("商談成立件数", "6件", "6件"), ("商談成立金額", "2,249千円", "2,249千円")]),
-    "1(3)① ア": ("IMスキルアップ研修", ["区分", "日程", "開催地区", "参加人数"], [
+    "1(3)① ア": ("startup_trainings", "IMスキルアップ研修", ["区分", "日程", "開催地区", "参加人数"],
+                 ["title", "dates", "area", "participants"], [
         ("第1回", "令和5年7月", "青森市", "34名"), ("第2回", "令和6年1月", "青森市", "47名")]),
-    "1(3)① イ": ("UIJターン創業相談会", ["開催回数", "開催場所", "相談件数"], [
+    "1(3)① イ": (None, "UIJターン創業相談会", ["開催回数", "開催場所", "相談件数"], None, [
         ("12回", "東京交通会館8階 青森暮らしサポートセンター(すべてオンライン開催)", "15件")]),
-    "2(1)②": ("競争的研究資金獲得セミナー", ["区分", "日程", "開催地区", "参加者"], [
+    "2(1)②": ("rd_seminars", "競争的研究資金獲得セミナー", ["区分", "日程", "開催地区", "参加者"],
+              ["title", "dates", "area", None], [
         ("施策説明会", "令和6年3月", "オンライン", "58名"), ("個別相談会", "令和6年3月", "オンライン", "4社")]),
-    "2(3)": ("産学官金連携人材育成支援事業", ["研修名", "連携機関", "日程", "開催地区", "参加人数"], [
+    "2(3)": ("hr_development", "産学官金連携人材育成支援事業", ["研修名", "連携機関", "日程", "開催地区", "参加人数"],
+             ["title", "partners", "dates", "area", "participants"], [
         ("「問屋町ビジネススクール」 (全25講座)", "青森総合卸センター", "令和5年5月～令和6年3月", "青森市", "299名"),
         ("「新任管理者研修」", "中小企業大学校仙台校、青森総合卸センター、八戸総合卸センター", "令和5年5月～6月", "青森市", "40名"),
-        ("「新任管理者研修」", "中小企業大学校仙台校、青森総合卸センター、八戸総合卸センター", "令和5年11月", "八戸市", "27名"),
         ("「業務効率向上のための時間管理」", "ポリテクセンター青森", "令和5年6月", "弘前市", "9名"),
         ("「業務効率向上のための時間管理」", "ポリテクセンター青森", "令和5年6月", "青森市", "11名"),
         ("「業務効率向上のための時間管理」", "ポリテクセンター青森", "令和5年6月", "八戸市", "12名"),
         ("「DX人材育成の進め方」", "ポリテクセンター青森", "令和5年10月", "青森市", "18名"),
+        ("「新任管理者研修」", "中小企業大学校仙台校、青森総合卸センター、八戸総合卸センター", "令和5年11月", "八戸市", "27名"),
         ("「ITオンライン研修」", "(株)グリーンウォーターズ", "令和6年1月～2月", "オンライン", "21名")]),
-    "2(5)": ("特定分野連携事業", ["日程", "開催地区", "参加人数"], [("令和6年3月", "オンライン", "33名")]),
-    "2(6)": ("「21あおり産業創造フォーラム」開催事業", ["日程", "開催地区", "参加機関", "参加人数"], [
+    "2(5)": ("specific_fields", "特定分野連携事業", ["日程", "開催地区", "参加人数"], ["dates", "area", "participants"],
+             [("令和6年3月", "オンライン", "33名")]),
+    "2(6)": ("industry_forum", "「21あおり産業創造フォーラム」開催事業", ["日程", "開催地区", "参加機関", "参加人数"],
+             ["dates", "area", "partners", "participants"], [
         ("令和5年9月", "青森市", "県内企業、金融機関、行政機関、商工団体等", "144名")]),
-    "2(7)": ("戦略的基盤技術高度化支援事業（サポイン事業）", ["研究テーマ", "事業実施期間", "研究等実施機関", "令和5年度 交付決定額"], [
-        ("デジタル社会に貢献する立体構造のニオブ酸リチウム圧電素子を搭載した高精度MEMS振動ジャイロ開発", "令和3年度～令和5年度",
+    "2(7)": (None, "戦略的基盤技術高度化支援事業（サポイン事業）", ["研究テーマ", "事業実施期間", "研究等実施機関", "令和5年度 交付決定額"],
+             None, [
+        ("デジタル社会に貢献する立体構造のニオブ酸リチウム圧電素子を搭載した高精度MEMS振動ジャイロ開発", "令和3年度～ 令和5年度",
          "多摩川精機(株)（八戸市） 京都大学 多摩川モバイル電装(株) （三沢市）", "37,733千円")]),
-    "2(10)": ("中小企業等GX推進事業", ["日程", "開催地区", "参加機関", "参加人数"], [
+    "2(10)": ("gx_promotion", "中小企業等GX推進事業", ["日程", "開催地区", "参加機関", "参加人数"],
+              ["dates", "area", "partners", "participants"], [
         ("令和6年3月", "青森市", "県内企業、大学、研究機関、支援機関等", "15名")]),
-    "6(1)②": ("専門アドバイザー事業", ["専門アドバイザー", "日程", "開催場所", "参加企業", "商談等"], [
+    "6(1)②": ("sales_experts", "専門アドバイザー事業", ["専門アドバイザー", "日程", "開催場所", "参加企業", "商談等"],
+               ["title", "dates", "area", "companies", None], [
         ("(同)青森生産者ふるさと会", "令和5年10月", "東奥日報新町ビル2F Seven C's", "10社", "取引成立9社 見積依頼1社"),
         ("Smile circle(株)", "令和5年10月", "東奥日報新町ビル2F Seven C's", "18社", "取引成立2社 見積依頼2社")]),
-    "6(1)③": ("大規模展示会出展支援事業", ["日程", "開催地区", "出展企業"], [("令和6年2月", "神奈川県横浜市", "9社")]),
-    "6(2)": ("ビジネスサポートセンター運営事業", ["日程", "開催地区", "出展企業"], [("令和6年2月", "千葉県千葉市", "23社")]),
-    "7(3)①": ("支援能力の向上", ["開催回数", "開催地区", "参加人数"], [("49回", "県内各地", "1,188名")]),
-    "7(3)②": ("広報普及活動", ["開催回数", "開催地区", "参加人数"], [("103回", "県内各地", "638名")]),
+    "6(1)③": ("sales_exhibitions", "大規模展示会出展支援事業", ["日程", "開催地区", "出展企業"], ["dates", "area", "companies"],
+               [("令和6年2月", "神奈川県横浜市", "9社")]),
+    "6(2)": ("business_support_center", "ビジネスサポートセンター運営事業", ["日程", "開催地区", "出展企業"],
+             ["dates", "area", "companies"], [("令和6年2月", "千葉県千葉市", "23社")]),
+    "7(3)①": (None, "支援能力の向上", ["開催回数", "開催地区", "参加人数"], None, [("49回", "県内各地", "1,188名")]),
+    "7(3)②": (None, "広報普及活動", ["開催回数", "開催地区", "参加人数"], None, [("103回", "県内各地", "638名")]),
 }
 # 主な相談テーマ / 主な業種 as printed (FY2023), and what casework's vocabulary calls them
 BREAKDOWNS = {
@@ -242,7 +281,8 @@ def build(ds: Dataset) -> None:
     for title, day, area, buyers_n, sup, sup_in, meet, meet_in, deals, deals_in, amt, amt_in in (
             ("青森・秋田・岩手・北海道合同商談会2023", dt.date(2023, 7, 12), "東京都", 87, 164, 21, 914, 128, 26, 3, 23022, 4143),
             ("ものづくり受発注商談会あおもり2023", dt.date(2023, 11, 9), "八戸市", 32, 48, 38, 239, 239, 6, 6, 2249, 2249)):
-        event = ds.event("trade", "trade_fair", day, title=title, area=area, program="trade_fairs")
+        event = ds.event("trade", "trade_fair", day, title=title, area=area, program="trade_fairs",
+                         companies=buyers_n + sup)
         ds.rows["attendances"].append({"ref": ds.ref("T"), "event_ref": event, "side": "発注企業", "companies": buyers_n})
         ds.rows["attendances"].append({"ref": ds.ref("T"), "event_ref": event, "side": "受注企業", "companies": sup,
                                        "companies_in_prefecture": sup_in, "meetings": meet, "meetings_in_prefecture": meet_in,
@@ -402,7 +442,9 @@ def build(ds: Dataset) -> None:
             ds.event("succession", kind, ds.day(2023), title="支援機関向け研修" if kind == "training" else "事業承継セミナー",
                      area="県内各地", participants=part)
     # 8(1) 産業復興相談: FY2022 and FY2023 records (new companies each year) on top of the 累計 before
-    for fy, companies, consultations, referred in ((2022, 8, 30, 4), (2023, 6, 25, 3)):
+    for i, fy in enumerate((2022, 2023)):
+        consultations, companies, referred = (UNPRINTED[("reconstruction", k)][i] for k in
+                                              ("consultations", "companies", "referred"))
         clients = ds.clients("G", companies, list("EIM"))
         cases = {}
         for client in clients:
@@ -420,26 +462,25 @@ def build(ds: Dataset) -> None:
 def openings() -> list[dict]:
     """累計 of the years before FY2022 (as_of_fy 2022): the printed 累計 less the two years."""
     out = []
-    for number, (_title, rows) in FIGURES.items():
-        for label, _unit, before, current, *total in rows:
+    for _number, (section, _title, rows) in FIGURES.items():
+        for key, _label, _unit, before, current, *total in rows:
             if total:
-                out.append({"section": number, "row": label, "as_of_fy": 2022,
-                            "value": total[0] - (before or 0) - (current or 0), "note": "平成15年度からの累計"})
+                before, current = UNPRINTED.get((section, key), (before, current))
+                out.append({"section": section, "row": key, "as_of_fy": 2022,
+                            "value": total[0] - before - current, "note": "令和3年度までの累計"})
     return out
 
 
 def expected() -> dict:
-    tables = []
-    for number, (title, rows) in FIGURES.items():
-        tables.append({"number": number.replace("早期", ""), "title": title, "rows": [
-            {"label": label, "unit": unit, "previous": before, "current": current,
-             **({"cumulative": total[0]} if total else {})}
-            for label, unit, before, current, *total in rows]})
-    return {"fiscal_year": 2023, "tables": tables,
-            "lists": [{"number": n, "title": t, "columns": c, "rows": [list(r) for r in rows]}
-                      for n, (t, c, rows) in LISTS.items()],
-            "breakdowns": [{"number": n, "label": label, "printed": printed if isinstance(printed, list) else
-                            {str(k): v for k, v in printed.items()}} for n, (label, printed) in BREAKDOWNS.items()]}
+    tables = [{"number": number.replace("早期", ""), "section": section, "title": title, "rows": [
+        {"key": key, "label": label, "unit": unit, "previous": before, "current": current,
+         **({"cumulative": total[0]} if total else {})}
+        for key, label, unit, before, current, *total in rows]} for number, (section, title, rows) in FIGURES.items()]
+    lists = [{"number": n, "section": section, "title": t, "columns": c, "keys": keys, "rows": [list(r) for r in rows]}
+             for n, (section, t, c, keys, rows) in LISTS.items()]
+    breakdowns = [{"number": n, "label": label, "printed": printed if isinstance(printed, list) else
+                   {str(k): v for k, v in printed.items()}} for n, (label, printed) in BREAKDOWNS.items()]
+    return {"fiscal_year": 2023, "tables": tables, "lists": lists, "breakdowns": breakdowns}
 
 
 COLUMN_ORDER = {}
