@@ -18,7 +18,7 @@ def register_commands(app):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @with_appcontext
 def import_command(paths):
-    """Import legacy CSV files (or folders of them): all or nothing, idempotent by ref."""
+    """Import legacy CSV files and XLSX workbooks (or folders of them): all or nothing, idempotent by ref."""
     from ..services.legacy_import import import_files
     from ..unit_of_work import committing
 

@@ -1,7 +1,11 @@
-"""The legacy import of interchange.md: CSV files kept in Excel into casework, all or nothing.
+"""The legacy import of docs/interchange.md: records kept in Excel (CSV files or XLSX workbooks,
+read by import_sources.py) into casework, all or nothing.
 
 validate_files() reads every row of every file and returns an ImportPlan: either errors
-(`FILE:ROW: COLUMN: message`, ROW as a spreadsheet shows it) or the rows, checked and resolved.
+(`FILE:ROW: COLUMN: message`, ROW as a spreadsheet shows it; the first MAX_ERRORS_PER_FILE of
+each file, the rest counted) or the rows, checked and resolved. Every cell is bounded by the
+column it is written to (lengths and integer ranges derived from the models), so what passes
+validation can be written.
 apply_plan() writes a plan without errors in one transaction and returns, per kind, how many
 records were created and updated. A row whose `ref` is known updates that record, and only when
 something differs, so importing the same files twice changes nothing.
@@ -11,7 +15,8 @@ plain Python and written with bulk Core statements (executemany; INSERT ... RETU
 multi-row batches where the new ids are needed), not one ORM object per row.
 
 One write path: the rules are the services' own functions, not copies — the vocabulary lookups,
-the date rule (dates.py), the 法人番号 check, the client search text, the open case a consultation
+the date rule (dates.py), the 法人番号 check, the client search text, a record's default program
+(models.default_program_id; programs.fill_missing_programs for the rows written in bulk), the open case a consultation
 without a case joins (cases.pick_open_case, as find_open_case), a new case's first stage
 (cases.initial_stage), a diagnosis's center (succession.diagnosis_center_id), the company's share
 of a dispatch fee (dispatch.company_share_of) and the outcome hooks for cases that get an outcome.
@@ -19,15 +24,12 @@ Nothing here commits: the command's or the request's unit of work does, once.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from operator import itemgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from sqlalchemy import BigInteger, Integer, bindparam, delete, insert, select, update
 
