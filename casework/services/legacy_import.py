@@ -31,7 +31,8 @@ from operator import itemgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import BigInteger, Integer, bindparam, delete, insert, select, update
+from sqlalchemy import BigInteger, Integer, bindparam, delete, event, insert, select, update
+from sqlalchemy.pool import Pool
 
 from ..dates import EARLIEST, DateError, check_date_range, latest_date, read_date, today_jst
 from ..extensions import db
@@ -1210,22 +1211,31 @@ def apply_plan(plan: ImportPlan, by: User | None = None) -> dict[str, tuple[int,
         raise PlanHasErrors(f"{len(plan.errors)} errors")
     writer = _Writer(plan)
     conn = db.session.connection()
-    sqlite = conn.dialect.name == "sqlite"
-    if sqlite:  # a large page cache keeps a big import's pages in memory until the commit
-        raw = conn.connection.dbapi_connection
-        cache_size = raw.execute("PRAGMA cache_size").fetchone()[0]
-        raw.execute("PRAGMA cache_size = -131072")
-    try:
-        counts = writer.run()
-        audit.record("import", None, user=by, detail={
-            "files": [f.name for f in plan.files], "counts": {k: list(v) for k, v in counts.items()},
-            "cases_opened_for_consultations": writer.auto_cases})
-        db.session.flush()
-    finally:
-        if sqlite:  # the pragma is per connection: give the pooled connection its default back
-            raw.execute(f"PRAGMA cache_size = {int(cache_size)}")
+    if conn.dialect.name == "sqlite":
+        # a large page cache keeps a big import's pages in memory until the commit; the pragma is
+        # per connection: the pool gives the connection its default back when it is returned
+        # (after the commit or the rollback of the caller's unit of work), see _restore_cache_size
+        info = conn.connection.info  # the pooled DBAPI connection's, as the checkin event sees it
+        if _CACHE_SIZE not in info:
+            raw = conn.connection.dbapi_connection
+            info[_CACHE_SIZE] = raw.execute("PRAGMA cache_size").fetchone()[0]
+            raw.execute("PRAGMA cache_size = -131072")
+    counts = writer.run()
+    audit.record("import", None, user=by, detail={
+        "files": [f.name for f in plan.files], "counts": {k: list(v) for k, v in counts.items()},
+        "cases_opened_for_consultations": writer.auto_cases})
+    db.session.flush()
     plan.cases_opened = writer.auto_cases
     return counts
+
+
+_CACHE_SIZE = "casework_import_cache_size"
+
+
+@event.listens_for(Pool, "checkin")
+def _restore_cache_size(dbapi_connection, record):
+    if record is not None and _CACHE_SIZE in record.info and dbapi_connection is not None:
+        dbapi_connection.execute(f"PRAGMA cache_size = {int(record.info.pop(_CACHE_SIZE))}")
 
 
 def import_files(sources, by: User | None = None) -> tuple[ImportPlan, dict | None]:
