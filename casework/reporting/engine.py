@@ -15,7 +15,7 @@ from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds
 from ..extensions import db
 from ..models import Client, Industry, Theme, consultation_themes
 from .metrics import (
-    Breakdown, Definitions, Metric, center_ids, covering, held_over_periods, in_period, metric, metric_filters,
+    Breakdown, Definitions, Metric, center_ids, counting, covering, held_over_periods, in_period, metric, metric_filters,
     record_conditions, report_definitions, with_live_client,
 )
 
@@ -24,6 +24,12 @@ Period = tuple[dt.date, dt.date]  # half-open [start, end)
 
 def count_metrics(metrics: list[Metric], periods: list[Period], center_codes: set[str] | None = None
                   ) -> dict[tuple[str, int], int]:
+    with counting():
+        return _count_metrics(metrics, periods, center_codes)
+
+
+def _count_metrics(metrics: list[Metric], periods: list[Period], center_codes: set[str] | None = None
+                   ) -> dict[tuple[str, int], int]:
     """{(metric id, period index): count}.
 
     Per table and date column, one GROUP BY over (period, the columns the metrics filter on)
@@ -159,6 +165,11 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
 
 
 def annual_report(fy: int, center_codes: set[str] | None = None, definitions: Definitions | None = None) -> dict:
+    with counting():
+        return _annual_report(fy, center_codes, definitions)
+
+
+def _annual_report(fy: int, center_codes: set[str] | None = None, definitions: Definitions | None = None) -> dict:
     """The annual report as interchange.md defines its JSON (current FY and the one before).
 
     Beyond the contract (docs/reporting.md): a section's `units` (row key → printed unit); `printed` figures for
@@ -291,6 +302,12 @@ def _list_cell(record, column: str, municipality: str | None):
 
 def monthly_tally(year: int, month: int, center_codes: set[str] | None = None,
                   definitions: Definitions | None = None) -> dict:
+    with counting():
+        return _monthly_tally(year, month, center_codes, definitions)
+
+
+def _monthly_tally(year: int, month: int, center_codes: set[str] | None = None,
+                   definitions: Definitions | None = None) -> dict:
     """Every metric counted within one month (distinct counts distinct within the month).
 
     Sections beyond the contract appear when the annual report of the month's fiscal year shows
@@ -304,8 +321,13 @@ def monthly_tally(year: int, month: int, center_codes: set[str] | None = None,
     metrics = [m for m in d.metrics if m.section in keys]
     counts = count_metrics(metrics, [(start, end)], center_codes)
     optional = [m for m in metrics if m.section in optional_keys]
-    if optional:  # two fiscal years are counted only for the optional sections' own metrics
-        wide = count_metrics(optional, [(fiscal_year_bounds(fy - 1)[0], fiscal_year_bounds(fy)[1])], center_codes)
+    if optional:  # two fiscal years are looked at only for the optional sections' own metrics, and
+        # only for whether they count anything: records (a distinct count or a sum is nonzero only
+        # where there are records), one grouped query per table
+        import dataclasses
+
+        plain = [dataclasses.replace(m, distinct=None, sum_of=None) for m in optional]
+        wide = count_metrics(plain, [(fiscal_year_bounds(fy - 1)[0], fiscal_year_bounds(fy)[1])], center_codes)
         counts.update({(m.id, 1): wide[(m.id, 0)] for m in optional})
 
     def shown(s) -> bool:  # as the annual report shows it: something counted, or a 累計 carried over
