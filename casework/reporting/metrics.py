@@ -214,14 +214,34 @@ METRIC_BY_ID = DEFAULTS.metric_by_id
 SECTION_BY_KEY = DEFAULTS.section_by_key
 
 
+_LOADED: dict = {}
+
+
 def load_definitions() -> Definitions:
-    """The definitions stored in the database (three small queries)."""
+    """The definitions stored in the database, compiled once per change: one query reads a stamp
+    (row counts, latest updated_at, versions of the three tables); only a changed stamp reads
+    and compiles the rows again."""
+    from sqlalchemy import func
+
     from ..models import ReportOpeningBalance, ReportRow, ReportSection
 
-    def rows_of(model):
-        return [dict(r._mapping) for r in db.session.execute(select(*model.__table__.c))]
+    parts = []
+    for model in (ReportSection, ReportRow, ReportOpeningBalance):
+        parts += [select(func.count(model.id)).scalar_subquery(), select(func.max(model.updated_at)).scalar_subquery()]
+        if hasattr(model, "version"):
+            parts.append(select(func.sum(model.version)).scalar_subquery())
+    connection = db.session.connection()
+    stamp = (str(connection.engine.url), tuple(connection.execute(select(*parts)).one()))
+    cached = _LOADED.get("stamp") == stamp and _LOADED.get("definitions")
+    if cached:
+        return cached
 
-    return compile_definitions(rows_of(ReportSection), rows_of(ReportRow), rows_of(ReportOpeningBalance))
+    def rows_of(model):
+        return [dict(r._mapping) for r in connection.execute(select(*model.__table__.c))]
+
+    definitions = compile_definitions(rows_of(ReportSection), rows_of(ReportRow), rows_of(ReportOpeningBalance))
+    _LOADED.update(stamp=stamp, definitions=definitions)
+    return definitions
 
 
 def report_definitions() -> Definitions:
