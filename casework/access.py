@@ -43,19 +43,37 @@ def center_filter(column, user: User):
     return True if ids is None else column.in_(ids or [-1])
 
 
+def hidden_confidential_program_ids(user: User) -> list[int]:
+    """Confidential programs (中小企業活性化 …) of centers this user is not a member of."""
+    from .models import Program
+
+    ids = visible_center_ids(user)
+    if ids is None:
+        return []
+    return [pid for pid, center_id in db.session.execute(select(Program.id, Program.center_id)
+                                                         .where(Program.confidential)) if center_id not in ids]
+
+
 def client_filter(user: User):
-    """Clients are shared across centers, except those known only to a confidential center the
-    user is not in (a seller's very presence in casework is confidential)."""
+    """Clients are shared across centers, except those known only to a confidential center (or a
+    confidential program's cases) the user is not in (a seller's very presence in casework is
+    confidential)."""
     hidden = hidden_confidential_center_ids(user)
-    if not hidden:
+    hidden_programs = hidden_confidential_program_ids(user)
+    if not hidden and not hidden_programs:
         return True
-    in_hidden_center = or_(
-        exists().where(Case.client_id == Client.id, Case.voided_at.is_(None), Case.center_id.in_(hidden)),
-        exists().where(Diagnosis.client_id == Client.id, Diagnosis.voided_at.is_(None)),
-    )
-    seen_elsewhere = exists().where(
-        Case.client_id == Client.id, Case.voided_at.is_(None), Case.center_id.not_in(hidden))
-    return or_(~in_hidden_center, seen_elsewhere)
+    known_there, elsewhere = [], [Case.voided_at.is_(None), Case.client_id == Client.id]
+    if hidden:
+        known_there += [
+            exists().where(Case.client_id == Client.id, Case.voided_at.is_(None), Case.center_id.in_(hidden)),
+            exists().where(Diagnosis.client_id == Client.id, Diagnosis.voided_at.is_(None)),
+        ]
+        elsewhere.append(Case.center_id.not_in(hidden))
+    if hidden_programs:
+        known_there.append(exists().where(Case.client_id == Client.id, Case.voided_at.is_(None),
+                                          Case.program_id.in_(hidden_programs)))
+        elsewhere.append(or_(Case.program_id.is_(None), Case.program_id.not_in(hidden_programs)))
+    return or_(~or_(*known_there), exists().where(*elsewhere))
 
 
 def sees_succession(user: User) -> bool:
@@ -92,10 +110,15 @@ def is_confidential_center(center_id: int | None) -> bool:
 
 
 def is_confidential_client(client: Client) -> bool:
-    """A client known to a confidential center (a succession case or a 事業承継診断)."""
+    """A client known to a confidential center (a succession case or a 事業承継診断) or with a
+    case in a confidential program."""
+    from .models import Program
+
     return bool(db.session.scalar(select(or_(
         exists().where(Case.client_id == client.id, Case.voided_at.is_(None),
                        Case.center_id.in_(select(Center.id).where(Center.confidential))),
+        exists().where(Case.client_id == client.id, Case.voided_at.is_(None),
+                       Case.program_id.in_(select(Program.id).where(Program.confidential))),
         exists().where(Diagnosis.client_id == client.id, Diagnosis.voided_at.is_(None))))))
 
 
@@ -117,11 +140,19 @@ def get_in_center_or_404(user: User, model, record_id: int, *, include_voided: b
         deny(model.__name__, record_id)
     if getattr(record, "voided_at", None) is not None and not include_voided:
         deny(model.__name__, record_id)
-    if is_confidential_center(record.center_id):
+    if is_confidential_center(record.center_id) or is_confidential_program(getattr(record, "program_id", None)):
         from .services import audit
 
         audit.note_view(record)
     return record
+
+
+def is_confidential_program(program_id: int | None) -> bool:
+    """A record of a confidential program (中小企業活性化 …): its views are audited like succession's."""
+    from .models import Program
+
+    return program_id is not None and bool(db.session.scalar(select(Program.confidential)
+                                                             .where(Program.id == program_id)))
 
 
 def and_visible(model, user: User):

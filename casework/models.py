@@ -1107,6 +1107,12 @@ class ReportRow(Timestamped, Versioned, db.Model):
     )
 
 
+# What the program rows of the report count read from one index (as ix_consultations_held_counted
+# does for the center rows): a program's consultations by date, with the columns they filter on.
+Index("ix_consultations_program_counted", Consultation.program_id, Consultation.held_on, Consultation.activity_id,
+      Consultation.category_id, Consultation.channel_code, Consultation.client_id, Consultation.voided_at)
+
+
 class ReportOpeningBalance(Timestamped, db.Model):
     """The 累計 of the years before casework: the total of every fiscal year before as_of_fy."""
     __tablename__ = "report_opening_balances"

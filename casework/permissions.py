@@ -47,6 +47,8 @@ PERMISSIONS: dict[str, Permission] = {
     "succession.use": Permission("事業承継・M&A", STAFF, hidden=True, confidential=True),
     "tally.view": Permission("月次集計の閲覧", MANAGERS),
     "report.define": Permission("報告書の定義（事業・行）の編集", ADMINS, hidden=True),
+    "program.manage": Permission("事業と事業の語彙の管理", ADMINS, hidden=True),
+    "program.record": Permission("事業の記録（登録企業・あっせん紹介・助成金・到達段階・参加企業）", STAFF),
 }
 
 

@@ -38,12 +38,17 @@ NAV = [
     ("consultations.index", "相談記録", "l", None),
     ("events.index", "相談会・セミナー", "e", None),
     ("dispatch.index", "専門家派遣", None, None),
+    ("registrations.index", "登録企業", None, None),
+    ("introductions.index", "あっせん紹介", None, None),
+    ("grants.index", "助成金", None, None),
+    ("milestones.index", "到達段階", None, None),
     ("succession.index", "事業承継", None, ("admin", "manager", "succession")),
     ("founders.index", "創業支援", None, ("admin", "manager", "im")),
     ("followups.index", "フォローアップ", None, None),
     ("reports.index", "報告書", "r", None),
     ("tallies.index", "月次集計", None, ("admin", "manager")),
     ("admin.index", "管理", None, ("admin",)),
+    ("programs.index", "事業の管理", None, ("admin",)),
     ("audit.index", "監査ログ", None, ("admin",)),
 ]
 

@@ -30,7 +30,8 @@ PUBLIC = {"static", "auth.login"}
 CENTER_PARAMS = {"case_id", "consultation_id", "event_id", "dispatch_id", "visit_id", "dispatch_visit_id",
                  "followup_id", "follow_up_id", "grant_id", "referral_id", "founding_id", "diagnosis_id",
                  "profile_id", "match_profile_id", "seller_id", "buyer_id", "deal_id", "step_id",
-                 "deal_step_id", "stage_change_id"}
+                 "deal_step_id", "stage_change_id",
+                 "registration_id", "introduction_id", "milestone_id", "attendance_id"}  # program records
 CLIENT_PARAMS = {"client_id"}
 OWN_PARAMS = {"notification_id"}  # the user's own record
 # String / non-record parameters: a value that makes sense.
@@ -207,7 +208,7 @@ def test_the_matrix_knows_every_record_parameter(app):
     """Report (as a failure) URL parameters the matrix cannot fill with a real record."""
     known = CENTER_PARAMS | CLIENT_PARAMS | OWN_PARAMS | {
         "expert_id", "program_id", "user_id", "staff_id", "center_id", "run_id", "job_run_id", "snapshot_id",
-        "entry_id", "audit_id", "section_id", "row_id"}
+        "entry_id", "audit_id", "term_id", "section_id", "row_id"}
     unknown = sorted({f"{r.endpoint}: {a}" for r in _rules(app) for a in _int_args(r) if a not in known})
     assert not unknown, "add these to tests/test_route_matrix.py and tests/world.py: " + ", ".join(unknown)
 

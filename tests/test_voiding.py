@@ -15,6 +15,7 @@ from casework.models import (
     AuditEntry, Case, Client, Consultation, Deal, Diagnosis, Dispatch, DispatchVisit, Event, FollowUp, Grant,
     MatchProfile, Referral,
 )
+from casework.models import CaseMilestone, EventAttendance, Introduction, Registration
 from casework.reporting import annual_report
 from casework.services import dispatch as dispatch_service
 from casework.services import founders, referrals, succession
@@ -30,6 +31,8 @@ from .test_route_matrix import PREFIX_SCOPES, _int_args, _rules
 MODELS = {"client_id": Client, "case_id": Case, "consultation_id": Consultation, "event_id": Event,
           "dispatch_id": Dispatch, "visit_id": DispatchVisit, "followup_id": FollowUp, "grant_id": Grant,
           "referral_id": Referral, "profile_id": MatchProfile, "deal_id": Deal, "diagnosis_id": Diagnosis}
+MODELS.update(registration_id=Registration, introduction_id=Introduction, milestone_id=CaseMilestone,
+              attendance_id=EventAttendance)
 
 
 def _void_rules(app):

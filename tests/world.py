@@ -15,6 +15,7 @@ from casework.models import (
     DispatchVisit, Event, Expert, FollowUp, Founding, Grant, JobRun, MatchProfile, Notification, Referral,
     TallySnapshot,
 )
+from casework.models import ProgramTerm
 from sqlalchemy import select
 
 from . import factories
@@ -84,7 +85,8 @@ def build() -> World:
     w.globals = {"expert_id": expert.id, "program_id": program.id, "user_id": w.users["coordinator"].id,
                  "staff_id": w.users["coordinator"].id, "center_id": factories.center("onestop").id,
                  "run_id": run.id, "job_run_id": run.id, "snapshot_id": snapshot.id, "entry_id": entry.id,
-                 "audit_id": entry.id, "section_id": 1, "row_id": 1}  # the seeded report definitions
+                 "audit_id": entry.id, "term_id": db.session.scalar(select(ProgramTerm.id).limit(1)),
+                 "section_id": 1, "row_id": 1}  # the seeded report definitions
     for name, user in w.users.items():
         note = Notification(user_id=user.id, kind="reminder", title=f"{name}へのお知らせ", link="/")
         db.session.add(note)
@@ -128,6 +130,7 @@ def _center_records(w: World, code: str, expert: Expert) -> dict:
            "dispatch_id": dispatch.id, "visit_id": visit.id, "dispatch_visit_id": visit.id,
            "followup_id": follow_up.id, "follow_up_id": follow_up.id, "grant_id": grant.id,
            "referral_id": referral.id, "stage_change_id": stage.id}
+    ids.update(_program_records(client, case, event, code, label))
     if code == "startup":
         founding = Founding(case_id=case.id, founded_on=D, business_name="創業テスト商店")
         db.session.add(founding)
@@ -139,3 +142,24 @@ def _center_records(w: World, code: str, expert: Expert) -> dict:
         db.session.flush()
         ids["diagnosis_id"] = diagnosis.id
     return ids
+
+
+def _program_records(client, case, event, code: str, label: str) -> dict:
+    """One record of each program kind (registrations, introductions, milestones, attendance)."""
+    from casework.models import CaseMilestone, EventAttendance, Introduction, Program, ProgramTerm, Registration
+
+    program = db.session.scalar(select(Program).where(Program.code == code))
+    term = {(t.kind, t.code): t.id for t in db.session.scalars(select(ProgramTerm))}
+    partner = factories.client(name=f"{label}紹介先株式会社", name_kana=f"ショウカイ{code}")
+    registration = Registration(client_id=client.id, center_id=case.center_id, program_id=program.id,
+                                side_id=term[("side", "buyer")], registered_on=D)
+    introduction = Introduction(center_id=case.center_id, program_id=program.id, buyer_client_id=client.id,
+                                supplier_client_id=partner.id, introduced_on=D)
+    milestone = CaseMilestone(case_id=case.id, client_id=client.id, center_id=case.center_id, program_id=program.id,
+                              milestone_id=term[("milestone", "pre_consultation")], achieved_on=D)
+    attendance = EventAttendance(event_id=event.id, center_id=event.center_id, company_name=f"{label}参加企業",
+                                 companies=1, companies_in_prefecture=1, meetings=2)
+    db.session.add_all([registration, introduction, milestone, attendance])
+    db.session.flush()
+    return {"registration_id": registration.id, "introduction_id": introduction.id, "milestone_id": milestone.id,
+            "attendance_id": attendance.id}

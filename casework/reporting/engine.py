@@ -15,7 +15,7 @@ from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds
 from ..extensions import db
 from ..models import Client, Industry, Theme, consultation_themes
 from .metrics import (
-    Breakdown, Definitions, Metric, center_ids, covering, held_over_periods, in_period, metric, metric_filters,
+    Breakdown, Definitions, Metric, center_ids, counting, covering, held_over_periods, in_period, metric, metric_filters,
     record_conditions, report_definitions, with_live_client,
 )
 
@@ -24,15 +24,23 @@ Period = tuple[dt.date, dt.date]  # half-open [start, end)
 
 def count_metrics(metrics: list[Metric], periods: list[Period], center_codes: set[str] | None = None
                   ) -> dict[tuple[str, int], int]:
+    with counting():
+        return _count_metrics(metrics, periods, center_codes)
+
+
+def _count_metrics(metrics: list[Metric], periods: list[Period], center_codes: set[str] | None = None
+                   ) -> dict[tuple[str, int], int]:
     """{(metric id, period index): count}.
 
-    Per table and date column, one GROUP BY over (period, the columns the metrics filter on)
+    Per table, date column and (program rows / others), one GROUP BY over (period, the columns the metrics filter on)
     counts and sums every record once; each metric adds up the groups its filters accept.
     Distinct counts (社数) cannot be added up: they get one query per table with a
     COUNT(DISTINCT CASE ...) per metric and period."""
     centers = center_ids()
     result = {}
-    by_source = lambda m: (m.table.name, m.date_column)  # noqa: E731
+    # per table and date column; a program's rows apart from the center rows, so that each query
+    # reads one covering index (ix_consultations_program_counted / ix_consultations_held_counted)
+    by_source = lambda m: (m.table.name, m.date_column, m.program is not None)  # noqa: E731
     for _source, group in groupby(sorted(metrics, key=by_source), key=by_source):
         group = list(group)
         filters = {m.id: metric_filters(m, centers, center_codes) for m in group}
@@ -64,7 +72,7 @@ def _grouped_counts(group: list[Metric], filters: dict, periods: list[Period]) -
     if grouping:
         stmt = stmt.group_by(*grouping)
     result = {(m.id, i): 0 for m in group for i in range(len(periods))}
-    for row in db.session.execute(stmt):
+    for row in db.session.connection().execute(stmt):
         period, keys = row[0], dict(zip(dims, row[1:1 + len(dims)]))
         n, totals = row[1 + len(dims)], dict(zip(sums, row[2 + len(dims):]))
         if period is None or period < 0:
@@ -108,9 +116,24 @@ def _distinct_counts(group: list[Metric], periods: list[Period], centers: dict[s
     first = group[0]
     lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
     stmt = with_live_client(select(*columns).select_from(first.model), first)
-    row = db.session.execute(stmt.where(first.model.voided_at.is_(None), covering(first, lo, hi),
+    row = db.session.connection().execute(stmt.where(first.model.voided_at.is_(None), covering(first, lo, hi),
                                         *_shared_filters(group, filters))).one()
     return {key: int(value or 0) for key, value in zip(keys, row)}
+
+
+def any_records(metrics: list[Metric], period: Period, center_codes: set[str] | None = None) -> dict[str, bool]:
+    """{metric id: whether it counts any record in [start, end)}, in one statement."""
+    from sqlalchemy import exists
+
+    centers = center_ids()
+    columns, ids = [], []
+    for m in metrics:
+        conds = record_conditions(m, centers, center_codes)
+        probe = with_live_client(select(literal(1)).select_from(m.model), m).where(*conds, in_period(m, *period))
+        columns.append(exists(probe))
+        ids.append(m.id)
+    row = db.session.connection().execute(select(*columns)).one() if columns else ()
+    return {i: bool(v) for i, v in zip(ids, row)}
 
 
 def _bucket(m: Metric, periods: list[Period]):
@@ -152,13 +175,18 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
     lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
     stmt = stmt.where(*conds, in_period(m, lo, hi)).group_by(bucket, label, order, key)
     out = [[] for _ in periods]
-    for p, lab, sort_key, _code, n in db.session.execute(stmt):
+    for p, lab, sort_key, _code, n in db.session.connection().execute(stmt):
         if 0 <= p < len(periods) and n:
             out[p].append((-n, sort_key, lab))
     return [[{"label": lab, "count": -neg} for neg, _k, lab in sorted(entries)] for entries in out]
 
 
 def annual_report(fy: int, center_codes: set[str] | None = None, definitions: Definitions | None = None) -> dict:
+    with counting():
+        return _annual_report(fy, center_codes, definitions)
+
+
+def _annual_report(fy: int, center_codes: set[str] | None = None, definitions: Definitions | None = None) -> dict:
     """The annual report as interchange.md defines its JSON (current FY and the one before).
 
     Beyond the contract (docs/reporting.md): a section's `units` (row key → printed unit); `printed` figures for
@@ -291,6 +319,12 @@ def _list_cell(record, column: str, municipality: str | None):
 
 def monthly_tally(year: int, month: int, center_codes: set[str] | None = None,
                   definitions: Definitions | None = None) -> dict:
+    with counting():
+        return _monthly_tally(year, month, center_codes, definitions)
+
+
+def _monthly_tally(year: int, month: int, center_codes: set[str] | None = None,
+                   definitions: Definitions | None = None) -> dict:
     """Every metric counted within one month (distinct counts distinct within the month).
 
     Sections beyond the contract appear when the annual report of the month's fiscal year shows
@@ -304,9 +338,10 @@ def monthly_tally(year: int, month: int, center_codes: set[str] | None = None,
     metrics = [m for m in d.metrics if m.section in keys]
     counts = count_metrics(metrics, [(start, end)], center_codes)
     optional = [m for m in metrics if m.section in optional_keys]
-    if optional:  # two fiscal years are counted only for the optional sections' own metrics
-        wide = count_metrics(optional, [(fiscal_year_bounds(fy - 1)[0], fiscal_year_bounds(fy)[1])], center_codes)
-        counts.update({(m.id, 1): wide[(m.id, 0)] for m in optional})
+    if optional:  # two fiscal years are looked at only for the optional sections' own metrics, and
+        # only for whether they count anything: one EXISTS per metric, all in one statement
+        wide = any_records(optional, (fiscal_year_bounds(fy - 1)[0], fiscal_year_bounds(fy)[1]), center_codes)
+        counts.update({(m.id, 1): int(wide[m.id]) for m in optional})
 
     def shown(s) -> bool:  # as the annual report shows it: something counted, or a 累計 carried over
         return not s.optional or any(counts[(m.id, 1)] or _opening(m, fy) for m in metrics if m.section == s.key)

@@ -14,6 +14,8 @@ already hold the Japan-time day.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
@@ -212,22 +214,44 @@ METRIC_BY_ID = DEFAULTS.metric_by_id
 SECTION_BY_KEY = DEFAULTS.section_by_key
 
 
+_LOADED: dict = {}
+
+
 def load_definitions() -> Definitions:
-    """The definitions stored in the database (three small queries)."""
+    """The definitions stored in the database, compiled once per change: one query reads a stamp
+    (row counts, latest updated_at, versions of the three tables); only a changed stamp reads
+    and compiles the rows again."""
+    from sqlalchemy import func
+
     from ..models import ReportOpeningBalance, ReportRow, ReportSection
 
-    def rows_of(model):
-        return [dict(r._mapping) for r in db.session.execute(select(*model.__table__.c))]
+    parts = []
+    for model in (ReportSection, ReportRow, ReportOpeningBalance):
+        parts += [select(func.count(model.id)).scalar_subquery(), select(func.max(model.updated_at)).scalar_subquery()]
+        if hasattr(model, "version"):
+            parts.append(select(func.sum(model.version)).scalar_subquery())
+    connection = db.session.connection()
+    stamp = (str(connection.engine.url), tuple(connection.execute(select(*parts)).one()))
+    cached = _LOADED.get("stamp") == stamp and _LOADED.get("definitions")
+    if cached:
+        return cached
 
-    return compile_definitions(rows_of(ReportSection), rows_of(ReportRow), rows_of(ReportOpeningBalance))
+    def rows_of(model):
+        return [dict(r._mapping) for r in connection.execute(select(*model.__table__.c))]
+
+    definitions = compile_definitions(rows_of(ReportSection), rows_of(ReportRow), rows_of(ReportOpeningBalance))
+    _LOADED.update(stamp=stamp, definitions=definitions)
+    return definitions
 
 
 def report_definitions() -> Definitions:
-    """The definitions in force, read once per request (or app context)."""
-    from flask import g, has_app_context
+    """The definitions in force, read once per request (outside a request: each time)."""
+    from flask import g, has_app_context, has_request_context
 
     if not has_app_context():
         return DEFAULTS
+    if not has_request_context():
+        return load_definitions()
     cached = g.get("_report_definitions")
     if cached is None:
         cached = g._report_definitions = load_definitions()
@@ -255,7 +279,7 @@ def sections_for(center_codes: set[str] | None) -> list[Section]:
 
 
 def center_ids() -> dict[str, int]:
-    return dict(db.session.execute(select(Center.code, Center.id)).all())
+    return _cached("centers", lambda: dict(db.session.execute(select(Center.code, Center.id)).all()))
 
 
 def metric_filters(m: Metric, centers: dict[str, int], center_codes: set[str] | None = None
@@ -296,10 +320,39 @@ def term_ids(kind: str, codes, program_code: str | None = None) -> list[int]:
     one is named); [-1] when none, so nothing matches."""
     from ..models import Program, ProgramTerm
 
-    stmt = select(ProgramTerm.id).where(ProgramTerm.kind == kind, ProgramTerm.code.in_(list(codes)))
-    if program_code is not None:
-        stmt = stmt.join(Program, Program.id == ProgramTerm.program_id).where(Program.code == program_code)
-    return list(db.session.scalars(stmt)) or [-1]
+    def every_term():
+        stmt = select(ProgramTerm.id, ProgramTerm.kind, ProgramTerm.code, Program.code).join(
+            Program, Program.id == ProgramTerm.program_id)
+        return db.session.execute(stmt).all()
+
+    terms = _cached("terms", every_term)
+    return [i for i, k, code, program in terms
+            if k == kind and code in codes and (program_code is None or program == program_code)] or [-1]
+
+
+_LOOKUPS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("report_lookups", default=None)
+
+
+@contextlib.contextmanager
+def counting():
+    """Vocabulary lookups (program and term ids) read once while a report or tally is counted."""
+    if _LOOKUPS.get() is not None:
+        yield
+        return
+    token = _LOOKUPS.set({})
+    try:
+        yield
+    finally:
+        _LOOKUPS.reset(token)
+
+
+def _cached(key, compute):
+    cache = _LOOKUPS.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 def program_ids() -> dict[str, int]:
@@ -307,7 +360,7 @@ def program_ids() -> dict[str, int]:
     table = db.metadata.tables.get("programs")
     if table is None:
         return {}
-    return dict(db.session.execute(select(table.c.code, table.c.id)).all())
+    return _cached("programs", lambda: dict(db.session.execute(select(table.c.code, table.c.id)).all()))
 
 
 def record_conditions(m: Metric, centers: dict[str, int], center_codes: set[str] | None = None) -> list:

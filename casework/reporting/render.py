@@ -13,25 +13,21 @@ from .metrics import report_definitions
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _unit(section_key: str, row_key: str) -> str:
-    m = report_definitions().metric_by_id.get(f"{section_key}.{row_key}")
-    return m.unit if m else "件"
-
-
-def _breakdowns(section: dict):
-    for b in report_definitions().breakdowns_of(section["key"]):
+def _breakdowns(section: dict, definitions=None):
+    for b in (definitions or report_definitions()).breakdowns_of(section["key"]):
         if b.key in section:
             yield b, section[b.key]
 
 
 def report_rows(report: dict) -> list[dict]:
     """Flat rows: section, row key, 区分, previous, current (breakdown entries merged by label)."""
+    definitions = report_definitions()
     rows = []
     for section in report["sections"]:
         for row in section["rows"]:
             rows.append({"section_key": section["key"], "section": section["title"], "row_key": row["key"],
                          "label": row["label"], "previous": row["previous"], "current": row["current"]})
-        for b, data in _breakdowns(section):
+        for b, data in _breakdowns(section, definitions):
             previous = {e["label"]: e["count"] for e in data["previous"]}
             current = {e["label"]: e["count"] for e in data["current"]}
             labels = [e["label"] for e in data["current"]] + [e["label"] for e in data["previous"]
@@ -54,12 +50,14 @@ def _cells(row: dict) -> list:
 def render_text(report: dict) -> str:
     prev_label, cur_label = report["previous"]["label"], report["label"]
     out = [f"{cur_label} 事業実績（{prev_label}との比較）", ""]
+    definitions = report_definitions()
     for section in report["sections"]:
         out += [f"■ {section['title']}", "", "【実績】", f"区分\t{prev_label}\t{cur_label}"]
         for row in section["rows"]:
-            unit = _unit(section["key"], row["key"])
-            out.append(f"{row['label']}\t{row['previous']:,}{unit}\t{row['current']:,}{unit}")
-        for b, data in _breakdowns(section):
+            unit = section.get("units", {}).get(row["key"], "件")
+            figures = row.get("printed", row) if unit == "千円" else row
+            out.append(f"{row['label']}\t{figures['previous']:,}{unit}\t{figures['current']:,}{unit}")
+        for b, data in _breakdowns(section, definitions):
             out += ["", f"【{b.label}】"]
             for label, entries in ((prev_label, data["previous"]), (cur_label, data["current"])):
                 listed = "、".join(f"{e['label']} {e['count']:,}{b.unit}" for e in entries) or "なし"

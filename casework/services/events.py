@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..access import and_visible, can_see_center
@@ -26,6 +26,11 @@ class EventData:
     municipality_code: str | None = None
     participants: int | None = None
     notes: str | None = None
+    program_id: int | None = None  # None: the center's default program for events
+    ends_on: dt.date | None = None  # last day of an event running over several days (研修: 5月〜3月)
+    partners: str | None = None  # 連携機関
+    area: str | None = None  # 開催地区 as the report prints it (青森市, オンライン, 県内各地)
+    companies: int | None = None  # 参加企業数 / 出展企業数
 
     def cleaned(self, by: User | None) -> dict:
         if by is not None and not can_see_center(by, self.center_id):
@@ -36,9 +41,19 @@ class EventData:
             raise DomainError("市町村が見つかりません。", "municipality_code")
         if self.participants is not None and self.participants < 0:
             raise DomainError("参加者数は0以上にしてください。", "participants")
+        if self.companies is not None and self.companies < 0:
+            raise DomainError("参加企業数は0以上にしてください。", "companies")
+        if self.ends_on is not None and self.ends_on < self.held_on:
+            raise DomainError("終了日が開始日より前です。", "ends_on")
+        if self.program_id:
+            from .programs import check_program
+
+            check_program(by, self.program_id, self.center_id)
         values = dict(self.__dict__)
-        for key in ("title", "place", "notes"):
+        for key in ("title", "place", "notes", "partners", "area"):
             values[key] = (values[key] or "").strip() or None
+        if not values["program_id"]:
+            values.pop("program_id")  # the center's default (casework.models.default_program_id)
         return values
 
 
@@ -52,6 +67,10 @@ def create_event(data: EventData, by: User | None = None, ref: str | None = None
 
 def update_event(event: Event, data: EventData, *, expected_version: int | None, by: User | None = None) -> Event:
     values = data.cleaned(by)
+    if "program_id" not in values and values["center_id"] != event.center_id:
+        from .programs import center_default_program_id
+
+        values["program_id"] = center_default_program_id(values["center_id"], "event")
     check_version(event, expected_version, values)
     diff = audit.changes(event, values)
     for key, value in values.items():
@@ -65,15 +84,19 @@ def void_event(event: Event, reason: str, by: User, *, expected_version: int | N
     return void_record(event, reason, by, expected_version=expected_version)
 
 
-def event_list_query(user: User, center_id=None, kind_code=None, held_from=None, held_to=None, q=None):
+def event_list_query(user: User, center_id=None, kind_code=None, held_from=None, held_to=None, q=None,
+                     program_id=None):
     stmt = select(Event).where(and_visible(Event, user)).options(
-        selectinload(Event.center), selectinload(Event.kind), selectinload(Event.municipality))
+        selectinload(Event.center), selectinload(Event.kind), selectinload(Event.municipality),
+        selectinload(Event.program))
     if center_id:
         stmt = stmt.where(Event.center_id == center_id)
+    if program_id:
+        stmt = stmt.where(Event.program_id == program_id)
     if kind_code:
         stmt = stmt.where(Event.kind_code == kind_code)
-    if held_from:
-        stmt = stmt.where(Event.held_on >= held_from)
+    if held_from:  # events still running on that day count too (a 研修 from May to March)
+        stmt = stmt.where(or_(Event.held_on >= held_from, Event.ends_on >= held_from))
     if held_to:
         stmt = stmt.where(Event.held_on <= held_to)
     if q:

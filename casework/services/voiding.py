@@ -23,6 +23,7 @@ from ..models import (
     DEAL_STAGES, PROFILE_SIDES, Case, Center, Client, Consultation, Deal, Diagnosis, Dispatch, DispatchVisit, Event,
     FollowUp, Grant, MatchProfile, Referral, User, utcnow,
 )
+from ..models import CaseMilestone, EventAttendance, Introduction, Program, Registration
 from . import audit
 from .errors import DomainError
 from .locking import check_version
@@ -38,14 +39,20 @@ ENTERED_BY = {
     Referral: lambda r: r.referred_by_id,
     Deal: lambda r: r.assignee_id,  # the proposer, unless reassigned
     DispatchVisit: lambda r: r.dispatch.requested_by_id if r.dispatch else None,  # who requested the dispatch logs its visits
-    Grant: lambda r: db.session.get(Case, r.case_id).assignee_id if r.case_id else None,  # the IM in charge of the case
+    Grant: lambda r: (db.session.get(Case, r.case_id).assignee_id if r.case_id  # the IM in charge of the case
+                      else r.created_by_id),
     MatchProfile: lambda r: r.case.assignee_id,
+    Registration: lambda r: r.created_by_id,
+    Introduction: lambda r: r.created_by_id,
+    EventAttendance: lambda r: r.created_by_id,
+    CaseMilestone: lambda r: r.created_by_id,
 }
 
 KIND_LABELS = {
     Client: "相談先", Case: "案件", Consultation: "相談記録", Event: "催し", Dispatch: "専門家派遣",
     DispatchVisit: "派遣の訪問記録", Diagnosis: "事業承継診断", MatchProfile: "譲渡・譲受希望", Deal: "ディール",
     Grant: "助成金の申請", FollowUp: "フォローアップ", Referral: "紹介",
+    Registration: "登録企業", Introduction: "あっせん紹介", EventAttendance: "催しの参加企業", CaseMilestone: "案件の到達段階",
 }
 
 
@@ -83,7 +90,16 @@ def is_confidential(record) -> bool:
         from ..access import is_confidential_client
 
         return is_confidential_client(record)
-    return _confidential_center(center_id_of(record))
+    return _confidential_center(center_id_of(record)) or _confidential_program(record)
+
+
+def _confidential_program(record) -> bool:
+    """A record of a confidential program (中小企業活性化 …), wherever its center stands."""
+    program_id = getattr(record, "program_id", None)
+    if program_id is None and isinstance(record, EventAttendance):
+        program_id = record.event.program_id
+    return program_id is not None and bool(db.session.scalar(select(Program.confidential)
+                                                             .where(Program.id == program_id)))
 
 
 def along_with(record) -> list:
@@ -100,6 +116,14 @@ def along_with(record) -> list:
         followup = db.session.scalar(select(FollowUp).where(FollowUp.source_key == report_key(record)))
         if followup is not None and followup.voided_at is None and followup.completed_on is None:
             out.append(followup)  # a completed one records a real contact and stays
+    elif isinstance(record, Event):
+        out += db.session.scalars(select(EventAttendance).where(EventAttendance.event_id == record.id,
+                                                                EventAttendance.voided_at.is_(None))
+                                  .order_by(EventAttendance.id))
+    elif isinstance(record, Case):
+        out += db.session.scalars(select(CaseMilestone).where(CaseMilestone.case_id == record.id,
+                                                              CaseMilestone.voided_at.is_(None))
+                                  .order_by(CaseMilestone.id))
     elif isinstance(record, MatchProfile):
         out += db.session.scalars(select(Deal).where((Deal.seller_id == record.id) | (Deal.buyer_id == record.id),
                                                      Deal.voided_at.is_(None)).order_by(Deal.id))
@@ -116,6 +140,10 @@ def describe(record) -> str:
         return f"ディール {record.seller.code_name} → {record.buyer.code_name}（{DEAL_STAGES[record.stage]}）"
     if isinstance(record, MatchProfile):
         return f"{PROFILE_SIDES[record.side]} {record.code_name}"
+    if isinstance(record, EventAttendance):
+        return f"参加企業 {record.company_label}"
+    if isinstance(record, CaseMilestone):
+        return f"到達段階「{record.milestone.label}」{record.achieved_on:%Y-%m-%d}"
     return kind_label(record)
 
 

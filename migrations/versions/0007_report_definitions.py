@@ -1,5 +1,5 @@
 """report definitions as data: report_sections, report_rows, report_opening_balances, with
-the default definitions (the business report's tables casework fills)
+the default definitions (the business report's tables casework fills); the index program rows count from
 
 The seed rows are written out here (a released revision never imports app code); they equal
 casework/reporting/defaults.py at the time of writing (tests/test_report_definitions.py).
@@ -228,6 +228,8 @@ def _create_tables():
 
 def upgrade():
     _create_tables()
+    op.create_index("ix_consultations_program_counted", "consultations",
+                    ["program_id", "held_on", "activity_id", "category_id", "channel_code", "client_id", "voided_at"])
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     stamped = dict(created_at=now, updated_at=now)
     tables = {name: sa.table(name, *[sa.column(c) for c in columns]) for name, columns in {
@@ -249,6 +251,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_consultations_program_counted", table_name="consultations")
     op.drop_index(op.f('ix_report_opening_balances_row_id'), table_name='report_opening_balances')
     op.drop_table('report_opening_balances')
     op.drop_index(op.f('ix_report_rows_section_id'), table_name='report_rows')

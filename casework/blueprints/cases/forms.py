@@ -11,20 +11,33 @@ class CaseForm(VersionedForm):
     title = NameField("件名", validators=[Optional(), Length(max=200)])
     opened_on = DateField("開始日", validators=[InputRequired("開始日を入力してください。")])
     theme_codes = MultiCheckboxField("相談テーマ")
+    program_id = IdSelectField("事業")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from ...services.programs import program_choices
+
         self.center_id.choices = center_choices(user)
         current = getattr(kwargs.get("obj"), "assignee", None)
         self.assignee_id.choices = colleague_choices(user, blank="（未定）", include=current)
         self.theme_codes.choices = theme_choices()
+        self.program_id.choices = [(int(v) if v else "", t) for v, t in program_choices(
+            user, include=getattr(kwargs.get("obj"), "program_id", None), blank="（センターの既定の事業）")]
+
+    def fill_program(self, user):
+        """A fresh form's 事業: my home center's default."""
+        from ...services.programs import user_default_program
+
+        program = user_default_program(user, "case")
+        if program is not None and program.id in {v for v, _ in self.program_id.choices}:
+            self.program_id.data = program.id
 
     def case_data(self, center_id=None):
         from ...services.cases import CaseData
 
         return CaseData(center_id=center_id or self.center_id.data, opened_on=self.opened_on.data,
                         assignee_id=self.assignee_id.data, title=self.title.data,
-                        theme_codes=list(self.theme_codes.data or []))
+                        theme_codes=list(self.theme_codes.data or []), program_id=self.program_id.data)
 
 
 class CloseForm(VersionedForm):

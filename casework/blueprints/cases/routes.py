@@ -37,6 +37,7 @@ def new():
         form.center_id.data = home.id if home else None
         form.assignee_id.data = current_user.id
         form.opened_on.data = today_jst()
+        form.fill_program(current_user)
     if form.validate_on_submit():
         try:
             case = case_service.open_case(client, form.case_data(), by=current_user)

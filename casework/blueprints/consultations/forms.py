@@ -21,6 +21,9 @@ class ConsultationForm(VersionedForm):
     staff_id = IdSelectField("対応職員")
     case_id = IdSelectField("案件")
     event_id = IdSelectField("出張相談会")
+    program_id = IdSelectField("事業")
+    activity_id = IdSelectField("活動区分")
+    category_id = IdSelectField("相談区分")
     save = SubmitField("保存")
     save_next = SubmitField("保存して次を記録")
 
@@ -35,6 +38,33 @@ class ConsultationForm(VersionedForm):
         self.cases = {k.id: k for k in open_cases_of(user, client, include_id=current_case_id)}
         self.case_id.choices = [("", "（自動：このセンターで対応中の案件。なければ新しく開始）")] + [
             (k.id, f"{k.center.name} {k.opened_on:%Y-%m-%d}開始 {k.title or ''}".strip()) for k in self.cases.values()]
+        self._program_choices(user, kwargs.get("obj"))
+
+    def _program_choices(self, user, record):
+        """事業 (programs of the centers the user records in) and its 活動区分 / 相談区分."""
+        from ...services import programs as program_service
+
+        self.program_id.choices = [(int(v) if v else "", t) for v, t in program_service.program_choices(
+            user, include=getattr(record, "program_id", None), blank="（案件・センターの既定の事業）")]
+        for name, kind in (("activity_id", "activity"), ("category_id", "category")):
+            choices = [("", "（なし）")]
+            for program, terms in program_service.programs_with_terms(user, kind):
+                choices += [(t.id, f"{program.name}：{t.label}") for t in terms]
+            current = getattr(record, name, None)
+            if current and current not in {v for v, _ in choices}:
+                choices.append((current, "（現在の値）"))
+            getattr(self, name).choices = choices
+        self.program_terms_offered = len(self.activity_id.choices) > 1 or len(self.category_id.choices) > 1
+
+    def fill_program(self):
+        """A fresh form's 事業: the chosen case's, else the chosen center's default (my home center's)."""
+        from ...services.programs import center_default_program_id
+
+        case = self.cases.get(self.case_id.data)
+        program_id = case.program_id if case is not None else center_default_program_id(
+            self.center_id.data, "consultation") if self.center_id.data else None
+        if program_id in {v for v, _ in self.program_id.choices}:
+            self.program_id.data = program_id
 
     def fill_defaults(self, user, args):
         """A fresh form: today (JST), me, my home center, 窓口 — or what the previous entry kept."""
@@ -53,6 +83,7 @@ class ConsultationForm(VersionedForm):
         self.case_id.data = _int(args.get("case_id"))
         if self.case_id.data in self.cases:
             self.center_id.data = self.cases[self.case_id.data].center_id
+        self.fill_program()
 
     def set_events(self, user, current_event=None):
         from ...services.events import outreach_days_near
@@ -75,7 +106,8 @@ class ConsultationForm(VersionedForm):
                                 center_id=self.center_id.data, case_id=self.case_id.data, staff_id=self.staff_id.data,
                                 theme_codes=list(self.theme_codes.data or []), notes=self.notes.data,
                                 next_action=self.next_action.data, next_action_on=self.next_action_on.data,
-                                event_id=self.event_id.data)
+                                event_id=self.event_id.data, program_id=self.program_id.data,
+                                activity_id=self.activity_id.data, category_id=self.category_id.data)
 
     def kept(self) -> dict:
         values = {"held_on": self.held_on.data.isoformat() if self.held_on.data else None,

@@ -5,4 +5,4 @@ from ...permissions import LOGGED_IN, blueprint_requires
 bp = Blueprint("events", __name__, url_prefix="/events")
 blueprint_requires(bp, LOGGED_IN)
 
-from . import routes  # noqa: E402,F401
+from . import attendance, routes  # noqa: E402,F401

@@ -14,12 +14,22 @@ class EventForm(VersionedForm):
     municipality_code = SelectField("市町村", validators=[Optional()])
     participants = IntegerField("参加者数", validators=[Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")])
     notes = TextAreaField("メモ", validators=[Optional()])
+    program_id = IdSelectField("事業")
+    ends_on = JDateField("終了日", validators=[Optional()])
+    partners = StringField("連携機関", validators=[Optional(), Length(max=300)])
+    area = StringField("開催地区", validators=[Optional(), Length(max=100)])
+    companies = IntegerField("参加企業数・出展企業数", validators=[Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")])
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from ...services.programs import program_choices
+
         self.kind_code.choices = event_kind_choices()
         self.center_id.choices = center_choices(user)
         self.municipality_code.choices = municipality_choices()
+        current = getattr(kwargs.get("obj"), "program_id", None)
+        self.program_id.choices = [(int(v) if v else "", t) for v, t in
+                                   program_choices(user, include=current, blank="（センターの既定の事業）")]
 
     def event_data(self):
         from ...services.events import EventData
@@ -27,7 +37,9 @@ class EventForm(VersionedForm):
         return EventData(center_id=self.center_id.data, kind_code=self.kind_code.data, held_on=self.held_on.data,
                          title=self.title.data, place=self.place.data,
                          municipality_code=self.municipality_code.data or None,
-                         participants=self.participants.data, notes=self.notes.data)
+                         participants=self.participants.data, notes=self.notes.data,
+                         program_id=self.program_id.data, ends_on=self.ends_on.data, partners=self.partners.data,
+                         area=self.area.data, companies=self.companies.data)
 
 
 class EventFilterForm(FilterForm):
@@ -36,12 +48,17 @@ class EventFilterForm(FilterForm):
     kind_code = SelectField("種別")
     held_from = DateField("開催日（から）")
     held_to = DateField("開催日（まで）")
+    program_id = IdSelectField("事業")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from ...services.programs import program_choices
+
         self.center_id.choices = center_choices(user, blank="すべてのセンター")
         self.kind_code.choices = event_kind_choices(blank="すべての種別")
+        self.program_id.choices = [(int(v) if v else "", t) for v, t in program_choices(user, blank="すべての事業")]
 
     def filters(self) -> dict:
         return {"center_id": self.center_id.data, "kind_code": self.kind_code.data or None,
+                "program_id": self.program_id.data,
                 "held_from": self.held_from.data, "held_to": self.held_to.data, "q": (self.q.data or "").strip() or None}

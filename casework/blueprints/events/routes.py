@@ -53,7 +53,14 @@ def detail(event_id):
     held = consultation_service.consultation_list_query(
         current_user, consultation_service.ConsultationFilter(event_id=event.id))
     page = paginate(held)
-    return render_template("events/detail.html", event=event, page=page, may_void=may_void(current_user, event))
+    from ...services.event_attendance import attendances_of, totals_by_side
+    from ...services.programs import terms_of
+
+    attendances = attendances_of(event)
+    return render_template("events/detail.html", event=event, page=page, may_void=may_void(current_user, event),
+                           attendances=attendances, totals=totals_by_side(event),
+                           voidable={a.id for a in attendances if may_void(current_user, a)},
+                           sides=terms_of(event.program_id, "side"))
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])

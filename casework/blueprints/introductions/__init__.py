@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from ...permissions import blueprint_requires
+
+bp = Blueprint("introductions", __name__, url_prefix="/introductions")
+blueprint_requires(bp, "program.record")
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,49 @@
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from ...models import INTRODUCTION_OUTCOMES
+from ...services import programs as program_service
+from ..forms_common import FilterForm, IdSelectField, JDateField, VersionedForm
+from ..program_forms import NON_NEGATIVE, ClientField
+
+
+def introduction_program_choices(user, blank=None, include=None):
+    choices = [("", blank)] if blank else []
+    choices += [(p.id, program_service.program_label(p)) for p in program_service.recordable_programs(user)]
+    if include is not None and include.id not in {v for v, _ in choices}:
+        choices.append((include.id, program_service.program_label(include)))
+    return choices
+
+
+class IntroductionForm(VersionedForm):
+    program_id = IdSelectField("事業", validators=[DataRequired("事業を選んでください。")])
+    introduced_on = JDateField("紹介日", validators=[InputRequired("紹介日を入力してください。")])
+    buyer = ClientField("発注側（発注企業）", validators=[DataRequired("発注側の相談先を入力してください。"), Length(max=200)])
+    supplier = ClientField("受注側（受注企業）", validators=[DataRequired("受注側の相談先を入力してください。"), Length(max=200)])
+    subject = StringField("案件（加工内容など）", validators=[Optional(), Length(max=200)])
+    outcome = SelectField("結果", choices=list(INTRODUCTION_OUTCOMES.items()), default="ongoing",
+                          validators=[DataRequired("結果を選んでください。")])
+    outcome_on = JDateField("成立・不成立の日", validators=[Optional()])
+    amount = IntegerField("成立金額（円）", validators=[Optional(), NON_NEGATIVE])
+    notes = TextAreaField("メモ", validators=[Optional()])
+
+    def __init__(self, user, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program_id.choices = introduction_program_choices(user, include=record.program if record else None)
+
+
+class IntroductionFilterForm(FilterForm):
+    q = StringField("相談先")
+    program_id = IdSelectField("事業")
+    outcome = SelectField("結果", choices=[("", "すべての結果"), *INTRODUCTION_OUTCOMES.items()])
+    introduced_from = JDateField("紹介日（から）")
+    introduced_to = JDateField("紹介日（まで）")
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program_id.choices = introduction_program_choices(user, blank="すべての事業")
+
+    def filters(self) -> dict:
+        return {"program_id": self.program_id.data, "outcome": self.outcome.data or None,
+                "q": (self.q.data or "").strip() or None, "introduced_from": self.introduced_from.data,
+                "introduced_to": self.introduced_to.data}

@@ -1,0 +1,49 @@
+"""Form pieces and the save step shared by the program record screens (registrations,
+introductions, grants, milestones, event attendance, the programs admin)."""
+from __future__ import annotations
+
+from flask import render_template
+from wtforms import IntegerField, StringField
+from wtforms.validators import NumberRange, Optional
+
+from ..services.errors import DomainError, StaleRecord
+from .forms_common import attach_error, stale_for_display
+
+NON_NEGATIVE = NumberRange(min=0, message="0以上の整数を入力してください。")
+FISCAL_YEAR = NumberRange(min=1990, max=2100, message="西暦の年（例: 2023）で入力してください。")
+
+
+def count_field(label: str, hint: str | None = None):
+    return IntegerField(label, validators=[Optional(), NON_NEGATIVE], description=hint or "")
+
+
+def year_field(label: str):
+    return IntegerField(label, validators=[Optional(), FISCAL_YEAR])
+
+
+class ClientField(StringField):
+    """A client typed as a name (or part of one), a 13-digit 法人番号 or #番号; resolved by
+    services.program_records.resolve_client, whose message shows beside the field."""
+
+
+def save(form, template: str, action, **context):
+    """Run a service call for a submitted form; on a broken rule show the form again with the
+    message beside its field (422), on a stale version 409. Either status makes the unit of work
+    roll back whatever the service had changed, so nothing is written."""
+    try:
+        return action(), None
+    except StaleRecord as exc:
+        record = exc.record
+        if hasattr(form, "version"):
+            form.version.data = record.version
+        return None, (render_template(template, form=form, stale=stale_for_display(exc, form), **context), 409)
+    except DomainError as exc:
+        attach_error(form, exc)
+        return None, (render_template(template, form=form, **context), 422)
+
+
+def fill_choices(field, choices, current=None):
+    """Choices as (str id, label); the record's own value kept when it is no longer offered."""
+    field.choices = choices
+    if current is not None and str(current) not in {str(v) for v, _ in choices}:
+        field.choices = [*choices, (str(current), "（現在の値）")]

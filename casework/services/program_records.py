@@ -1,0 +1,109 @@
+"""What the program record kinds (registrations, introductions, grants, milestones, event
+attendance) share: finding a client from what a user typed, loading a record with the access
+rules, list filters by client / program / date, and the generic save of a dataclass."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import select
+
+from ..access import get_in_center_or_404
+from ..extensions import db
+from ..models import Client, Program, User
+from . import audit
+from .errors import DomainError
+from .locking import check_version
+
+
+def resolve_client(user: User, text: str | None, field: str, *, required: bool = True) -> Client | None:
+    """The client a user named: `#12` (id), a 13-digit 法人番号, or a name (or part of one)
+    matching exactly one client the user may see. Otherwise a message beside the field."""
+    from .clients import search_query
+
+    text = (text or "").strip()
+    if not text:
+        if required:
+            raise DomainError("相談先を入力してください。", field)
+        return None
+    visible = search_query(user)
+    match = re.fullmatch(r"#?(\d{1,9})", text)
+    if match and text.startswith("#"):
+        client = db.session.scalar(visible.where(Client.id == int(match.group(1))))
+        if client is None:
+            raise DomainError("該当する相談先がありません。", field)
+        return client
+    if re.fullmatch(r"\d{13}", text):
+        client = db.session.scalar(visible.where(Client.corporate_number == text).limit(1))
+        if client is not None:
+            return client
+    found = list(db.session.scalars(search_query(user, text).limit(6)))
+    exact = [c for c in found if c.name == text]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0]
+    if not found:
+        raise DomainError("該当する相談先がありません。先に相談先を登録してください。", field)
+    names = "、".join(f"{c.name}（#{c.id}）" for c in found[:5])
+    raise DomainError(f"複数の相談先が該当します。名称を詳しく入力するか #番号 で指定してください（候補: {names}）。", field)
+
+
+def client_text(client: Client | None) -> str:
+    """How a form shows a chosen client again (resolve_client reads it back)."""
+    return f"#{client.id} {client.name}" if client is not None else ""
+
+
+def resolve_client_text(user: User, text: str | None, field: str, *, required: bool = True) -> Client | None:
+    """resolve_client, also reading back what client_text wrote ("#12 株式会社…")."""
+    match = re.fullmatch(r"#(\d{1,9})\s.*", (text or "").strip())
+    return resolve_client(user, f"#{match.group(1)}" if match else text, field, required=required)
+
+
+def load(user: User, model, record_id: int, *, include_voided: bool = False):
+    """A center-scoped record or 404 (audited); viewing one of a confidential program is audited."""
+    record = get_in_center_or_404(user, model, record_id, include_voided=include_voided)
+    if getattr(record, "program_id", None) is None and hasattr(record, "event"):  # attendance: the event's program
+        program = db.session.get(Program, record.event.program_id) if record.event.program_id else None
+        if program is not None and program.confidential:
+            audit.note_view(record)
+    return record
+
+
+def apply_values(record, values: dict, *, expected_version: int | None, by: User | None, center_id=None) -> dict:
+    """Set changed values on an existing record, audited as 'change'; returns the diff."""
+    check_version(record, expected_version, values)
+    diff = audit.changes(record, values)
+    for key, value in values.items():
+        setattr(record, key, value)
+    if diff:
+        audit.record("change", record, user=by, detail=diff, center_id=center_id)
+    return diff
+
+
+def strip(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def not_future(day: dt.date | None, label: str, field: str, by: User | None) -> None:
+    from ..dates import today_jst
+
+    if by is not None and day is not None and day > today_jst() + dt.timedelta(days=1):
+        raise DomainError(f"{label}が未来の日付です。", field)
+
+
+def non_negative(value, label: str, field: str) -> None:
+    if value is not None and value < 0:
+        raise DomainError(f"{label}は0以上にしてください。", field)
+
+
+def client_matches(terms: str | None):
+    """WHERE clause on Client for a list's client search box (name, kana, 法人番号)."""
+    from ..textnorm import fold
+    from .clients import search_text_matches
+
+    words = [t for t in (fold(part) for part in (terms or "").split()) if t]
+    return search_text_matches(words) if words else None
+
+
+def client_ids_matching(terms: str | None):
+    cond = client_matches(terms)
+    return None if cond is None else select(Client.id).where(cond)
