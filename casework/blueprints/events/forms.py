@@ -15,7 +15,7 @@ class EventForm(VersionedForm):
     participants = IntegerField("参加者数", validators=[Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")])
     notes = TextAreaField("メモ", validators=[Optional()])
     program_id = IdSelectField("事業")
-    ends_on = JDateField("終了日", validators=[Optional()])
+    ends_on = DateField("終了日", validators=[Optional()])
     partners = StringField("連携機関", validators=[Optional(), Length(max=300)])
     area = StringField("開催地区", validators=[Optional(), Length(max=100)])
     companies = IntegerField("参加企業数・出展企業数", validators=[Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")])
