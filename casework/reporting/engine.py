@@ -40,9 +40,14 @@ def _count_metrics(metrics: list[Metric], periods: list[Period], center_codes: s
     result = {}
     # per table and date column; a program's rows apart from the center rows, so that each query
     # reads one covering index (ix_consultations_program_counted / ix_consultations_held_counted)
-    by_source = lambda m: (m.table.name, m.date_column, m.program is not None)  # noqa: E731
-    for _source, group in groupby(sorted(metrics, key=by_source), key=by_source):
-        group = list(group)
+    by_source = lambda m: (m.table.name, m.date_column, m.program is not None and m.table.name == "consultations")  # noqa: E731
+    groups = [list(g) for _k, g in groupby(sorted(metrics, key=by_source), key=by_source)]
+    lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
+    occupied = _tables_with_records(groups, lo, hi)
+    for group in groups:
+        if not occupied[id(group)]:  # nothing in the period: every figure of the group is 0
+            result.update({(m.id, i): 0 for m in group for i in range(len(periods))})
+            continue
         filters = {m.id: metric_filters(m, centers, center_codes) for m in group}
         for m in group:
             if filters[m.id] is None:  # restricted away
@@ -56,6 +61,23 @@ def _count_metrics(metrics: list[Metric], periods: list[Period], center_codes: s
         if distinct_:
             result.update(_distinct_counts(distinct_, periods, centers, center_codes))
     return result
+
+
+def _tables_with_records(groups: list[list[Metric]], lo: dt.date, hi: dt.date) -> dict[int, bool]:
+    """Which groups' tables hold any unvoided record in [lo, hi): one statement of EXISTS, so the
+    tables a period has nothing in (a new program's records, a month without grants) cost no query."""
+    from sqlalchemy import exists
+
+    probes, seen = {}, {}
+    for group in groups:
+        m = group[0]
+        key = (m.table.name, m.date_column)
+        if key not in seen:
+            seen[key] = len(probes)
+            probes[key] = exists(select(literal(1)).select_from(m.model).where(
+                m.model.voided_at.is_(None), covering(m, lo, hi)))
+    row = db.session.connection().execute(select(*probes.values())).one()
+    return {id(group): bool(row[seen[(group[0].table.name, group[0].date_column)]]) for group in groups}
 
 
 def _grouped_counts(group: list[Metric], filters: dict, periods: list[Period]) -> dict[tuple[str, int], int]:

@@ -87,6 +87,10 @@ def labelled(data: dict) -> list[dict]:
                 value = thousand_yen(value or 0)
             shown.append({"label": m.label if m else row_key, "value": value, "unit": unit})
         out.append({"title": title, "rows": shown})
+    other = [{"label": k, "value": v, "unit": ""} for k, v in data.items()
+             if k not in ("sections", "month", "fiscal_year") and not isinstance(v, (dict, list))]
+    if other:  # a stored tally of another shape: its figures as stored
+        out.append({"title": "集計", "rows": other})
     return out
 
 
