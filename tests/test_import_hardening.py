@@ -152,3 +152,33 @@ def test_web_import_of_a_20_digit_integer_is_a_refusal_not_a_500(client, admin):
     assert response.status_code == 422
     assert "events.csv:2: participants: 参加者数が大きすぎます" in response.get_data(as_text=True)
     assert count(Event) == 0
+
+
+EARLY_BUG = ("dates.EARLIEST is 1900-01-01 but dates.era_year/fy_label know no era before 昭和 (1926): "
+             "export-analytics aborts with 'year before 昭和: 1899' (dates.py, engineer input)")
+
+
+@pytest.mark.parametrize("earliest", [
+    "1926-04-01",
+    pytest.param("1900-01-01", marks=pytest.mark.xfail(strict=True, reason=EARLY_BUG)),
+])
+def test_what_the_bounds_let_through_can_be_edited_and_exported(runner, tmp_path, client, auth, make, earliest):
+    """Values at the edge of every bound import, and afterwards the edit pages answer and
+    export-analytics runs (issue 13: stored bad values made both fail)."""
+    name, ref = "名" * max_chars("clients", "name"), "R" * max_chars("clients", "ref")
+    result = run_import(runner, tmp_path, {
+        "clients.csv": f"ref,name,name_kana,employees\r\n{ref},{name},{'カ' * 200},{max_int('clients', 'employees')}\r\n",
+        "consultations.csv": "ref,client_ref,center,channel,held_on,notes\r\n"
+                             f"S1,{ref},onestop,window,{earliest},{'メ' * legacy_import.FREE_TEXT_MAX_CHARS}\r\n",
+        "events.csv": f"ref,center,kind,held_on,participants\r\nE1,yorozu,outreach_day,{earliest},{2**31 - 1}\r\n",
+    })
+    assert result.exit_code == 0, result.output
+    auth.login(make.user("root", role="admin", centers=[]))
+    stored = db.session.scalar(select(Client).where(Client.ref == ref))
+    consultation = db.session.scalar(select(Consultation))
+    event = db.session.scalar(select(Event))
+    for url in (f"/clients/{stored.id}/edit", f"/clients/{stored.id}", f"/consultations/{consultation.id}/edit",
+                f"/events/{event.id}/edit"):
+        assert client.get(url).status_code == 200, url
+    exported = runner.invoke(args=["export-analytics", str(tmp_path / "analytics.db")])
+    assert exported.exit_code == 0, exported.output
