@@ -57,7 +57,7 @@ def test_preview_counts_real_records_and_writes_nothing(client, auth, make):
     rows_before = db.session.scalar(select(func.count(ReportRow.id)))
     audits_before = db.session.scalar(select(func.count(AuditEntry.id)))
     page = text_of(client.post(f"/admin/report-definitions/sections/{section.id}/rows/new", data={**ROW, "preview": "1"}))
-    assert "試算（保存前・2024年度の記録で計算）" in page
+    assert "試算（保存前・令和6年度の記録で計算） 区分 令和5年度 令和6年度" in page
     assert "支援企業 1社 1社" in page  # FY2023: one company; FY2024: one company twice
     assert db.session.scalar(select(func.count(ReportRow.id))) == rows_before
     assert db.session.scalar(select(func.count(AuditEntry.id))) == audits_before

@@ -118,4 +118,8 @@ def tally_command(month, fmt, centers):
         click.echo(f"■ {definitions.section_by_key[section_key].title}")
         for row_key, n in rows.items():
             m = definitions.metric_by_id[f"{section_key}.{row_key}"]
+            if m.unit == "千円":  # the JSON holds 円; the text prints as the report does
+                from ..reporting.engine import thousand_yen
+
+                n = thousand_yen(n)
             click.echo(f"{m.label}\t{n:,}{m.unit}")

@@ -256,15 +256,18 @@ def preview_row(section: ReportSection, data: RowData, fy: int, user, row: Repor
     scope = scope_for(user)
     report = annual_report(fy, set(scope.center_codes) if scope.center_codes is not None else None, definitions)
     body = next((s for s in report["sections"] if s["key"] == section.key), None)
+    from ..dates import fy_label
+
+    labels = {"label": fy_label(fy), "previous_label": fy_label(fy - 1)}
     if body is None:
-        return {"fy": fy, "shown": False}
+        return {"fy": fy, **labels, "shown": False}
     if data.kind == "breakdown":
-        return {"fy": fy, "shown": True, "kind": "breakdown", "breakdown": body.get(key)}
+        return {"fy": fy, **labels, "shown": True, "kind": "breakdown", "breakdown": body.get(key)}
     if data.kind == "list":
         lst = next((t for t in body.get("lists", []) if t["key"] == key), None)
-        return {"fy": fy, "shown": True, "kind": "list", "list": lst}
+        return {"fy": fy, **labels, "shown": True, "kind": "list", "list": lst}
     figures = next(r for r in body["rows"] if r["key"] == key)
-    return {"fy": fy, "shown": True, "kind": "figure", "row": figures, "unit": data.unit}
+    return {"fy": fy, **labels, "shown": True, "kind": "figure", "row": figures, "unit": data.unit}
 
 
 def _sections_as_dicts():

@@ -170,17 +170,25 @@ def dashboard_series(user: User, center_code: str, fy: int) -> dict:
     counts = count_metrics(metrics, periods, codes) if metrics else {}
     index = {(which, month): i for i, (which, _year, month) in enumerate(months)}
 
-    def series(metric_id: str, which: int) -> list[int | None]:
-        return [None if dt.date(year, month, 1) > today else counts.get((metric_id, index[(which, month)]), 0)
+    from ..reporting.engine import thousand_yen
+
+    def series(metric_id: str, which: int, unit: str) -> list[int | None]:
+        shown = thousand_yen if unit == "千円" else int  # 千円 rows: figures in 千円, as printed
+        return [None if dt.date(year, month, 1) > today else shown(counts.get((metric_id, index[(which, month)]), 0))
                 for year, month in fy_months(which)]
+
+    def total(row, which, unit):
+        return row["printed"][which] if unit == "千円" else row[which]
 
     out = []
     for section in sections:
-        rows = [{"key": row["key"], "label": row["label"], "unit": unit_of(section["key"], row),
-                 "current": series(f"{section['key']}.{row['key']}", fy),
-                 "previous": series(f"{section['key']}.{row['key']}", fy - 1),
-                 "current_total": row["current"], "previous_total": row["previous"]}
-                for row in section["rows"]]
+        rows = []
+        for row in section["rows"]:
+            unit = unit_of(section["key"], row)
+            rows.append({"key": row["key"], "label": row["label"], "unit": unit,
+                         "current": series(f"{section['key']}.{row['key']}", fy, unit),
+                         "previous": series(f"{section['key']}.{row['key']}", fy - 1, unit),
+                         "current_total": total(row, "current", unit), "previous_total": total(row, "previous", unit)})
         out.append({"key": section["key"], "title": section["title"], "rows": rows,
                     "breakdowns": [(b, section[b.key]) for b in breakdowns_of(section["key"]) if b.key in section]})
     return {"sections": out, "report": report}
