@@ -351,3 +351,18 @@ def test_case_form_defaults_to_my_centers_program(client, auth, make):
     trade_matching = program_by_code("trade_matching")
     assert f'<option selected value="{trade_matching.id}">' in html or \
         f'value="{trade_matching.id}" selected' in html
+
+
+def test_client_disclosure_holds_the_program_records(client, auth, make):
+    from casework.services.privacy import client_export
+    from casework.services.registrations import RegistrationData, register
+
+    company = make.client("株式会社開示")
+    side = _term("trade_matching", "side", "受注企業")
+    register(RegistrationData(program_id=program_by_code("trade_matching").id, side_id=side.id, client_id=company.id,
+                              registered_on=dt.date(2024, 4, 1)))
+    db.session.commit()
+    export = client_export(company)
+    assert [r["registered_on"] for r in export["data"]["registrations"]] == ["2024-04-01"] or \
+        len(export["data"]["registrations"]) == 1
+    assert export["data"]["introductions"] == [] and export["data"]["case_milestones"] == []
