@@ -30,6 +30,8 @@ def test_admin_sees_the_reports_programs_and_adds_one(client, auth, make):
     page = text_of(client.get("/admin/programs/"))
     assert "受発注取引推進" in page and "1(2)①" in page and "中小企業活性化" in page and "秘" in page
     assert "令和5年度で終了" in page  # 産業復興
+    trade = text_of(client.get(f"/admin/programs/{program_by_code('trade_matching').id}"))
+    assert "相談記録・案件・登録・あっせん紹介" in trade and "発注企業" in trade and "受注企業" in trade
     response = client.post("/admin/programs/new", data={
         "center_id": make.center("startup").id, "code": "uij_startup", "name": "UIJターン創業",
         "report_name": "UIJターン創業相談会", "report_number": "1(3)①イ", "active": "y", "sort_order": "500",
