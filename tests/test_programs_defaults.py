@@ -48,3 +48,14 @@ def test_a_consultation_opening_a_case_gives_both_the_chosen_program(app, make):
     db.session.commit()
     assert consultation.program.code == "subcontracting" and consultation.category.label == "建設業法関連"
     assert consultation.case.program.code == "subcontracting"
+
+
+def test_a_center_an_admin_adds_gets_a_program_of_its_own(app, make):
+    from casework.services.vocab_admin import CenterData, add_center
+
+    center = add_center(CenterData(code="kenpoku", name="県北サテライト", report_title="県北サテライト相談事業"))
+    db.session.commit()
+    program = program_by_code("kenpoku")
+    assert program.center_id == center.id and program.report_name == "県北サテライト相談事業"
+    consultation = make.consultation(center_code="kenpoku")
+    assert consultation.program.code == "kenpoku"
