@@ -4,7 +4,7 @@ import datetime as dt
 from sqlalchemy import insert, select
 
 from casework.extensions import db
-from casework.models import Consultation, DispatchVisit, Event, Expert, Program
+from casework.models import DispatchVisit, Expert, Program
 from casework.services.programs import fill_missing_programs, program_by_code
 
 

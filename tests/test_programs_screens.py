@@ -18,10 +18,6 @@ def _term(program_code, kind, label):
                                                        ProgramTerm.kind == kind, ProgramTerm.label == label))
 
 
-def _error_beside(html_text, message):
-    return message in html_text
-
-
 # --- programs admin ---------------------------------------------------------------------------
 
 def test_admin_sees_the_reports_programs_and_adds_one(client, auth, make):
