@@ -59,3 +59,15 @@ def test_a_center_an_admin_adds_gets_a_program_of_its_own(app, make):
     assert program.center_id == center.id and program.report_name == "県北サテライト相談事業"
     consultation = make.consultation(center_code="kenpoku")
     assert consultation.program.code == "kenpoku"
+
+
+def test_a_consultation_moved_to_another_case_takes_its_program(app, make):
+    from casework.services.consultations import ConsultationData, update_consultation
+
+    client = make.client()
+    consultation = make.consultation(client_=client, center_code="onestop")
+    other = make.case(client_=client, center_code="trade", program_id=program_by_code("subcontracting").id)
+    update_consultation(consultation, ConsultationData(held_on=consultation.held_on, channel_code="window",
+                                                       case_id=other.id), expected_version=None)
+    db.session.commit()
+    assert consultation.center.code == "trade" and consultation.program.code == "subcontracting"
