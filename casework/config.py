@@ -42,6 +42,9 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_SENDER = "casework@localhost"
     BASE_URL = "http://localhost:5000"
+    # Files the app creates (the SQLite database and its -wal/-shm, backups, uploads, exports)
+    # are readable by the owner only. None leaves the process umask alone.
+    FILE_UMASK = 0o077
 
 
 def load_config(app, test_config=None):
@@ -53,6 +56,9 @@ def load_config(app, test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
     if test_config:
         app.config.update(test_config)
+    if app.config.get("FILE_UMASK") is not None:
+        mask = app.config["FILE_UMASK"]
+        os.umask(int(mask, 8) if isinstance(mask, str) else int(mask))  # CASEWORK_FILE_UMASK=077
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "casework.db")
     if not app.config.get("SECRET_KEY"):

@@ -282,7 +282,9 @@ def load(name):
 
 
 def upgrade():
-    with op.batch_alter_table("clients", recreate="always") as batch:
+    # SQLite copies the table for most alterations; force it here. PostgreSQL alters in place.
+    recreate = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("clients", recreate=recreate) as batch:
         batch.add_column(sa.Column("migration_test_note", sa.String(50)))
     if {with_helper!r}:
         load("clients_search_v1").after_clients_rebuild(op.get_bind())
