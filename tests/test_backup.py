@@ -162,8 +162,16 @@ def test_restore_refuses_a_backup_from_a_newer_unknown_revision(app, runner, mak
     assert _names() == {"今のデータ株式会社"}
 
 
+@pytest.fixture
+def open_umask():
+    """A process umask of 022, as a shell usually has, so files are 0644 unless the app acts."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
 @SQLITE_ONLY
-def test_database_backups_and_before_restore_copies_are_owner_only(app, runner, make, tmp_path):
+def test_database_backups_and_before_restore_copies_are_owner_only(app, runner, make, tmp_path, open_umask):
     import stat
 
     from casework.services.backup import sqlite_path
@@ -181,9 +189,34 @@ def test_database_backups_and_before_restore_copies_are_owner_only(app, runner, 
             assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
 
 
-def test_files_the_app_creates_are_owner_only(app, tmp_path):
+def test_files_the_app_creates_are_owner_only(tmp_path, monkeypatch, open_umask):
+    """The umask the app sets covers the files it creates: the SQLite database and its -wal/-shm,
+    uploads, exports."""
     import stat
 
-    path = tmp_path / "created-by-the-app.txt"
-    path.write_text("x")
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    from casework import create_app
+
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path / "instance"))
+    (tmp_path / "instance").mkdir()
+    database = tmp_path / "instance" / "fresh.db"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "x"})
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (x)")
+        (tmp_path / "instance" / "upload.csv").write_text("a,b")
+        for path in (database, str(database) + "-wal", tmp_path / "instance" / "upload.csv"):
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+        db.engine.dispose()
+
+
+def test_a_database_left_0644_by_an_older_release_is_made_owner_only(tmp_path, monkeypatch, open_umask):
+    import stat
+
+    from casework import create_app
+
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path))
+    database = tmp_path / "old.db"
+    sqlite3.connect(database).execute("create table t(x)").connection.close()
+    os.chmod(database, 0o644)
+    create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "x"})
+    assert stat.S_IMODE(os.stat(database).st_mode) == 0o600

@@ -334,3 +334,21 @@ def test_upgrade_from_0004_creates_the_missing_grants_index(app):
     upgrade()
     indexes = {ix["name"]: ix["column_names"] for ix in inspect(db.engine).get_indexes("grants")}
     assert indexes["ix_grants_decided_on"] == ["decided_on"]
+
+
+def test_counts_command_shows_the_revision_and_the_same_counts_around_an_upgrade(app, runner, make):
+    make.consultation(make.client(name="件数確認株式会社"))
+    db.session.commit()
+    rows = _model_rows()
+    _empty_database()
+    upgrade(revision="0004")
+    _insert_reflected({t: r for t, r in rows.items() if t not in VOCABULARY_TABLES})
+    before = runner.invoke(args=["counts"])
+    assert before.exit_code == 0, before.output
+    assert f"schema revision: 0004 (head {_head()}; 更新が必要: casework db upgrade)" in before.output
+    assert [line for line in before.output.splitlines() if line.startswith(("clients ", "consultations "))] == [
+        f"{'clients':<22} {1:>9,}", f"{'consultations':<22} {1:>9,}"]
+    upgrade()
+    after = runner.invoke(args=["counts"])
+    assert f"schema revision: {_head()} (head {_head()}; 最新)" in after.output
+    assert after.output.splitlines()[1:] == before.output.splitlines()[1:]

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 
 def register_commands(app):
-    for command in (backup_command, restore_command, retention_report_command):
+    for command in (backup_command, restore_command, counts_command, retention_report_command):
         app.cli.add_command(command)
 
 
@@ -97,6 +97,29 @@ def restore_command(file, yes):
             db.session.remove()
             db.engine.dispose()
         click.echo(f"データベースをリビジョン {head} に更新しました (upgraded to {head})")
+
+
+@click.command("counts")
+@with_appcontext
+def counts_command():
+    """Print the database's schema revision and the rows of every table (voided ones included),
+    to compare before and after `casework db upgrade` or a restore. Reads only."""
+    import sqlalchemy as sa
+
+    from ..extensions import db
+
+    known, head = _revisions()
+    with db.engine.connect() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        revision = (conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+                    if "alembic_version" in tables else None)
+        counts = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+                  for t in db.metadata.sorted_tables if t.name in tables}
+    state = ("最新" if revision == head else
+             "更新が必要: casework db upgrade" if revision in known else "この版の知らないリビジョン")
+    click.echo(f"schema revision: {revision or '-'} (head {head}; {state})")
+    for name in sorted(counts):
+        click.echo(f"{name:<22} {counts[name]:>9,}")
 
 
 @click.command("retention-report")
