@@ -323,6 +323,8 @@ def test_a_batch_rebuild_of_clients_keeps_search_with_the_frozen_helper(app, mak
         assert "再構築後商事株式会社" not in found
     with db.engine.connect() as conn:  # references still point at the rebuilt table
         assert conn.execute(text("SELECT count(*) FROM consultations c JOIN clients k ON k.id = c.client_id")).scalar() == 1
+        if conn.dialect.name == "sqlite":  # env.py turned foreign keys off for the migration only
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 def test_upgrade_from_0004_creates_the_missing_grants_index(app):
