@@ -29,31 +29,35 @@ def register(app):
     app.jinja_env.finalize = _blank_none  # a missing value shows as nothing, never as "None"
 
 
-# (endpoint, label, Alt+key, roles or None for everyone); entries whose blueprint is absent are skipped
+# (endpoint, label, Alt+key). An entry is shown to whoever the permission table lets open its
+# endpoint (casework/permissions.py may_open); entries whose blueprint is absent are skipped.
 NAV = [
-    ("main.home", "ホーム", "h", None),
-    ("consultations.new", "相談を記録", "n", None),
-    ("clients.index", "相談先", "c", None),
-    ("cases.index", "案件", "k", None),
-    ("consultations.index", "相談記録", "l", None),
-    ("events.index", "相談会・セミナー", "e", None),
-    ("dispatch.index", "専門家派遣", None, None),
-    ("succession.index", "事業承継", None, ("admin", "manager", "succession")),
-    ("founders.index", "創業支援", None, ("admin", "manager", "im")),
-    ("followups.index", "フォローアップ", None, None),
-    ("reports.index", "報告書", "r", None),
-    ("tallies.index", "月次集計", None, ("admin", "manager")),
-    ("admin.index", "管理", None, ("admin",)),
-    ("audit.index", "監査ログ", None, ("admin",)),
+    ("main.home", "ホーム", "h"),
+    ("consultations.new", "相談を記録", "n"),
+    ("clients.index", "相談先", "c"),
+    ("cases.index", "案件", "k"),
+    ("consultations.index", "相談記録", "l"),
+    ("events.index", "相談会・セミナー", "e"),
+    ("dispatch.index", "専門家派遣", None),
+    ("succession.index", "事業承継", None),
+    ("founders.index", "創業支援", None),
+    ("followups.index", "フォローアップ", None),
+    ("reports.index", "報告書", "r"),
+    ("tallies.index", "月次集計", None),
+    ("admin.index", "管理", None),
+    ("audit.index", "監査ログ", None),
 ]
 
 
-def nav_items():
+def nav_items(user=None):
     from flask import current_app
     from flask_login import current_user
 
-    items = [(endpoint, label, key) for endpoint, label, key, roles in NAV
-             if endpoint in current_app.view_functions and (roles is None or current_user.role in roles)]
+    from .permissions import may_open
+
+    user = user if user is not None else current_user
+    items = [(endpoint, label, key) for endpoint, label, key in NAV
+             if endpoint in current_app.view_functions and may_open(user, endpoint)]
     here = request.endpoint or ""
     exact = here in {endpoint for endpoint, _label, _key in items}
     return [(endpoint, label, key, _nav_current(endpoint, here, exact)) for endpoint, label, key in items]

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .dbsetup import immediate_transactions
 from .extensions import db
@@ -25,9 +26,12 @@ REFUSED = "_uow_refused"
 
 
 def refuse() -> None:
-    """The view answers without writing (a form shown again with its errors, a stale save)."""
+    """The view answers without writing (a form shown again with its errors, a stale save, a
+    refused step). What the view changed so far is rolled back at once, so the page it renders
+    next shows the stored records, and `finish` will not commit whatever follows."""
     if has_request_context():
         setattr(g, REFUSED, True)
+    db.session.rollback()
 
 
 def refused() -> bool:
@@ -39,10 +43,10 @@ def finish(response):
     if response.status_code < 400 and not refused() and not response.direct_passthrough:
         try:
             db.session.commit()
-        except (IntegrityError, OperationalError) as exc:
+        except (IntegrityError, OperationalError, StaleDataError) as exc:
             db.session.rollback()
             current_app.logger.warning("commit of %s %s failed: %s", request.method, request.path, exc.__class__.__name__)
-            return _busy_response()
+            return _busy_response(stale=isinstance(exc, StaleDataError))
     else:
         db.session.rollback()
     write_audit_notes(response.status_code)
@@ -96,10 +100,12 @@ def committing():
         raise
 
 
-def _busy_response():
-    from flask import render_template
+def _busy_response(stale: bool = False):
+    """409: nothing was written. A lost race on a record's version reads as the ordinary 409
+    (someone saved first); a busy or refused commit says so and offers the way back."""
+    from .errors_pages import render_error
 
-    return current_app.make_response((render_template("errors/409.html", busy=True), 409))
+    return current_app.make_response(render_error(409, busy=not stale))
 
 
 def register(app) -> None:

@@ -64,9 +64,13 @@ def staff_choices(blank=None, center_ids=None):
 
 
 def attach_error(form, exc) -> None:
-    """Show a service's DomainError beside its field, or at the top of the page."""
+    """Show a service's DomainError beside its field, or at the top of the page. The request
+    then writes nothing (casework/unit_of_work.py)."""
     from flask import flash
 
+    from ..unit_of_work import refuse
+
+    refuse()
     field = getattr(form, exc.field, None) if getattr(exc, "field", None) else None
     if field is not None:
         field.errors = list(field.errors) + [exc.message]

@@ -20,8 +20,10 @@ def register_commands(app):
 def import_command(paths):
     """Import legacy CSV files (or folders of them): all or nothing, idempotent by ref."""
     from ..services.legacy_import import import_files
+    from ..unit_of_work import committing
 
-    plan, counts = import_files(paths)
+    with committing():
+        plan, counts = import_files(paths)
     if counts is None:
         for problem in plan.errors:  # one `FILE:ROW: COLUMN: message` line each, nothing else
             click.echo(str(problem), err=True)

@@ -158,7 +158,7 @@ def case_page(user: User, case: Case) -> dict:
         .options(selectinload(Consultation.channel), selectinload(Consultation.staff), selectinload(Consultation.event))
         .order_by(Consultation.held_on.desc(), Consultation.id.desc())))
     if case.center.confidential:
-        audit.record("view", case, user=user)
+        audit.note_view(case)  # written by the request's unit of work once the page is shown
     return {"consultations": consultations}
 
 

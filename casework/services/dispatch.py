@@ -14,13 +14,19 @@ from ..extensions import db
 from ..models import (
     DISPATCH_STATUSES, Case, Center, Client, Dispatch, DispatchProgram, DispatchVisit, Expert, User,
 )
+from ..permissions import can
 from ..textnorm import fold
 from . import audit
 from .errors import DomainError
 from .locking import check_version
 from .voiding import void_record
 
-DECIDERS = ("admin", "manager")
+EXPERT_MANAGERS_ONLY = "専門家の登録・変更（謝金を含む）は統括責任者または管理者が行います。"
+
+
+def _require_expert_manager(by: User | None) -> None:
+    if by is not None and not can(by, "expert.manage"):
+        raise DomainError(EXPERT_MANAGERS_ONLY)
 
 
 # --- expert registry -------------------------------------------------------------------------
@@ -49,6 +55,7 @@ def _unique_name(name: str, expert_id: int | None = None) -> None:
 
 
 def register_expert(data: ExpertData, by: User | None = None) -> Expert:
+    _require_expert_manager(by)
     values = data.cleaned()
     _unique_name(values["name"])
     expert = Expert(**values)
@@ -59,6 +66,7 @@ def register_expert(data: ExpertData, by: User | None = None) -> Expert:
 
 
 def update_expert(expert: Expert, data: ExpertData, *, expected_version: int | None, by: User | None = None) -> Expert:
+    _require_expert_manager(by)
     values = data.cleaned()
     check_version(expert, expected_version, values)
     _unique_name(values["name"], expert.id)
@@ -127,7 +135,7 @@ def request_dispatch(data: DispatchRequest, by: User | None = None) -> Dispatch:
 def decide_dispatch(dispatch: Dispatch, *, approve: bool, decided_on: dt.date, note: str | None = None,
                     expected_version: int | None = None, by: User | None = None) -> Dispatch:
     """Approval is a manager's (or admin's) decision, never the requester's own."""
-    if by is not None and by.role not in DECIDERS:
+    if by is not None and not can(by, "dispatch.decide"):
         raise DomainError("派遣の承認・却下は統括責任者または管理者が行います。", "decision")
     check_version(dispatch, expected_version)
     if dispatch.status != "requested":

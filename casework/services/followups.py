@@ -103,8 +103,13 @@ def create_followup(data: FollowUpData, by: User | None = None) -> FollowUp:
         raise DomainError("内容を入力してください。", "reason")
     if data.due_on < case.opened_on:
         raise DomainError("期日が案件の開始日より前です。", "due_on")
-    if data.assignee_id is not None and db.session.get(User, data.assignee_id) is None:
+    assignee = db.session.get(User, data.assignee_id) if data.assignee_id is not None else None
+    if data.assignee_id is not None and (assignee is None or not assignee.active):
         raise DomainError("担当者が見つかりません。", "assignee_id")
+    if assignee is not None and not can_see_center(assignee, case.center_id):
+        # nobody would be reminded: the assignee could neither list nor open this follow-up
+        raise DomainError(f"{assignee.name}さんは{case.center.name}に所属していないため、このフォローアップを見られません。"
+                          f"{case.center.name}の職員を選んでください。", "assignee_id")
     followup = FollowUp(client_id=case.client_id, case_id=case.id, center_id=case.center_id,
                         assignee_id=data.assignee_id or getattr(by, "id", None), due_on=data.due_on,
                         reason=data.reason.strip(), source="manual")

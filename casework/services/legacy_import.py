@@ -708,7 +708,8 @@ class _Writer:
 
 
 def apply_plan(plan: ImportPlan, by: User | None = None) -> dict[str, tuple[int, int]]:
-    """Write a valid plan in one transaction: {kind: (created, updated)} for the kinds given."""
+    """Write a valid plan into the session: {kind: (created, updated)} for the kinds given. The
+    caller's unit of work commits it in one transaction (the request, or `casework import`)."""
     if plan.errors:
         raise PlanHasErrors(f"{len(plan.errors)} errors")
     writer = _Writer(plan)
@@ -723,10 +724,6 @@ def apply_plan(plan: ImportPlan, by: User | None = None) -> dict[str, tuple[int,
         audit.record("import", None, user=by, detail={
             "files": [f.name for f in plan.files], "counts": {k: list(v) for k, v in counts.items()},
             "cases_opened_for_consultations": writer.auto_cases})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     finally:
         if sqlite:  # the pragma is per connection: give the pooled connection its default back
             raw.execute(f"PRAGMA cache_size = {int(cache_size)}")
@@ -738,6 +735,5 @@ def import_files(sources, by: User | None = None) -> tuple[ImportPlan, dict | No
     """Validate, and write when there is no error."""
     plan = validate_files(sources)
     if plan.errors:
-        db.session.rollback()
         return plan, None
     return plan, apply_plan(plan, by=by)

@@ -4,24 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ...extensions import db
 from ...services import uploads
 from ...services.errors import DomainError
 from ...services.import_preview import preview_plan
+from ...unit_of_work import refuse
 from . import bp
 from .forms import ConfirmForm, UploadForm
 
 KIND_LABELS = {"clients": "相談先", "cases": "案件", "consultations": "相談記録", "events": "相談会・セミナー",
                "dispatches": "専門家派遣", "diagnoses": "事業承継診断"}
-
-
-@bp.before_request
-@login_required
-def _admins_only():
-    if not current_user.is_admin:
-        abort(403)
 
 
 def _root() -> Path:
@@ -72,9 +65,9 @@ def apply():
         return render_template("imports/upload.html", form=UploadForm(), errors=[str(e) for e in plan.errors],
                                names=names), 422
     try:
-        result = apply_plan(plan, by=current_user)  # one transaction, audited as "import", committed
+        result = apply_plan(plan, by=current_user)  # audited as "import"; the request commits it at once
     except DomainError as exc:
-        db.session.rollback()
+        refuse()
         flash(f"取り込めませんでした（何も書き込まれていません）: {exc.message}", "danger")
         return redirect(url_for("imports.upload"))
     finally:
