@@ -74,6 +74,13 @@ def visible_clients(user: User):
     return select(Client).where(Client.voided_at.is_(None), client_filter(user))
 
 
+def found_or_404(record, object_type: str, object_id):
+    """The record a service found for the user, or a refusal (404, audited) when it found none."""
+    if record is None:
+        deny(object_type, object_id)
+    return record
+
+
 def deny(object_type: str | None = None, object_id=None):
     """Answer 404 and put the refusal on the audit log (for a logged-in user)."""
     from .services import audit
@@ -117,6 +124,13 @@ def get_in_center_or_404(user: User, model, record_id: int, *, include_voided: b
 
         audit.note_view(record)
     return record
+
+
+def visible_with_client(model, user: User):
+    """SELECT of a center-scoped model joined to its client: the user's centers, neither the
+    record nor its client voided (the list pages' starting point)."""
+    return select(model).join(Client, model.client_id == Client.id).where(and_visible(model, user),
+                                                                           Client.voided_at.is_(None))
 
 
 def and_visible(model, user: User):

@@ -14,7 +14,6 @@ casework/access.py and use `center_ids_for`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 
 from flask import abort, current_app, request
 from flask_login import current_user

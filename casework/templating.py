@@ -29,24 +29,15 @@ def register(app):
     app.jinja_env.finalize = _blank_none  # a missing value shows as nothing, never as "None"
 
 
-# (endpoint, label, Alt+key). An entry is shown to whoever the permission table lets open its
+# endpoint: (label, Alt+key). An entry is shown to whoever the permission table lets open its
 # endpoint (casework/permissions.py may_open); entries whose blueprint is absent are skipped.
-NAV = [
-    ("main.home", "ホーム", "h"),
-    ("consultations.new", "相談を記録", "n"),
-    ("clients.index", "相談先", "c"),
-    ("cases.index", "案件", "k"),
-    ("consultations.index", "相談記録", "l"),
-    ("events.index", "相談会・セミナー", "e"),
-    ("dispatch.index", "専門家派遣", None),
-    ("succession.index", "事業承継", None),
-    ("founders.index", "創業支援", None),
-    ("followups.index", "フォローアップ", None),
-    ("reports.index", "報告書", "r"),
-    ("tallies.index", "月次集計", None),
-    ("admin.index", "管理", None),
-    ("audit.index", "監査ログ", None),
-]
+NAV = {
+    "main.home": ("ホーム", "h"), "consultations.new": ("相談を記録", "n"), "clients.index": ("相談先", "c"),
+    "cases.index": ("案件", "k"), "consultations.index": ("相談記録", "l"), "events.index": ("相談会・セミナー", "e"),
+    "dispatch.index": ("専門家派遣", None), "succession.index": ("事業承継", None), "founders.index": ("創業支援", None),
+    "followups.index": ("フォローアップ", None), "reports.index": ("報告書", "r"), "tallies.index": ("月次集計", None),
+    "admin.index": ("管理", None), "audit.index": ("監査ログ", None),
+}
 
 
 def nav_items(user=None):
@@ -56,7 +47,7 @@ def nav_items(user=None):
     from .permissions import may_open
 
     user = user if user is not None else current_user
-    items = [(endpoint, label, key) for endpoint, label, key in NAV
+    items = [(endpoint, label, key) for endpoint, (label, key) in NAV.items()
              if endpoint in current_app.view_functions and may_open(user, endpoint)]
     here = request.endpoint or ""
     exact = here in {endpoint for endpoint, _label, _key in items}
@@ -69,7 +60,7 @@ def _nav_current(endpoint: str, here: str, exact: bool) -> bool:
     if exact:
         return endpoint == here
     blueprint = here.split(".")[0]
-    same = [e for e, *_ in NAV if e.split(".")[0] == blueprint]
+    same = [e for e in NAV if e.split(".")[0] == blueprint]
     return endpoint.split(".")[0] == blueprint and (len(same) == 1 or endpoint.endswith(".index"))
 
 

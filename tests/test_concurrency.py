@@ -123,19 +123,37 @@ def server(tmp_path):
     log.close()
 
 
-def _log_in(browser, login, errors) -> bool:
-    token = browser.form("/auth/login")["csrf_token"]
-    status, _ = browser.open("/auth/login", {"login": login, "password": PASSWORD, "csrf_token": token})
-    if status != 302:
-        errors.append(f"{login}: login answered {status}")
-    return status == 302
+def _visible(html: str, last: int) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())[-last:]
+
+
+def _as_staff(base, login, errors, work):
+    """One staff member's browser: log in, then `work(browser)`; a dropped connection is an error too."""
+    browser = Browser(base)
+    try:
+        token = browser.form("/auth/login")["csrf_token"]
+        status, _ = browser.open("/auth/login", {"login": login, "password": PASSWORD, "csrf_token": token})
+        if status != 302:
+            errors.append(f"{login}: login answered {status}")
+            return
+        work(browser)
+    except Exception as exc:
+        errors.append(f"{login}: {exc!r}")
+
+
+def _all_at_once(jobs) -> float:
+    """Run the jobs (functions) in threads at the same time; seconds until the last one ended."""
+    threads = [threading.Thread(target=job) for job in jobs]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - started
 
 
 def _writer(base, login, client_id, results, errors):
-    browser = Browser(base)
-    try:
-        if not _log_in(browser, login, errors):
-            return
+    def work(browser):
         for n in range(PER_THREAD):
             form = browser.form(f"/consultations/new?client_id={client_id}")
             form.update(notes=f"{login} 相談 {n}", channel_code="window")
@@ -143,22 +161,15 @@ def _writer(base, login, client_id, results, errors):
             if status == 302:
                 results.append(f"{login} 相談 {n}")
             else:
-                errors.append(f"{login} #{n}: {status} {' '.join(re.sub(r'<[^>]+>', ' ', html).split())[-600:]}")
-    except Exception as exc:  # a dropped connection is an error too
-        errors.append(f"{login}: {exc!r}")
+                errors.append(f"{login} #{n}: {status} {_visible(html, 600)}")
+    return lambda: _as_staff(base, login, errors, work)
 
 
 @pytest.mark.slow
 def test_many_writers_lose_nothing(server):
     results, errors = [], []
-    threads = [threading.Thread(target=_writer, args=(server["base"], f"writer{i}", server["client_id"], results, errors))
-               for i in range(THREADS)]
-    started = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - started
+    elapsed = _all_at_once(_writer(server["base"], f"writer{i}", server["client_id"], results, errors)
+                           for i in range(THREADS))
     conn = sqlite3.connect(server["db"])
     stored = [row[0] for row in conn.execute("SELECT notes FROM consultations WHERE voided_at IS NULL")]
     audited = conn.execute("SELECT count(*) FROM audit_log WHERE action = 'create' AND object_type = 'Consultation'").fetchone()[0]
@@ -178,19 +189,15 @@ def test_many_writers_lose_nothing(server):
 
 def _viewer(base, login, pages, shown, errors):
     """A succession staff member reading confidential pages over and over."""
-    browser = Browser(base)
-    try:
-        if not _log_in(browser, login, errors):
-            return
+    def work(browser):
         for n in range(PER_VIEWER):
             path = pages[n % len(pages)]
             status, html = browser.open(path)
             if status == 200:
                 shown.append((login, path))
             else:
-                errors.append(f"{login} {path}: {status} {' '.join(re.sub(r'<[^>]+>', ' ', html).split())[-300:]}")
-    except Exception as exc:
-        errors.append(f"{login}: {exc!r}")
+                errors.append(f"{login} {path}: {status} {_visible(html, 300)}")
+    return lambda: _as_staff(base, login, errors, work)
 
 
 @pytest.mark.slow
@@ -200,14 +207,8 @@ def test_confidential_views_beside_writes_fail_never_and_are_audited_once_each(s
 
     pages = ["/succession/", f"/cases/{server['succession_case_id']}", "/succession/deals/"]
     results, shown, errors = [], [], []
-    threads = [threading.Thread(target=_writer, args=(server["base"], f"writer{i}", server["client_id"], results, errors))
-               for i in range(THREADS // 2)]
-    threads += [threading.Thread(target=_viewer, args=(server["base"], f"viewer{i}", pages, shown, errors))
-                for i in range(VIEWERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _all_at_once([_writer(server["base"], f"writer{i}", server["client_id"], results, errors) for i in range(THREADS // 2)]
+                 + [_viewer(server["base"], f"viewer{i}", pages, shown, errors) for i in range(VIEWERS)])
     conn = sqlite3.connect(server["db"])
     rows = conn.execute("SELECT a.login, a.detail FROM audit_log a WHERE a.action = 'view'").fetchall()
     stored = conn.execute("SELECT count(*) FROM consultations WHERE voided_at IS NULL").fetchone()[0]

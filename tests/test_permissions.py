@@ -85,8 +85,8 @@ def test_the_menu_shows_exactly_what_the_table_allows(app, client, auth, make, w
     shown = _menu(client.get("/"))
     assert shown == MENUS[who]
     # the same, asked of the table; and every entry shown opens (none is a dead end)
-    assert shown == [label for endpoint, label, _key in NAV if may_open(user, endpoint)]
-    for endpoint, label, _key in NAV:
+    assert shown == [label for endpoint, (label, _key) in NAV.items() if may_open(user, endpoint)]
+    for endpoint, (label, _key) in NAV.items():
         if label in shown:
             with app.test_request_context():
                 from flask import url_for

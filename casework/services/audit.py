@@ -169,21 +169,14 @@ def search_query(*, user_id: int | None = None, action: str | None = None, objec
     from sqlalchemy import select
 
     from ..dates import JST
+    from .filters import where_equal
 
     def utc(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(), JST).astimezone(dt.timezone.utc).replace(tzinfo=None)
 
-    stmt = select(AuditEntry)
-    if user_id:
-        stmt = stmt.where(AuditEntry.user_id == user_id)
-    if login:
-        stmt = stmt.where(AuditEntry.login == login)
-    if action:
-        stmt = stmt.where(AuditEntry.action == action)
-    if object_type:
-        stmt = stmt.where(AuditEntry.object_type == object_type)
-    if object_id:
-        stmt = stmt.where(AuditEntry.object_id == object_id)
+    stmt = where_equal(select(AuditEntry), (AuditEntry.user_id, user_id), (AuditEntry.login, login),
+                       (AuditEntry.action, action), (AuditEntry.object_type, object_type),
+                       (AuditEntry.object_id, object_id))
     if date_from:
         stmt = stmt.where(AuditEntry.at >= utc(date_from))
     if date_to:

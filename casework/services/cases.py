@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from ..access import and_visible, can_see_center
+from ..access import and_visible, can_see_center, visible_with_client
 from ..dates import today_jst
 from ..extensions import db
 from ..models import Case, Center, Client, Outcome, Theme, User
 from . import audit
 from .errors import DomainError
+from .filters import where_equal, where_within
 from .locking import check_version
 from .voiding import void_record
 
@@ -26,7 +27,8 @@ class CaseData:
     theme_codes: list[str] = field(default_factory=list)
 
 
-def _themes(codes) -> list[Theme]:
+def themes_of(codes) -> list[Theme]:
+    """The themes of these codes; an unknown code is refused beside the theme field."""
     if not codes:
         return []
     themes = list(db.session.scalars(select(Theme).where(Theme.code.in_(codes))))
@@ -49,7 +51,7 @@ def open_case(client: Client, data: CaseData, by: User | None = None, ref: str |
     case = Case(ref=ref, client=client, center_id=data.center_id, assignee_id=data.assignee_id,
                 title=(data.title or "").strip() or None, opened_on=data.opened_on,
                 last_activity_on=data.opened_on, created_by_id=getattr(by, "id", None),
-                themes=_themes(data.theme_codes))
+                themes=themes_of(data.theme_codes))
     if db.session.get(Center, data.center_id).code == "startup":
         case.stage = "consultation"
     db.session.add(case)
@@ -69,7 +71,7 @@ def update_case(case: Case, data: CaseData, *, expected_version: int | None, by:
     new_codes = sorted(data.theme_codes)
     if new_codes != sorted(t.code for t in case.themes):
         diff["themes"] = [[t.code for t in case.themes], new_codes]
-        case.themes = _themes(data.theme_codes)
+        case.themes = themes_of(data.theme_codes)
     if diff:
         audit.record("change", case, user=by, detail=diff)
     return case
@@ -125,22 +127,15 @@ class CaseFilter:
 def case_list_query(user: User, f: CaseFilter):
     from ..textnorm import fold
 
-    stmt = (select(Case).join(Client, Case.client_id == Client.id)
-            .where(and_visible(Case, user), Client.voided_at.is_(None))
+    stmt = (visible_with_client(Case, user)
             .options(contains_eager(Case.client), joinedload(Case.center), joinedload(Case.assignee),
                      joinedload(Case.outcome)))  # one query for the page's rows (themes: one more)
-    if f.center_id:
-        stmt = stmt.where(Case.center_id == f.center_id)
-    if f.assignee_id:
-        stmt = stmt.where(Case.assignee_id == f.assignee_id)
+    stmt = where_equal(stmt, (Case.center_id, f.center_id), (Case.assignee_id, f.assignee_id))
     if f.status == "open":
         stmt = stmt.where(Case.closed_on.is_(None))
     elif f.status == "closed":
         stmt = stmt.where(Case.closed_on.is_not(None))
-    if f.opened_from:
-        stmt = stmt.where(Case.opened_on >= f.opened_from)
-    if f.opened_to:
-        stmt = stmt.where(Case.opened_on <= f.opened_to)
+    stmt = where_within(stmt, Case.opened_on, f.opened_from, f.opened_to)
     terms = [t for t in (fold(part) for part in (f.q or "").split()) if t]  # each word must match
     if terms:
         from .clients import search_text_matches

@@ -4,16 +4,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..access import and_visible, can_see_center
+from ..access import can_see_center, visible_with_client
 from ..dates import today_jst
 from ..extensions import db
-from ..models import Case, Channel, Client, Consultation, Event, Theme, User
+from ..models import Case, Channel, Client, Consultation, Event, User
 from . import audit
-from .cases import CaseData, find_open_case, open_case
+from .cases import CaseData, find_open_case, open_case, themes_of as _themes
 from .errors import DomainError
+from .filters import where_equal, where_within
 from .locking import check_version
 from .voiding import void_record
 
@@ -53,15 +53,6 @@ def _validate(client: Client, data: ConsultationData, by: User | None) -> Case |
         if event is None or event.voided_at is not None:
             raise DomainError("相談会が見つかりません。", "event_id")
     return case
-
-
-def _themes(codes) -> list[Theme]:
-    if not codes:
-        return []
-    themes = list(db.session.scalars(select(Theme).where(Theme.code.in_(codes))))
-    if len(themes) != len(set(codes)):
-        raise DomainError("テーマが不正です。", "theme_codes")
-    return themes
 
 
 def log_consultation(client: Client, data: ConsultationData, by: User | None = None, ref: str | None = None) -> Consultation:
@@ -125,22 +116,12 @@ class ConsultationFilter:
 def consultation_list_query(user: User, f: ConsultationFilter):
     from ..textnorm import fold
 
-    stmt = (select(Consultation).join(Client, Consultation.client_id == Client.id)
-            .where(and_visible(Consultation, user), Client.voided_at.is_(None))
+    stmt = (visible_with_client(Consultation, user)
             .options(selectinload(Consultation.client), selectinload(Consultation.center),
                      selectinload(Consultation.channel), selectinload(Consultation.staff)))
-    if f.center_id:
-        stmt = stmt.where(Consultation.center_id == f.center_id)
-    if f.staff_id:
-        stmt = stmt.where(Consultation.staff_id == f.staff_id)
-    if f.channel_code:
-        stmt = stmt.where(Consultation.channel_code == f.channel_code)
-    if f.held_from:
-        stmt = stmt.where(Consultation.held_on >= f.held_from)
-    if f.held_to:
-        stmt = stmt.where(Consultation.held_on <= f.held_to)
-    if f.event_id:
-        stmt = stmt.where(Consultation.event_id == f.event_id)
+    stmt = where_equal(stmt, (Consultation.center_id, f.center_id), (Consultation.staff_id, f.staff_id),
+                       (Consultation.channel_code, f.channel_code), (Consultation.event_id, f.event_id))
+    stmt = where_within(stmt, Consultation.held_on, f.held_from, f.held_to)
     terms = [t for t in (fold(part) for part in (f.q or "").split()) if t]  # each word must match
     if terms:
         from .clients import search_text_matches

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..access import and_visible, can_see_center
+from ..access import and_visible, can_see_center, visible_with_client
 from ..dates import today_jst
 from ..extensions import db
 from ..models import (
@@ -18,6 +18,7 @@ from ..permissions import can
 from ..textnorm import fold
 from . import audit
 from .errors import DomainError
+from .filters import where_equal, where_within
 from .locking import check_version
 from .voiding import void_record
 
@@ -259,20 +260,12 @@ class DispatchFilter:
 
 
 def dispatch_list_query(user: User, f: DispatchFilter, today: dt.date | None = None):
-    stmt = (select(Dispatch).join(Client, Dispatch.client_id == Client.id)
-            .where(and_visible(Dispatch, user), Client.voided_at.is_(None))
+    stmt = (visible_with_client(Dispatch, user)
             .options(selectinload(Dispatch.client), selectinload(Dispatch.center), selectinload(Dispatch.expert),
                      selectinload(Dispatch.program)))
-    if f.center_id:
-        stmt = stmt.where(Dispatch.center_id == f.center_id)
-    if f.status:
-        stmt = stmt.where(Dispatch.status == f.status)
-    if f.expert_id:
-        stmt = stmt.where(Dispatch.expert_id == f.expert_id)
-    if f.requested_from:
-        stmt = stmt.where(Dispatch.requested_on >= f.requested_from)
-    if f.requested_to:
-        stmt = stmt.where(Dispatch.requested_on <= f.requested_to)
+    stmt = where_equal(stmt, (Dispatch.center_id, f.center_id), (Dispatch.status, f.status),
+                       (Dispatch.expert_id, f.expert_id))
+    stmt = where_within(stmt, Dispatch.requested_on, f.requested_from, f.requested_to)
     for term in fold(f.q).split() if f.q else []:
         stmt = stmt.where(Client.search_text.contains(term, autoescape=True))
     if f.report_overdue:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import case as sql_case, select
 from sqlalchemy.orm import selectinload
 
-from ..access import and_visible, can_see_center
+from ..access import and_visible, can_see_center, visible_with_client
 from ..dates import today_jst
 from ..extensions import db
-from ..models import Case, Client, FollowUp, User
+from ..models import Case, FollowUp, User
 from . import audit
 from .errors import DomainError
+from .filters import where_equal
 from .hooks import on_outcome
 from .locking import check_version
 from .voiding import void_record
@@ -172,8 +173,7 @@ class FollowUpFilter:
 
 def followup_list_query(user: User, f: FollowUpFilter, today: dt.date | None = None):
     today = today or today_jst()
-    stmt = (select(FollowUp).join(Client, FollowUp.client_id == Client.id)
-            .where(and_visible(FollowUp, user), Client.voided_at.is_(None))
+    stmt = (visible_with_client(FollowUp, user)
             .options(selectinload(FollowUp.client), selectinload(FollowUp.center), selectinload(FollowUp.assignee)))
     if f.scope != "all":
         stmt = stmt.where(FollowUp.assignee_id == user.id)
@@ -181,8 +181,7 @@ def followup_list_query(user: User, f: FollowUpFilter, today: dt.date | None = N
         stmt = stmt.where(FollowUp.completed_on.is_(None))
     elif f.status == "done":
         stmt = stmt.where(FollowUp.completed_on.is_not(None))
-    if f.center_id:
-        stmt = stmt.where(FollowUp.center_id == f.center_id)
+    stmt = where_equal(stmt, (FollowUp.center_id, f.center_id))
     if f.source == "manual":
         stmt = stmt.where(FollowUp.source == "manual")
     elif f.source == "auto":

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
-from ...access import deny, get_client_or_404
+from ...access import found_or_404, get_client_or_404
 from ...dates import today_jst
 from ...extensions import db
 from ...models import Center
@@ -67,9 +67,7 @@ def new():
 
 @bp.route("/<int:referral_id>/void", methods=["GET", "POST"])
 def void(referral_id):
-    referral = service.visible_referral(current_user, referral_id)
-    if referral is None:
-        deny("Referral", referral_id)
+    referral = found_or_404(service.visible_referral(current_user, referral_id), "Referral", referral_id)
     return void_page(referral, void=service.void_referral, subject=referral.client.name,
                      detail=f"{referral.from_center.name} → {referral.to_center.name}（{referral.referred_on:%Y-%m-%d}）",
                      back=url_for("referrals.index"), done=url_for("referrals.index"),

@@ -2,10 +2,10 @@
 
 Every page here is confidential: what it shows is noted for the audit log (service.audit_view)
 and written once the page is served, in a transaction of its own (casework/unit_of_work.py)."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...access import can_see_center, deny, get_client_or_404
+from ...access import can_see_center, deny, found_or_404, get_client_or_404
 from ...dates import today_jst
 from ...extensions import db
 from ...models import DEAL_STAGES, PROFILE_SIDES, MatchProfile
@@ -132,9 +132,7 @@ def diagnoses():
 
 @bp.route("/diagnoses/<int:diagnosis_id>/void", methods=["GET", "POST"])
 def diagnosis_void(diagnosis_id):
-    diagnosis = service.visible_diagnosis(current_user, diagnosis_id)
-    if diagnosis is None:
-        deny("Diagnosis", diagnosis_id)
+    diagnosis = found_or_404(service.visible_diagnosis(current_user, diagnosis_id), "Diagnosis", diagnosis_id)
     return void_page(diagnosis, void=service.void_diagnosis, subject=diagnosis.client.name,
                      detail=f"{diagnosis.held_on:%Y-%m-%d} {diagnosis.by_org or ''}",
                      back=url_for("succession.diagnoses"), done=url_for("succession.diagnoses"),
