@@ -147,6 +147,11 @@ def refuse(name: str):
     abort(404 if permission(name).hidden else 403)
 
 
+def roles_with(name: str) -> list[str]:
+    """The roles holding a permission (for queries: e.g. staff who see every center)."""
+    return sorted(permission(name).roles)
+
+
 def may_open(user, endpoint: str, app=None) -> bool:
     """Whether the table lets this user open the endpoint (what the menu and links ask)."""
     needed = endpoint_permissions(app or current_app, endpoint)

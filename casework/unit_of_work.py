@@ -38,9 +38,16 @@ def refused() -> bool:
     return bool(getattr(g, REFUSED, False))
 
 
+READS = ("GET", "HEAD", "OPTIONS")
+
+
 def finish(response):
-    """after_request: commit the request's work once, or roll it back."""
-    if response.status_code < 400 and not refused() and not response.direct_passthrough:
+    """after_request: commit the request's work once, or roll it back. A page that only reads
+    (GET) commits nothing: what it must record goes through the audit notes."""
+    if request.method in READS:
+        _check_read_only()
+        db.session.rollback()
+    elif response.status_code < 400 and not refused() and not response.direct_passthrough:
         try:
             db.session.commit()
         except (IntegrityError, OperationalError, StaleDataError) as exc:
@@ -51,6 +58,20 @@ def finish(response):
         db.session.rollback()
     write_audit_notes(response.status_code)
     return response
+
+
+def _check_read_only() -> None:
+    """A GET that changed the session is a bug (it would write inside a read transaction, which
+    SQLite refuses with "database is locked" when another connection committed meanwhile): the
+    change is dropped and logged; under test it fails the request."""
+    session = db.session
+    changed = [f"{type(o).__name__}" for o in (*session.new, *session.dirty, *session.deleted)
+               if session.is_modified(o) or o in session.new or o in session.deleted]
+    if changed or g.get("_uow_flushed"):
+        message = f"GET {request.path} changed the session ({', '.join(sorted(set(changed))) or 'flushed'}): not written"
+        current_app.logger.error(message)
+        if current_app.testing:
+            raise AssertionError(message)
 
 
 def discard(exc=None) -> None:
@@ -108,7 +129,17 @@ def _busy_response(stale: bool = False):
     return current_app.make_response(render_error(409, busy=not stale))
 
 
+def _note_flush(session, _flush_context, _instances) -> None:
+    if has_request_context() and request.method in READS and session.new | session.dirty | session.deleted:
+        g._uow_flushed = True
+
+
 def register(app) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "before_flush", _note_flush):
+        event.listen(Session, "before_flush", _note_flush)
     # after_request handlers run last-registered first: register this before the handlers that
     # must see the committed state (security headers do not care).
     app.after_request(finish)
