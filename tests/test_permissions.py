@@ -176,3 +176,15 @@ def test_the_follow_up_service_refuses_an_assignee_who_cannot_see_it(client, aut
     assert db.session.scalar(select(db.func.count()).select_from(FollowUp)) == 0
     assert db.session.scalar(select(db.func.count()).select_from(AuditEntry).where(
         AuditEntry.object_type == "FollowUp")) == 0
+
+
+def test_pages_link_only_to_what_the_table_allows(client, auth, make):
+    coordinator = make.user("c1", role="coordinator", centers=["onestop", "startup"])
+    case = make.case(make.client("株式会社創業予定"), center_code="startup")
+    auth.login(coordinator)
+    assert 'href="/tallies/"' not in client.get("/reports/").get_data(as_text=True)  # 月次集計: managers
+    assert "/founders/cases/" not in client.get(f"/clients/{case.client_id}").get_data(as_text=True)
+    auth.logout()
+    auth.login(make.user("boss", role="manager", centers=["onestop", "startup"]))
+    assert 'href="/tallies/"' in client.get("/reports/").get_data(as_text=True)
+    assert f'href="/founders/cases/{case.id}"' in client.get(f"/clients/{case.client_id}").get_data(as_text=True)
