@@ -71,16 +71,14 @@ def register_template_helpers(app):
 
 
 def register_error_handlers(app):
-    from flask import render_template
+    from .errors_pages import render_error
 
-    def render(code):
-        def handler(_error):
-            # refusals noted by casework.access / casework.permissions are audited by the unit of work
-            return render_template(f"errors/{code}.html"), code
-        return handler
+    def handler(error):
+        # refusals noted by casework.access / casework.permissions are audited by the unit of work
+        return render_error(error.code)
 
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
-        app.register_error_handler(code, render(code))
+        app.register_error_handler(code, handler)
 
 
 def register_request_hooks(app):

@@ -1,16 +1,15 @@
-"""The one access-control point: role × center membership × record confidentiality.
+"""Record-level access: center membership × record confidentiality. (What a role may do is
+the permission table's question, casework/permissions.py; this module asks it too, e.g. who
+sees every center.)
 
-Every list, search, count, export and detail page asks this module what the current user may
-see. Records the user may not see answer 404 (never 403: that would confirm they exist). A refusal
+Every list, search, count, export and detail page asks this module which records the current
+user may see. Records the user may not see answer 404 (never 403: that would confirm they exist). A refusal
 by a helper here is put on the audit log as 'denied' (the 404 handler writes it), and loading a
 confidential record (succession / M&A) is put on record as a 'view'.
 """
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort
-from flask_login import current_user
 from sqlalchemy import and_, exists, or_, select
 
 from .extensions import db
@@ -18,8 +17,11 @@ from .models import Case, Center, Client, Diagnosis, User
 
 
 def visible_center_ids(user: User) -> set[int] | None:
-    """None means every center (admins); otherwise the centers the user is a member of."""
-    if user.is_admin:
+    """None means every center (permission records.all_centers: admins); otherwise the centers
+    the user is a member of."""
+    from .permissions import can
+
+    if can(user, "records.all_centers"):
         return None
     return {c.id for c in user.centers}
 
@@ -27,6 +29,12 @@ def visible_center_ids(user: User) -> set[int] | None:
 def can_see_center(user: User, center_id: int | None) -> bool:
     ids = visible_center_ids(user)
     return ids is None or center_id in ids
+
+
+def can_see_center_code(user: User, code: str) -> bool:
+    """Whether the center with this code exists and the user may see its records."""
+    center_id = db.session.scalar(select(Center.id).where(Center.code == code))
+    return center_id is not None and can_see_center(user, center_id)
 
 
 def hidden_confidential_center_ids(user: User) -> list[int]:
@@ -84,25 +92,19 @@ def visible_clients(user: User):
     return select(Client).where(Client.voided_at.is_(None), client_filter(user))
 
 
+def found_or_404(record, object_type: str, object_id):
+    """The record a service found for the user, or a refusal (404, audited) when it found none."""
+    if record is None:
+        deny(object_type, object_id)
+    return record
+
+
 def deny(object_type: str | None = None, object_id=None):
     """Answer 404 and put the refusal on the audit log (for a logged-in user)."""
     from .services import audit
 
     audit.note_denied(object_type, object_id)
     abort(404)
-
-
-def require_role(*roles: str):
-    """View decorator: only these roles (admins always) may open the page; others get 403,
-    which is audited as 'denied'. Use after @login_required."""
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated or not (current_user.is_admin or current_user.role in roles):
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorator
 
 
 def is_confidential_center(center_id: int | None) -> bool:
@@ -155,16 +157,16 @@ def is_confidential_program(program_id: int | None) -> bool:
                                                              .where(Program.id == program_id)))
 
 
+def visible_with_client(model, user: User):
+    """SELECT of a center-scoped model joined to its client: the user's centers, neither the
+    record nor its client voided (the list pages' starting point)."""
+    return select(model).join(Client, model.client_id == Client.id).where(and_visible(model, user),
+                                                                           Client.voided_at.is_(None))
+
+
 def and_visible(model, user: User):
     """WHERE clause for a center-scoped model: not voided and in the user's centers."""
     return and_(model.voided_at.is_(None), center_filter(model.center_id, user))
-
-
-def require_confidential_center(user: User) -> None:
-    """Succession / M&A pages: members of the confidential centers and admins only; everyone
-    else gets 404, as if the page did not exist."""
-    if not user.is_authenticated or not sees_succession(user) or not confidential_center_ids(user):
-        deny()  # audited as 'denied' (with the path) for logged-in users
 
 
 def confidential_center_ids(user: User) -> list[int]:

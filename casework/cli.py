@@ -8,6 +8,8 @@ import sys
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
+from .permissions import ROLES
+
 
 def _create_app():
     from . import create_app
@@ -42,7 +44,7 @@ def _command_modules():
 @click.command("create-user")
 @click.argument("login")
 @click.option("--name", help="表示名（省略時はログイン名）")
-@click.option("--role", type=click.Choice(["admin", "manager", "coordinator", "im", "succession"]), default="coordinator",
+@click.option("--role", type=click.Choice(list(ROLES)), default="coordinator",
               show_default=True)
 @click.option("--center", "centers", multiple=True, help="所属センターのコード（複数可）: onestop, yorozu, succession, startup")
 @click.option("--email")
@@ -50,16 +52,15 @@ def _command_modules():
 @with_appcontext
 def create_user_command(login, name, role, centers, email, password):
     """Create a staff account."""
-    from .extensions import db
     from .services.errors import DomainError
     from .services.users import create_user
+    from .unit_of_work import committing
 
     try:
-        user = create_user(login, name or login, password, role=role, center_codes=list(centers), email=email)
+        with committing():
+            user = create_user(login, name or login, password, role=role, center_codes=list(centers), email=email)
     except DomainError as exc:
-        db.session.rollback()
         raise click.ClickException(exc.message)
-    db.session.commit()
     click.echo(f"created user {user.login} ({user.role_label}) centers={','.join(c.code for c in user.centers) or '-'}")
 
 

@@ -14,7 +14,6 @@ casework/access.py and use `center_ids_for`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 
 from flask import abort, current_app, request
 from flask_login import current_user
@@ -36,16 +35,24 @@ class Permission:
     confidential: bool = False  # also needs membership of a confidential center (admins: all)
 
 
-# The table. Add a permission here, then declare it on the endpoints that need it.
+# The table. Add a permission here, then declare it on the endpoints that need it; the menu,
+# the templates (`can("…")`) and the services ask the same entries. 管理 → 権限一覧 shows it.
 PERMISSIONS: dict[str, Permission] = {
-    PUBLIC: Permission("ログイン不要", STAFF),
-    LOGGED_IN: Permission("ログインした職員", STAFF),
-    "admin.manage": Permission("管理（職員・センター・語彙）", ADMINS, hidden=True),
+    PUBLIC: Permission("ログイン不要（ログイン画面）", STAFF),
+    LOGGED_IN: Permission("相談先・案件・相談・催し・派遣の申請・フォローアップ（所属センターの記録）", STAFF),
+    "records.all_centers": Permission("全センターの記録の閲覧（所属に関係なく）", ADMINS),
+    "report.view": Permission("報告書・ダッシュボードの閲覧（所属センターの数値）", STAFF),
+    "founder.use": Permission("創業支援（段階・創業・助成金）", frozenset({"admin", "manager", "im"})),
+    "succession.use": Permission("事業承継・M&A（事業承継センターの所属者）", STAFF, hidden=True, confidential=True),
+    "expert.manage": Permission("専門家の登録・謝金の変更", MANAGERS),
+    "dispatch.decide": Permission("専門家派遣の承認・却下", MANAGERS),
+    "record.void": Permission("他の職員の記録・相談先・案件の取消", MANAGERS),
+    "tally.view": Permission("月次集計の閲覧", MANAGERS),
+    "tally.store": Permission("月次集計の保存・再計算", MANAGERS),
+    "admin.manage": Permission("管理（職員・センター・語彙・権限一覧）", ADMINS, hidden=True),
     "audit.view": Permission("監査ログの閲覧", ADMINS),
     "privacy.export": Permission("個人情報の開示", ADMINS),
     "import.run": Permission("データの取込", ADMINS),
-    "succession.use": Permission("事業承継・M&A", STAFF, hidden=True, confidential=True),
-    "tally.view": Permission("月次集計の閲覧", MANAGERS),
     "report.define": Permission("報告書の定義（事業・行）の編集", ADMINS, hidden=True),
     "program.manage": Permission("事業と事業の語彙の管理", ADMINS, hidden=True),
     "program.record": Permission("事業の記録（登録企業・あっせん紹介・助成金・到達段階・参加企業）", STAFF),
@@ -69,7 +76,7 @@ def can(user, name: str) -> bool:
     entry = permission(name)
     if user.role not in entry.roles:
         return False
-    if entry.confidential and not user.is_admin:
+    if entry.confidential and name != "records.all_centers" and not can(user, "records.all_centers"):
         from .access import confidential_center_ids, sees_succession
 
         return sees_succession(user) and bool(confidential_center_ids(user))
@@ -143,10 +150,35 @@ def refuse(name: str):
     abort(404 if permission(name).hidden else 403)
 
 
+def roles_with(name: str) -> list[str]:
+    """The roles holding a permission (for queries: e.g. staff who see every center)."""
+    return sorted(permission(name).roles)
+
+
+def may_open(user, endpoint: str, app=None) -> bool:
+    """Whether the table lets this user open the endpoint (what the menu and links ask)."""
+    needed = endpoint_permissions(app or current_app, endpoint)
+    return needed is not None and all(can(user, name) for name in needed)
+
+
 def require(user, name: str) -> None:
     """For services and views: refuse unless the user holds the permission."""
     if not can(user, name):
         refuse(name)
+
+
+def table() -> list[dict]:
+    """The table as people read it (管理 → 権限一覧): one row per permission, one column per role.
+    A cell is "○" (allowed), "所属者のみ" (allowed to members of a confidential center) or ""."""
+    rows = []
+    for name, entry in PERMISSIONS.items():
+        if name == PUBLIC:
+            continue
+        cells = {role: ("" if role not in entry.roles else
+                        "所属者のみ" if entry.confidential and role != "admin" else "○") for role in ROLES}
+        rows.append({"name": name, "label": entry.label, "cells": cells,
+                     "refusal": "ページなし（404）" if entry.hidden else "拒否（403）"})
+    return rows
 
 
 def register(app) -> None:
@@ -154,4 +186,5 @@ def register(app) -> None:
 
     @app.context_processor
     def _can():
-        return {"can": lambda name: can(current_user, name)}
+        return {"can": lambda name: can(current_user, name),
+                "may_open": lambda endpoint: may_open(current_user, endpoint)}

@@ -59,7 +59,8 @@ def _fresh_request_state():
     """Per-request state lives on `g`, which is per app context. Tests (and CLI code that calls
     the app) may serve several requests inside one app context: never carry a user or pending
     audit notes from one request to the next."""
-    for key in ("_login_user", "csrf_token", "audit_views", "audit_denied", "audit_recorded"):
+    for key in ("_login_user", "csrf_token", "audit_views", "audit_notes", "audit_denied", "audit_recorded",
+                "_uow_refused", "_uow_flushed"):
         g.pop(key, None)
 
 
@@ -77,7 +78,7 @@ def enforce_session_timeouts():
         logout_user()
         session.clear()
         flash("一定時間操作がなかったため、またはログインから時間が経ったため、ログアウトしました。もう一度ログインしてください。", "info")
-        return None  # login_required now sends the user to the login page
+        return None  # casework.permissions.check_endpoint now sends the user to the login page
     session[SEEN_AT] = now
     return None
 

@@ -29,36 +29,28 @@ def register(app):
     app.jinja_env.finalize = _blank_none  # a missing value shows as nothing, never as "None"
 
 
-# (endpoint, label, Alt+key, roles or None for everyone); entries whose blueprint is absent are skipped
-NAV = [
-    ("main.home", "ホーム", "h", None),
-    ("consultations.new", "相談を記録", "n", None),
-    ("clients.index", "相談先", "c", None),
-    ("cases.index", "案件", "k", None),
-    ("consultations.index", "相談記録", "l", None),
-    ("events.index", "相談会・セミナー", "e", None),
-    ("dispatch.index", "専門家派遣", None, None),
-    ("registrations.index", "登録企業", None, None),
-    ("introductions.index", "あっせん紹介", None, None),
-    ("grants.index", "助成金", None, None),
-    ("milestones.index", "到達段階", None, None),
-    ("succession.index", "事業承継", None, ("admin", "manager", "succession")),
-    ("founders.index", "創業支援", None, ("admin", "manager", "im")),
-    ("followups.index", "フォローアップ", None, None),
-    ("reports.index", "報告書", "r", None),
-    ("tallies.index", "月次集計", None, ("admin", "manager")),
-    ("admin.index", "管理", None, ("admin",)),
-    ("programs.index", "事業の管理", None, ("admin",)),
-    ("audit.index", "監査ログ", None, ("admin",)),
-]
+# endpoint: (label, Alt+key). An entry is shown to whoever the permission table lets open its
+# endpoint (casework/permissions.py may_open); entries whose blueprint is absent are skipped.
+NAV = {
+    "main.home": ("ホーム", "h"), "consultations.new": ("相談を記録", "n"), "clients.index": ("相談先", "c"),
+    "cases.index": ("案件", "k"), "consultations.index": ("相談記録", "l"), "events.index": ("相談会・セミナー", "e"),
+    "dispatch.index": ("専門家派遣", None), "registrations.index": ("登録企業", None),
+    "introductions.index": ("あっせん紹介", None), "grants.index": ("助成金", None), "milestones.index": ("到達段階", None),
+    "succession.index": ("事業承継", None), "founders.index": ("創業支援", None),
+    "followups.index": ("フォローアップ", None), "reports.index": ("報告書", "r"), "tallies.index": ("月次集計", None),
+    "admin.index": ("管理", None), "programs.index": ("事業の管理", None), "audit.index": ("監査ログ", None),
+}
 
 
-def nav_items():
+def nav_items(user=None):
     from flask import current_app
     from flask_login import current_user
 
-    items = [(endpoint, label, key) for endpoint, label, key, roles in NAV
-             if endpoint in current_app.view_functions and (roles is None or current_user.role in roles)]
+    from .permissions import may_open
+
+    user = user if user is not None else current_user
+    items = [(endpoint, label, key) for endpoint, (label, key) in NAV.items()
+             if endpoint in current_app.view_functions and may_open(user, endpoint)]
     here = request.endpoint or ""
     exact = here in {endpoint for endpoint, _label, _key in items}
     return [(endpoint, label, key, _nav_current(endpoint, here, exact)) for endpoint, label, key in items]
@@ -70,7 +62,7 @@ def _nav_current(endpoint: str, here: str, exact: bool) -> bool:
     if exact:
         return endpoint == here
     blueprint = here.split(".")[0]
-    same = [e for e, *_ in NAV if e.split(".")[0] == blueprint]
+    same = [e for e in NAV if e.split(".")[0] == blueprint]
     return endpoint.split(".")[0] == blueprint and (len(same) == 1 or endpoint.endswith(".index"))
 
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .dbsetup import immediate_transactions
 from .extensions import db
@@ -25,28 +26,52 @@ REFUSED = "_uow_refused"
 
 
 def refuse() -> None:
-    """The view answers without writing (a form shown again with its errors, a stale save)."""
+    """The view answers without writing (a form shown again with its errors, a stale save, a
+    refused step). What the view changed so far is rolled back at once, so the page it renders
+    next shows the stored records, and `finish` will not commit whatever follows."""
     if has_request_context():
         setattr(g, REFUSED, True)
+    db.session.rollback()
 
 
 def refused() -> bool:
     return bool(getattr(g, REFUSED, False))
 
 
+READS = ("GET", "HEAD", "OPTIONS")
+
+
 def finish(response):
-    """after_request: commit the request's work once, or roll it back."""
-    if response.status_code < 400 and not refused() and not response.direct_passthrough:
+    """after_request: commit the request's work once, or roll it back. A page that only reads
+    (GET) commits nothing: what it must record goes through the audit notes."""
+    if request.method in READS:
+        _check_read_only()
+        db.session.rollback()
+    elif response.status_code < 400 and not refused() and not response.direct_passthrough:
         try:
             db.session.commit()
-        except (IntegrityError, OperationalError) as exc:
+        except (IntegrityError, OperationalError, StaleDataError) as exc:
             db.session.rollback()
             current_app.logger.warning("commit of %s %s failed: %s", request.method, request.path, exc.__class__.__name__)
-            return _busy_response()
+            return _busy_response(stale=isinstance(exc, StaleDataError))
     else:
         db.session.rollback()
     write_audit_notes(response.status_code)
     return response
+
+
+def _check_read_only() -> None:
+    """A GET that changed the session is a bug (it would write inside a read transaction, which
+    SQLite refuses with "database is locked" when another connection committed meanwhile): the
+    change is dropped and logged; under test it fails the request."""
+    session = db.session
+    changed = [f"{type(o).__name__}" for o in (*session.new, *session.dirty, *session.deleted)
+               if session.is_modified(o) or o in session.new or o in session.deleted]
+    if changed or g.get("_uow_flushed"):
+        message = f"GET {request.path} changed the session ({', '.join(sorted(set(changed))) or 'flushed'}): not written"
+        current_app.logger.error(message)
+        if current_app.testing:
+            raise AssertionError(message)
 
 
 def discard(exc=None) -> None:
@@ -96,13 +121,25 @@ def committing():
         raise
 
 
-def _busy_response():
-    from flask import render_template
+def _busy_response(stale: bool = False):
+    """409: nothing was written. A lost race on a record's version reads as the ordinary 409
+    (someone saved first); a busy or refused commit says so and offers the way back."""
+    from .errors_pages import render_error
 
-    return current_app.make_response((render_template("errors/409.html", busy=True), 409))
+    return current_app.make_response(render_error(409, busy=not stale))
+
+
+def _note_flush(session, _flush_context, _instances) -> None:
+    if has_request_context() and request.method in READS and session.new | session.dirty | session.deleted:
+        g._uow_flushed = True
 
 
 def register(app) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "before_flush", _note_flush):
+        event.listen(Session, "before_flush", _note_flush)
     # after_request handlers run last-registered first: register this before the handlers that
     # must see the committed state (security headers do not care).
     app.after_request(finish)

@@ -14,18 +14,17 @@ from casework.seed.loader import seed_vocabulary
 from . import factories
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
+def fresh_app(tmp_path, monkeypatch, *, csrf: bool, prepare=None):
+    """An app on a fresh database (SQLite in tmp_path, or a PostgreSQL copy), inside its app
+    context; `prepare(app)` runs before the database is made."""
     monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path / "instance"))
     from .pg import database_url
 
     with database_url(tmp_path) as (url, prepared):
-        app = create_app({
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False,
-        })
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
+                          "WTF_CSRF_ENABLED": csrf})
+        if prepare is not None:
+            prepare(app)
         with app.app_context():
             if not prepared:  # PostgreSQL copies a template that already has both
                 db.create_all()
@@ -33,6 +32,11 @@ def app(tmp_path, monkeypatch):
             yield app
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    yield from fresh_app(tmp_path, monkeypatch, csrf=False)
 
 
 @pytest.fixture

@@ -4,41 +4,28 @@ import re
 
 import pytest
 
-from casework import create_app
 from casework.extensions import db
 from casework.models import Case, Consultation, Event
-from casework.seed.loader import seed_vocabulary
 
 from . import factories
-from .conftest import text_of
+from .conftest import fresh_app, text_of
+
+
+def _fresh_g_per_request(app):
+    @app.teardown_request
+    def _fresh_g(_exc):
+        # The fixture keeps one app context (and so one `g`) open across requests; in
+        # production every request has its own. Drop the per-request caches of the CSRF
+        # token and the logged-in user so each test request starts as a real one would.
+        from flask import g
+
+        g.pop("csrf_token", None)
+        g.pop("_login_user", None)
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path / "instance"))
-    from .pg import database_url
-
-    with database_url(tmp_path) as (url, prepared):
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
-                          "WTF_CSRF_ENABLED": True})
-
-        @app.teardown_request
-        def _fresh_g(_exc):
-            # The fixture keeps one app context (and so one `g`) open across requests; in
-            # production every request has its own. Drop the per-request caches of the CSRF
-            # token and the logged-in user so each test request starts as a real one would.
-            from flask import g
-
-            g.pop("csrf_token", None)
-            g.pop("_login_user", None)
-
-        with app.app_context():
-            if not prepared:  # PostgreSQL copies a template that already has both
-                db.create_all()
-                seed_vocabulary()
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+    yield from fresh_app(tmp_path, monkeypatch, csrf=True, prepare=_fresh_g_per_request)
 
 
 def _token(response) -> str:

@@ -18,7 +18,8 @@ def test_pages_redirect_when_logged_out(client):
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"], url
 
 
-def test_expert_registry_create_edit_and_invalid(client, logged_in):
+def test_expert_registry_create_edit_and_invalid(client, auth, make):
+    auth.login(make.user("boss", role="manager", centers=["onestop"]))
     response = client.post("/dispatch/experts/new", data={"name": "青森 太郎", "organisation": "中小企業診断協会",
                                                           "specialties": "財務・事業計画", "fee_per_visit": "33000",
                                                           "active": "y"})
@@ -38,6 +39,30 @@ def test_expert_registry_create_edit_and_invalid(client, logged_in):
     assert db.session.get(Expert, expert.id).active is False
     response = client.post(f"/dispatch/experts/{expert.id}/edit", data={"name": "別名", "version": 1})
     assert response.status_code == 409 and "他の職員がこの記録を先に更新しました" in text_of(response)
+
+
+def test_only_managers_and_admins_edit_the_expert_registry_and_its_fees(client, logged_in, make):
+    """Review finding: any logged-in user could register experts and change their fees."""
+    expert = lh.expert("弘前 花子", fee=30000)
+    page = client.get("/dispatch/experts/")
+    assert page.status_code == 200 and "弘前 花子" in text_of(page) and "30,000円" in text_of(page)
+    html = page.get_data(as_text=True)
+    assert "専門家を登録" not in html and f"/dispatch/experts/{expert.id}/edit" not in html
+    assert "専門家の登録・謝金の変更は統括責任者または管理者が行います" in text_of(page)
+    assert client.get("/dispatch/experts/new").status_code == 403
+    response = client.post(f"/dispatch/experts/{expert.id}/edit", data={"name": "弘前 花子", "fee_per_visit": "90000",
+                                                                        "active": "y", "version": expert.version})
+    assert response.status_code == 403 and "この操作は許可されていません" in text_of(response)
+    db.session.expire_all()
+    assert db.session.get(Expert, expert.id).fee_per_visit == 30000
+    denied = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "denied"))
+    assert denied is not None and denied.user_id == logged_in.id
+    # the service refuses too (the CLI, a job or another route cannot go around the table)
+    import pytest
+
+    with pytest.raises(DomainError, match="統括責任者または管理者"):
+        service.update_expert(expert, service.ExpertData(name="弘前 花子", fee_per_visit=1), expected_version=None,
+                              by=logged_in)
 
 
 def test_request_approve_visit_twice_and_receive_report(client, auth, make):

@@ -107,10 +107,18 @@ def test_grant_application_and_decision(client, auth, make):
     assert response.status_code == 422 and "制度名を入力してください" in text_of(response)
 
 
-def test_onestop_cannot_see_founders_of_startup(client, logged_in, make):
+def test_onestop_cannot_see_founders_of_startup(client, auth, make):
     case = _founder_case(make)
+    auth.login(make.user("boss1", role="manager", centers=["onestop"]))  # may use 創業支援, not that center
     assert client.get(f"/founders/cases/{case.id}").status_code == 404
     assert "山田 さくら" not in text_of(client.get("/founders/"))
+
+
+def test_founders_pages_are_for_ims_managers_and_admins(client, logged_in, make):
+    case = _founder_case(make)
+    response = client.get("/founders/")
+    assert response.status_code == 403 and "この操作は許可されていません" in text_of(response)
+    assert client.get(f"/founders/cases/{case.id}").status_code == 403
 
 
 def _stage_options(response) -> list[str]:

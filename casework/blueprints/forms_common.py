@@ -73,14 +73,20 @@ def staff_choices(blank=None, center_ids=None):
     stmt = select(User.id, User.name).where(User.active).order_by(User.name, User.id)
     if center_ids is not None:
         members = select(memberships.c.user_id).where(memberships.c.center_id.in_(list(center_ids) or [-1]))
-        stmt = stmt.where(or_(User.role == "admin", User.id.in_(members)))
+        from ..permissions import roles_with
+
+        stmt = stmt.where(or_(User.role.in_(roles_with("records.all_centers")), User.id.in_(members)))
     return ([("", blank)] if blank else []) + [(id_, name) for id_, name in db.session.execute(stmt)]
 
 
 def attach_error(form, exc) -> None:
-    """Show a service's DomainError beside its field, or at the top of the page."""
+    """Show a service's DomainError beside its field, or at the top of the page. The request
+    then writes nothing (casework/unit_of_work.py)."""
     from flask import flash
 
+    from ..unit_of_work import refuse
+
+    refuse()
     field = getattr(form, exc.field, None) if getattr(exc, "field", None) else None
     if field is not None:
         field.errors = list(field.errors) + [exc.message]

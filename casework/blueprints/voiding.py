@@ -4,18 +4,18 @@ through casework/access.py and hands it to void_page.
 GET shows the record, what will be voided along with it and asks for a reason; POST voids it
 through the domain's service (which goes through services.voiding) at the version the page was
 loaded with. A stale version answers 409 with the current version in the form (saving again is
-then deliberate); a missing reason is shown beside the field (422). Permission is
-services.voiding.may_void unless the route passes `allowed`."""
-from flask import abort, flash, redirect, render_template, request
+then deliberate); a missing reason is shown beside the field (422); nothing is written then.
+Permission is services.voiding.may_void (the table's record.void, or the record's own person)
+unless the route passes `allowed`: a refusal is 403 and on the audit log."""
+from flask import flash, redirect, render_template, request
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
-from ..extensions import db
+from ..permissions import refuse
 from ..services import audit, voiding
-from ..services.errors import DomainError, StaleRecord
-from .forms_common import VersionedForm, attach_error
+from .forms_common import VersionedForm
+from .saving import Submission
 
 
 class VoidForm(VersionedForm):
@@ -27,37 +27,24 @@ def void_page(record, *, void, subject: str, back: str, done: str, detail: str =
     """`void(record, reason, by, expected_version=)` is the domain's service; `back` the page the
     cancel link returns to, `done` where a successful void goes; `message` the flash shown then."""
     if not (voiding.may_void(current_user, record) if allowed is None else allowed):
-        abort(403)
+        refuse("record.void")
     kind = voiding.kind_label(record)
     confidential = voiding.is_confidential(record)
     if confidential:  # showing or changing a confidential record is on the audit log
         audit.note_view(record, center_id=voiding.center_id_of(record))
     form = VoidForm()
-    status = 200
     if request.method == "GET":
         form.version.data = record.version
-    elif form.validate_on_submit():
-        try:
+    submission = Submission(form, notice=False, invalid=422)
+    if submission.valid():
+        with submission:
             along = void(record, form.reason.data, current_user, expected_version=form.expected_version())
-            db.session.commit()
-        except (StaleRecord, StaleDataError):
-            db.session.rollback()
-            flash(StaleRecord(record).message, "danger")
-            record = db.session.get(type(record), record.id)
-            if record.voided_at is not None:
-                flash("この記録は既に取り消されています。", "info")
-                return redirect(done, code=303)
-            form.version.data, status = record.version, 409
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status = 422
-        else:
             extra = f"あわせて{'、'.join(voiding.describe(r) for r in along)}を取り消しました。" if along else ""
             flash((message or f"{kind}を取り消しました。") + extra, "info")
             return redirect(done)
-    else:
-        status = 422
+        if submission.stale is None and submission.status == 409 and record.voided_at is not None:
+            flash("この記録は既に取り消されています。", "info")
+            return redirect(done, code=303)
     along = [voiding.describe(r) for r in voiding.along_with(record)]
     return render_template("_void.html", form=form, kind=kind, subject=subject, detail=detail, back=back,
-                           along=along, notes=notes, confidential=confidential), status
+                           along=along, notes=notes, confidential=confidential), submission.status

@@ -27,7 +27,7 @@ OBJECT_TYPES = {
     "Dispatch": "専門家派遣", "DispatchVisit": "派遣の訪問", "Expert": "専門家", "Diagnosis": "事業承継診断",
     "MatchProfile": "譲渡・譲受希望", "Deal": "ディール", "Founding": "創業", "Grant": "助成金",
     "FollowUp": "フォローアップ", "Referral": "紹介", "User": "職員", "Center": "センター",
-    "TallySnapshot": "月次集計",
+    "TallySnapshot": "月次集計", "Notification": "通知",
     "Program": "事業", "ProgramTerm": "事業の語彙", "Registration": "登録企業", "Introduction": "あっせん紹介",
     "EventAttendance": "催しの参加企業", "CaseMilestone": "案件の到達段階",
     "ReportSection": "報告書の事業（表）", "ReportRow": "報告書の行", "ReportOpeningBalance": "累計の開始残高",
@@ -58,12 +58,33 @@ def record(action: str, obj=None, *, user=None, detail: dict | None = None, logi
     return entry
 
 
-def note_view(obj, center_id: int | None = None) -> None:
-    """Remember that this request showed a confidential record; casework.security writes the
-    'view' entry once the response is ready (unless the view already recorded one)."""
-    if has_request_context():
-        g.setdefault("audit_views", []).append(
-            (type(obj).__name__, getattr(obj, "id", None), center_id if center_id is not None else getattr(obj, "center_id", None)))
+def note_view(obj, center_id: int | None = None, detail: dict | None = None, user=None) -> None:
+    """Remember that this request showed a confidential record (or, with obj None, a page of
+    them: `detail` says which); the unit of work writes one 'view' entry per record once the
+    response is a success, in its own write transaction (casework/unit_of_work.py). Outside a
+    request the entry is added to the session at once."""
+    if not has_request_context():
+        record("view", obj, user=user, center_id=center_id, detail=detail)
+        return
+    g.setdefault("audit_views", []).append(
+        (type(obj).__name__ if obj is not None else None, getattr(obj, "id", None),
+         center_id if center_id is not None else getattr(obj, "center_id", None), detail))
+
+
+def note(action: str, obj=None, *, always: bool = False, user=None, center_id: int | None = None,
+         detail: dict | None = None, login: str | None = None) -> None:
+    """Remember an audit entry for a request that reads (an export, a download, a refused
+    login): written by the unit of work after the response, like note_view. `always`: written
+    whatever the answer (a throttled login answers 429); otherwise only for a success. Outside a
+    request (a CLI command, a job) the entry is added to the session at once, and the command's
+    unit of work commits it."""
+    if not has_request_context():
+        record(action, obj, user=user, center_id=center_id, detail=detail, login=login)
+        return
+    g.setdefault("audit_notes", []).append((always, action, {
+        "object_type": type(obj).__name__ if obj is not None else None, "object_id": getattr(obj, "id", None),
+        "center_id": center_id if center_id is not None else getattr(obj, "center_id", None),
+        "detail": detail, "login": login, "user": user}))
 
 
 def note_denied(object_type: str, object_id) -> None:
@@ -75,23 +96,27 @@ def note_denied(object_type: str, object_id) -> None:
 def pending_entries(status: int) -> list[tuple[str, dict]]:
     """The audit notes this request took, as (action, record() keywords), for the unit of work
     to write once the response is known (casework/unit_of_work.py): confidential records shown
-    by a successful response, and a refused access by a logged-in user."""
+    by a successful response, exports it delivered, and a refused access by a logged-in user."""
     if not has_request_context():
         return []
     views = g.pop("audit_views", None) or []
+    notes = g.pop("audit_notes", None) or []
     denied = g.pop("audit_denied", None)
+    entries = [(action, kwargs) for always, action, kwargs in notes if always or status < 400]
     if not (current_user and current_user.is_authenticated):
-        return []
-    entries = []
+        return entries
     if status < 400:
         recorded = g.get("audit_recorded", set())
-        seen = set()
-        for obj_type, obj_id, center_id in views:
-            if ("view", obj_type, obj_id) in recorded or (obj_type, obj_id) in seen:
+        shown: dict = {}  # one entry per record shown, whoever noted it; a page of records is one entry
+        for n, (obj_type, obj_id, center_id, detail) in enumerate(views):
+            if ("view", obj_type, obj_id) in recorded:
                 continue
-            seen.add((obj_type, obj_id))
-            entries.append(("view", {"object_type": obj_type, "object_id": obj_id, "center_id": center_id,
-                                     "detail": {"path": request.path}}))
+            key = (obj_type, obj_id) if obj_type is not None else n
+            kwargs = shown.setdefault(key, {"object_type": obj_type, "object_id": obj_id, "center_id": center_id,
+                                            "detail": {"path": request.path}})
+            kwargs["center_id"] = kwargs["center_id"] if kwargs["center_id"] is not None else center_id
+            kwargs["detail"].update(detail or {})
+        entries += [("view", kwargs) for kwargs in shown.values()]
     elif status in (403, 404) and (denied is not None or status == 403):  # an unknown URL is not a decision
         object_type, object_id = denied or (None, None)
         entries.append(("denied", {"object_type": object_type,
@@ -147,21 +172,14 @@ def search_query(*, user_id: int | None = None, action: str | None = None, objec
     from sqlalchemy import select
 
     from ..dates import JST
+    from .filters import where_equal
 
     def utc(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(), JST).astimezone(dt.timezone.utc).replace(tzinfo=None)
 
-    stmt = select(AuditEntry)
-    if user_id:
-        stmt = stmt.where(AuditEntry.user_id == user_id)
-    if login:
-        stmt = stmt.where(AuditEntry.login == login)
-    if action:
-        stmt = stmt.where(AuditEntry.action == action)
-    if object_type:
-        stmt = stmt.where(AuditEntry.object_type == object_type)
-    if object_id:
-        stmt = stmt.where(AuditEntry.object_id == object_id)
+    stmt = where_equal(select(AuditEntry), (AuditEntry.user_id, user_id), (AuditEntry.login, login),
+                       (AuditEntry.action, action), (AuditEntry.object_type, object_type),
+                       (AuditEntry.object_id, object_id))
     if date_from:
         stmt = stmt.where(AuditEntry.at >= utc(date_from))
     if date_to:

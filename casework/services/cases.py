@@ -10,12 +10,13 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from ..access import and_visible, can_see_center
+from ..access import and_visible, can_see_center, visible_with_client
 from ..dates import today_jst
 from ..extensions import db
 from ..models import Case, Center, Client, Outcome, Theme, User
 from . import audit
 from .errors import DomainError
+from .filters import where_equal, where_within
 from .locking import check_version
 from .voiding import void_record
 from ..searchindex import search_terms
@@ -33,7 +34,8 @@ class CaseData:
     program_id: int | None = None  # None: the center's default program (casework.models.default_program_id)
 
 
-def _themes(codes) -> list[Theme]:
+def themes_of(codes) -> list[Theme]:
+    """The themes of these codes; an unknown code is refused beside the theme field."""
     if not codes:
         return []
     themes = list(db.session.scalars(select(Theme).where(Theme.code.in_(codes))))
@@ -56,7 +58,7 @@ def open_case(client: Client, data: CaseData, by: User | None = None, ref: str |
     case = Case(ref=ref, client=client, center_id=data.center_id, assignee_id=data.assignee_id,
                 title=(data.title or "").strip() or None, opened_on=data.opened_on,
                 last_activity_on=data.opened_on, created_by_id=getattr(by, "id", None),
-                themes=_themes(data.theme_codes))
+                themes=themes_of(data.theme_codes))
     if data.program_id:
         from .programs import check_program
 
@@ -83,7 +85,7 @@ def update_case(case: Case, data: CaseData, *, expected_version: int | None, by:
     new_codes = sorted(data.theme_codes)
     if new_codes != sorted(t.code for t in case.themes):
         diff["themes"] = [[t.code for t in case.themes], new_codes]
-        case.themes = _themes(data.theme_codes)
+        case.themes = themes_of(data.theme_codes)
     if diff:
         audit.record("change", case, user=by, detail=diff)
     return case
@@ -159,22 +161,15 @@ class CaseFilter:
 
 def case_list_query(user: User, f: CaseFilter):
 
-    stmt = (select(Case).join(Client, Case.client_id == Client.id)
-            .where(and_visible(Case, user), Client.voided_at.is_(None))
+    stmt = (visible_with_client(Case, user)
             .options(contains_eager(Case.client), joinedload(Case.center), joinedload(Case.assignee),
                      joinedload(Case.outcome)))  # one query for the page's rows (themes: one more)
-    if f.center_id:
-        stmt = stmt.where(Case.center_id == f.center_id)
-    if f.assignee_id:
-        stmt = stmt.where(Case.assignee_id == f.assignee_id)
+    stmt = where_equal(stmt, (Case.center_id, f.center_id), (Case.assignee_id, f.assignee_id))
     if f.status == "open":
         stmt = stmt.where(Case.closed_on.is_(None))
     elif f.status == "closed":
         stmt = stmt.where(Case.closed_on.is_not(None))
-    if f.opened_from:
-        stmt = stmt.where(Case.opened_on >= f.opened_from)
-    if f.opened_to:
-        stmt = stmt.where(Case.opened_on <= f.opened_to)
+    stmt = where_within(stmt, Case.opened_on, f.opened_from, f.opened_to)
     terms = search_terms(f.q)  # each word must match
     if terms:
         from .clients import search_text_matches
@@ -192,7 +187,7 @@ def case_page(user: User, case: Case) -> dict:
         .options(selectinload(Consultation.channel), selectinload(Consultation.staff), selectinload(Consultation.event))
         .order_by(Consultation.held_on.desc(), Consultation.id.desc())))
     if case.center.confidential:
-        audit.record("view", case, user=user)
+        audit.note_view(case)  # written by the request's unit of work once the page is shown
     return {"consultations": consultations}
 
 

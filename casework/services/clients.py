@@ -12,6 +12,7 @@ from ..models import CLIENT_KINDS, Client, Industry, Municipality, User
 from ..textnorm import client_search_text, fold, valid_corporate_number
 from . import audit
 from .errors import DomainError
+from .filters import where_equal
 from .locking import check_version
 from .voiding import void_record
 from ..searchindex import search_terms
@@ -91,12 +92,8 @@ def search_query(user: User, q: str | None = None, kind: str | None = None, muni
     terms = search_terms(q)  # each word must match
     if terms:
         stmt = stmt.where(search_text_matches(terms))
-    if kind:
-        stmt = stmt.where(Client.kind == kind)
-    if municipality:
-        stmt = stmt.where(Client.municipality_code == municipality)
-    if industry:
-        stmt = stmt.where(Client.industry_code == industry)
+    stmt = where_equal(stmt, (Client.kind, kind), (Client.municipality_code, municipality),
+                       (Client.industry_code, industry))
     return stmt.order_by(Client.id.desc())
 
 

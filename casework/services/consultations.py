@@ -4,16 +4,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..access import and_visible, can_see_center
+from ..access import can_see_center, visible_with_client
 from ..dates import today_jst
 from ..extensions import db
-from ..models import Case, Channel, Client, Consultation, Event, Theme, User
+from ..models import Case, Channel, Client, Consultation, Event, User
 from . import audit
-from .cases import CaseData, find_open_case, open_case
+from .cases import CaseData, find_open_case, open_case, themes_of as _themes
 from .errors import DomainError
+from .filters import where_equal, where_within
 from .locking import check_version
 from .voiding import void_record
 from ..searchindex import search_terms
@@ -72,15 +72,6 @@ def _program_values(data: ConsultationData, center_id: int, by: User | None) -> 
     category = check_term(program, data.category_id, "category", "category_id")
     return {"program_id": program.id, "activity_id": activity.id if activity else None,
             "category_id": category.id if category else None}
-
-
-def _themes(codes) -> list[Theme]:
-    if not codes:
-        return []
-    themes = list(db.session.scalars(select(Theme).where(Theme.code.in_(codes))))
-    if len(themes) != len(set(codes)):
-        raise DomainError("テーマが不正です。", "theme_codes")
-    return themes
 
 
 def log_consultation(client: Client, data: ConsultationData, by: User | None = None, ref: str | None = None) -> Consultation:
@@ -151,22 +142,12 @@ class ConsultationFilter:
 
 def consultation_list_query(user: User, f: ConsultationFilter):
 
-    stmt = (select(Consultation).join(Client, Consultation.client_id == Client.id)
-            .where(and_visible(Consultation, user), Client.voided_at.is_(None))
+    stmt = (visible_with_client(Consultation, user)
             .options(selectinload(Consultation.client), selectinload(Consultation.center),
                      selectinload(Consultation.channel), selectinload(Consultation.staff)))
-    if f.center_id:
-        stmt = stmt.where(Consultation.center_id == f.center_id)
-    if f.staff_id:
-        stmt = stmt.where(Consultation.staff_id == f.staff_id)
-    if f.channel_code:
-        stmt = stmt.where(Consultation.channel_code == f.channel_code)
-    if f.held_from:
-        stmt = stmt.where(Consultation.held_on >= f.held_from)
-    if f.held_to:
-        stmt = stmt.where(Consultation.held_on <= f.held_to)
-    if f.event_id:
-        stmt = stmt.where(Consultation.event_id == f.event_id)
+    stmt = where_equal(stmt, (Consultation.center_id, f.center_id), (Consultation.staff_id, f.staff_id),
+                       (Consultation.channel_code, f.channel_code), (Consultation.event_id, f.event_id))
+    stmt = where_within(stmt, Consultation.held_on, f.held_from, f.held_to)
     terms = search_terms(f.q)  # each word must match
     if terms:
         from .clients import search_text_matches

@@ -8,19 +8,26 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..access import and_visible, can_see_center
+from ..access import and_visible, can_see_center, visible_with_client
 from ..dates import today_jst
 from ..extensions import db
 from ..models import (
     DISPATCH_STATUSES, Case, Center, Client, Dispatch, DispatchProgram, DispatchVisit, Expert, User,
 )
+from ..permissions import can
 from . import audit
 from .errors import DomainError
+from .filters import where_equal, where_within
 from .locking import check_version
 from .voiding import void_record
 from ..searchindex import search_terms
 
-DECIDERS = ("admin", "manager")
+EXPERT_MANAGERS_ONLY = "専門家の登録・変更（謝金を含む）は統括責任者または管理者が行います。"
+
+
+def _require_expert_manager(by: User | None) -> None:
+    if by is not None and not can(by, "expert.manage"):
+        raise DomainError(EXPERT_MANAGERS_ONLY)
 
 
 # --- expert registry -------------------------------------------------------------------------
@@ -49,6 +56,7 @@ def _unique_name(name: str, expert_id: int | None = None) -> None:
 
 
 def register_expert(data: ExpertData, by: User | None = None) -> Expert:
+    _require_expert_manager(by)
     values = data.cleaned()
     _unique_name(values["name"])
     expert = Expert(**values)
@@ -59,6 +67,7 @@ def register_expert(data: ExpertData, by: User | None = None) -> Expert:
 
 
 def update_expert(expert: Expert, data: ExpertData, *, expected_version: int | None, by: User | None = None) -> Expert:
+    _require_expert_manager(by)
     values = data.cleaned()
     check_version(expert, expected_version, values)
     _unique_name(values["name"], expert.id)
@@ -127,7 +136,7 @@ def request_dispatch(data: DispatchRequest, by: User | None = None) -> Dispatch:
 def decide_dispatch(dispatch: Dispatch, *, approve: bool, decided_on: dt.date, note: str | None = None,
                     expected_version: int | None = None, by: User | None = None) -> Dispatch:
     """Approval is a manager's (or admin's) decision, never the requester's own."""
-    if by is not None and by.role not in DECIDERS:
+    if by is not None and not can(by, "dispatch.decide"):
         raise DomainError("派遣の承認・却下は統括責任者または管理者が行います。", "decision")
     check_version(dispatch, expected_version)
     if dispatch.status != "requested":
@@ -251,20 +260,12 @@ class DispatchFilter:
 
 
 def dispatch_list_query(user: User, f: DispatchFilter, today: dt.date | None = None):
-    stmt = (select(Dispatch).join(Client, Dispatch.client_id == Client.id)
-            .where(and_visible(Dispatch, user), Client.voided_at.is_(None))
+    stmt = (visible_with_client(Dispatch, user)
             .options(selectinload(Dispatch.client), selectinload(Dispatch.center), selectinload(Dispatch.expert),
                      selectinload(Dispatch.program)))
-    if f.center_id:
-        stmt = stmt.where(Dispatch.center_id == f.center_id)
-    if f.status:
-        stmt = stmt.where(Dispatch.status == f.status)
-    if f.expert_id:
-        stmt = stmt.where(Dispatch.expert_id == f.expert_id)
-    if f.requested_from:
-        stmt = stmt.where(Dispatch.requested_on >= f.requested_from)
-    if f.requested_to:
-        stmt = stmt.where(Dispatch.requested_on <= f.requested_to)
+    stmt = where_equal(stmt, (Dispatch.center_id, f.center_id), (Dispatch.status, f.status),
+                       (Dispatch.expert_id, f.expert_id))
+    stmt = where_within(stmt, Dispatch.requested_on, f.requested_from, f.requested_to)
     for term in search_terms(f.q):
         stmt = stmt.where(Client.search_text.contains(term, autoescape=True))
     if f.report_overdue:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import case as sql_case, select
 from sqlalchemy.orm import selectinload
 
-from ..access import and_visible, can_see_center
+from ..access import and_visible, can_see_center, visible_with_client
 from ..dates import today_jst
 from ..extensions import db
-from ..models import Case, Client, FollowUp, User
+from ..models import Case, FollowUp, User
 from . import audit
 from .errors import DomainError
+from .filters import where_equal
 from .hooks import on_outcome
 from .locking import check_version
 from .voiding import void_record
@@ -103,8 +104,13 @@ def create_followup(data: FollowUpData, by: User | None = None) -> FollowUp:
         raise DomainError("内容を入力してください。", "reason")
     if data.due_on < case.opened_on:
         raise DomainError("期日が案件の開始日より前です。", "due_on")
-    if data.assignee_id is not None and db.session.get(User, data.assignee_id) is None:
+    assignee = db.session.get(User, data.assignee_id) if data.assignee_id is not None else None
+    if data.assignee_id is not None and (assignee is None or not assignee.active):
         raise DomainError("担当者が見つかりません。", "assignee_id")
+    if assignee is not None and not can_see_center(assignee, case.center_id):
+        # nobody would be reminded: the assignee could neither list nor open this follow-up
+        raise DomainError(f"{assignee.name}さんは{case.center.name}に所属していないため、このフォローアップを見られません。"
+                          f"{case.center.name}の職員を選んでください。", "assignee_id")
     followup = FollowUp(client_id=case.client_id, case_id=case.id, center_id=case.center_id,
                         assignee_id=data.assignee_id or getattr(by, "id", None), due_on=data.due_on,
                         reason=data.reason.strip(), source="manual")
@@ -167,8 +173,7 @@ class FollowUpFilter:
 
 def followup_list_query(user: User, f: FollowUpFilter, today: dt.date | None = None):
     today = today or today_jst()
-    stmt = (select(FollowUp).join(Client, FollowUp.client_id == Client.id)
-            .where(and_visible(FollowUp, user), Client.voided_at.is_(None))
+    stmt = (visible_with_client(FollowUp, user)
             .options(selectinload(FollowUp.client), selectinload(FollowUp.center), selectinload(FollowUp.assignee)))
     if f.scope != "all":
         stmt = stmt.where(FollowUp.assignee_id == user.id)
@@ -176,8 +181,7 @@ def followup_list_query(user: User, f: FollowUpFilter, today: dt.date | None = N
         stmt = stmt.where(FollowUp.completed_on.is_(None))
     elif f.status == "done":
         stmt = stmt.where(FollowUp.completed_on.is_not(None))
-    if f.center_id:
-        stmt = stmt.where(FollowUp.center_id == f.center_id)
+    stmt = where_equal(stmt, (FollowUp.center_id, f.center_id))
     if f.source == "manual":
         stmt = stmt.where(FollowUp.source == "manual")
     elif f.source == "auto":

@@ -63,7 +63,7 @@ def send_digest_emails(day: dt.date) -> dict:
         now = utcnow()
         for n in notifications:
             n.emailed_at = now
-        db.session.commit()
+        db.session.commit()  # deliberately per email: a sent email stays marked even if a later one fails
         sent += 1
     return {"emails_sent": sent, "emails_failed": failed}
 

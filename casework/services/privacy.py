@@ -63,7 +63,7 @@ def client_export(client: Client, by: User | None = None) -> dict:
         ("EventAttendance", "event_attendances"))]
     data["audit_log"] = _rows(AuditEntry, or_(*[
         (AuditEntry.object_type == name) & AuditEntry.object_id.in_(ids) for name, ids in about if ids]))
-    audit.record("export", client, user=by, detail={"what": "client_data", "counts": {
+    audit.note("export", client, user=by, detail={"what": "client_data", "counts": {
         k: (len(v) if isinstance(v, list) else 1) for k, v in data.items()}})
     return {"exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "subject": {"client_id": client.id, "name": client.name}, "data": data}

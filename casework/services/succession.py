@@ -2,7 +2,7 @@
 non-name profiles, transparent candidate scoring, and deals step by step to 成約 or 破談.
 
 Every read and every change is audited in the same transaction (the views commit it).
-Callers check access first (access.require_confidential_center); services re-check centers.
+Callers check access first (permission succession.use); services re-check centers.
 """
 from __future__ import annotations
 
@@ -116,6 +116,21 @@ class ProfileData:
         return values
 
 
+def open_succession_cases(user: User) -> list[Case]:
+    """Open cases of the confidential centers the user may see (the profile form's case picker)."""
+    ids = confidential_center_ids(user)
+    return list(db.session.scalars(select(Case).where(Case.center_id.in_(ids or [-1]), Case.voided_at.is_(None),
+                                                      Case.closed_on.is_(None))
+                                   .options(selectinload(Case.client)).order_by(Case.opened_on.desc())))
+
+
+def visible_case(user: User, case_id: int | None) -> Case | None:
+    """The case chosen in a form, if it is one the user may see (create_profile checks it is a
+    succession case)."""
+    case = db.session.get(Case, case_id) if case_id else None
+    return case if case is not None and can_see_center(user, case.center_id) else None
+
+
 def _succession_case(case: Case | None, by: User | None) -> Case:
     if case is None or case.voided_at is not None or not case.center.confidential:
         raise DomainError("事業承継・引継ぎ支援センターの案件を選んでください。", "case_id")
@@ -181,7 +196,7 @@ def profiles_query(user: User, side: str | None = None, active_only: bool = True
 
 def audit_view(user: User, obj, **detail) -> None:
     center_id = obj.center_id if hasattr(obj, "center_id") and obj.center_id else getattr(getattr(obj, "case", None), "center_id", None)
-    audit.record("view", obj, user=user, center_id=center_id, detail=detail or None)
+    audit.note_view(obj, center_id=center_id, detail=detail or None, user=user)  # written by the request's unit of work
 
 
 # --- matching ----------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def client_overview(user: User, client: Client, consultation_limit: int = 50) ->
     entries = client_timeline(user, client)
     confidential = [e for e in entries if e.confidential]
     if any(c.center.confidential for c in cases) or confidential:
-        audit.record("view", client, user=user, detail={
+        audit.note_view(client, detail={
             "confidential_cases": [c.id for c in cases if c.center.confidential],
             "confidential_timeline_items": len(confidential)})
     return {"cases": cases, "consultations": consultations, "timeline": entries,

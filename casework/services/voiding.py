@@ -1,6 +1,6 @@
 """Voiding: records are never erased (style.md habit 5). One rule for every record type.
 
-- Who: admins and managers void any record they can see; other staff void the records they
+- Who: holders of the permission record.void (admins and managers) void any record they can see; other staff void the records they
   entered or are in charge of (ENTERED_BY). Clients, cases and dispatch requests: admins and
   managers only.
 - What: a reason is required; the version the page was loaded with must still be current
@@ -24,11 +24,10 @@ from ..models import (
     FollowUp, Grant, MatchProfile, Referral, User, utcnow,
 )
 from ..models import CaseMilestone, EventAttendance, Introduction, Program, Registration
+from ..permissions import can
 from . import audit
 from .errors import DomainError
 from .locking import check_version
-
-VOIDERS = ("admin", "manager")
 
 # The user id that makes a record "theirs" for staff who are not admins or managers.
 ENTERED_BY = {
@@ -61,7 +60,7 @@ def kind_label(record) -> str:
 
 
 def may_void(user: User, record=None) -> bool:
-    if user.role in VOIDERS:
+    if can(user, "record.void"):
         return True
     entered_by = ENTERED_BY.get(type(record))
     return entered_by is not None and entered_by(record) == user.id
@@ -152,6 +151,8 @@ def void_record(record, reason: str | None, by: User, *, expected_version: int |
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("取消の理由を入力してください。", "reason")
+    if not may_void(by, record):
+        raise DomainError("この記録を取り消せるのは、記録した職員・担当者と統括責任者・管理者です。")
     check_version(record, expected_version)
     if record.voided_at is not None:
         raise DomainError("この記録は既に取り消されています。")

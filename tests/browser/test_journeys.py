@@ -362,11 +362,17 @@ def test_succession_staff_close_a_deal_that_another_center_cannot_find(live_serv
         for path in (f"/succession/deals/{deal_id}", "/succession/deals/", "/succession/", f"/succession/profiles/{seller_profile_id}",
                      f"/succession/profiles/{seller_profile_id}/sheet", f"/clients/{ids['seller_client']}",
                      f"/clients/{ids['buyer_client']}", f"/cases/{ids['seller_case']}", f"/cases/{ids['buyer_case']}",
-                     f"/consultations/new?client_id={ids['seller_client']}", f"/founders/cases/{ids['seller_case']}"):
+                     f"/consultations/new?client_id={ids['seller_client']}"):
             response = other.goto(live_server.url + path)
             assert response.status == 404, (path, response.status)
             assert "ページが見つかりません" in other.inner_text("main")
             shows_nothing_secret(path)
+        # 創業支援 is not a coordinator's page at all: refused (403) whatever the record, so the
+        # answer says nothing about whether the case exists.
+        for case_id in (ids["seller_case"], 999999):
+            response = other.goto(f"{live_server.url}/founders/cases/{case_id}")
+            assert response.status == 403 and "この操作は許可されていません" in other.inner_text("main")
+            shows_nothing_secret(f"/founders/cases/{case_id}")
         shot(other, "succession-hidden-deal-404")
     finally:
         context.close()

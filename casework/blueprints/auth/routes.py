@@ -1,10 +1,9 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from ...extensions import db
 from ...permissions import LOGGED_IN, PUBLIC, requires
 from ...services import audit, users
 from ...services.errors import DomainError
@@ -21,15 +20,13 @@ def login():
     if form.validate_on_submit() and users.ip_throttled(
             request.remote_addr, max_failures=current_app.config["LOGIN_MAX_FAILURES_PER_IP"],
             minutes=current_app.config["LOGIN_LOCK_MINUTES"]):
-        audit.record("login_failed", login=form.login.data, detail={"reason": "ip_throttled"})
-        db.session.commit()
+        audit.note("login_failed", always=True, login=form.login.data, detail={"reason": "ip_throttled"})
         form.password.errors.append("この端末からのログイン失敗が続いたため、しばらくログインできません。時間をおいてください。")
         return render_template("auth/login.html", form=form), 429
     if form.validate_on_submit():
         user = users.authenticate(form.login.data, form.password.data,
                                   max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                                   lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        db.session.commit()
         if user is None:
             form.password.errors.append("ログイン名またはパスワードが違います（続けて失敗するとしばらくロックされます）。")
         else:
@@ -42,10 +39,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 @requires(LOGGED_IN)
-@login_required
 def logout():
     users.end_sessions(current_user._get_current_object())
-    db.session.commit()
     logout_user()
     session.clear()
     flash("ログアウトしました。", "info")
@@ -54,7 +49,6 @@ def logout():
 
 @bp.route("/password", methods=["GET", "POST"])
 @requires(LOGGED_IN)
-@login_required
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
@@ -67,7 +61,6 @@ def password():
             except DomainError as exc:
                 form.password.errors.append(exc.message)
             else:
-                db.session.commit()
                 login_user(user)  # keep this session, end the others
                 flash("パスワードを変更しました。他の端末のセッションは終了しました。", "success")
                 return redirect(url_for("main.home"))

@@ -1,21 +1,19 @@
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ...access import get_client_or_404, get_in_center_or_404
 from ...dates import today_jst
-from ...extensions import db
 from ...models import Case
 from ...services import cases as case_service
-from ...services.errors import DomainError, StaleRecord
 from ...services.voiding import may_void
-from ..forms_common import attach_error, keyset_page, stale_for_display
+from ..forms_common import keyset_page
+from ..saving import Submission
 from ..voiding import void_page
 from . import bp
 from .forms import CaseFilterForm, CaseForm, CloseForm, ReopenForm
 
 
 @bp.route("/")
-@login_required
 def index():
     filters = CaseFilterForm(current_user)
     filters.checked()
@@ -24,7 +22,6 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new():
     client_id = request.args.get("client_id", type=int)
     if client_id is None:
@@ -38,61 +35,45 @@ def new():
         form.assignee_id.data = current_user.id
         form.opened_on.data = today_jst()
         form.fill_program(current_user)
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             case = case_service.open_case(client, form.case_data(), by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
             flash(f"「{client.name}」の案件を{case.center.name}で開始しました。", "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/form.html", form=form, client=client, case=None)
+    return render_template("cases/form.html", form=form, client=client, case=None), submission.status
 
 
 @bp.route("/<int:case_id>")
-@login_required
 def detail(case_id):
     return _detail_page(get_in_center_or_404(current_user, Case, case_id))
 
 
 def _detail_page(case, status=200):
-    shown = case_service.case_page(current_user, case)
-    db.session.commit()  # views of confidential cases are audited
+    shown = case_service.case_page(current_user, case)  # a confidential case's view is noted for the audit log
     return render_template("cases/detail.html", case=case, reopen_form=ReopenForm(obj=case),
                            may_void=may_void(current_user, case), **shown), status
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(case_id):
     case = get_in_center_or_404(current_user, Case, case_id)
     form = CaseForm(current_user, obj=case)
     del form.center_id  # a case stays at the center it was opened at
     if request.method == "GET":
         form.theme_codes.data = [t.code for t in case.themes]
-    if form.validate_on_submit():
-        try:
-            case_service.update_case(case, form.case_data(case.center_id), expected_version=form.expected_version(), by=current_user)
-            db.session.commit()
-        except StaleRecord as exc:
-            db.session.rollback()
-            case = db.session.get(Case, case_id)
-            form.version.data = case.version  # saving again after reading the changes is deliberate
-            return render_template("cases/form.html", form=form, client=case.client, case=case,
-                                   stale=stale_for_display(exc, form)), 409
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
+            case_service.update_case(case, form.case_data(case.center_id), expected_version=form.expected_version(),
+                                     by=current_user)
             flash("案件を更新しました。", "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/form.html", form=form, client=case.client, case=case)
+    return render_template("cases/form.html", form=form, client=case.client, case=case,
+                           stale=submission.stale), submission.status
 
 
 @bp.route("/<int:case_id>/close", methods=["GET", "POST"])
-@login_required
 def close(case_id):
     case = get_in_center_or_404(current_user, Case, case_id)
     if not case.is_open:
@@ -101,46 +82,32 @@ def close(case_id):
     form = CloseForm(obj=case)
     if request.method == "GET":
         form.closed_on.data = today_jst()
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             case_service.close_case(case, closed_on=form.closed_on.data, outcome_code=form.outcome_code.data or None,
                                     outcome_on=form.outcome_on.data, note=form.note.data,
                                     expected_version=form.expected_version(), by=current_user)
-            db.session.commit()
-        except StaleRecord as exc:
-            db.session.rollback()
-            case = db.session.get(Case, case_id)
-            form.version.data = case.version
-            return render_template("cases/close.html", form=form, case=case, stale=exc), 409
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
             label = f"（成果：{case.outcome.label}）" if case.outcome else ""
             flash(f"案件を終了しました{label}。", "success")
             return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template("cases/close.html", form=form, case=case)
+    return render_template("cases/close.html", form=form, case=case, stale=submission.stale), submission.status
 
 
 @bp.route("/<int:case_id>/reopen", methods=["POST"])
-@login_required
 def reopen(case_id):
     case = get_in_center_or_404(current_user, Case, case_id)
-    form = ReopenForm()
-    if form.validate_on_submit():
-        try:
-            case_service.reopen_case(case, expected_version=form.expected_version(), by=current_user)
-            db.session.commit()
-        except StaleRecord as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return _detail_page(db.session.get(Case, case_id), 409)
-        flash("案件を再開しました。", "success")
+    submission = Submission(ReopenForm(), notice=False)
+    if submission.valid():
+        with submission:
+            case_service.reopen_case(case, expected_version=submission.form.expected_version(), by=current_user)
+            flash("案件を再開しました。", "success")
+        if submission.error is not None:
+            return _detail_page(case, submission.status)
     return redirect(url_for("cases.detail", case_id=case_id))
 
 
 @bp.route("/<int:case_id>/void", methods=["GET", "POST"])
-@login_required
 def void(case_id):
     case = get_in_center_or_404(current_user, Case, case_id)
     return void_page(case, void=case_service.void_case, subject=case.client.name,

@@ -1,20 +1,18 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ...access import get_client_or_404
-from ...extensions import db
 from ...models import CLIENT_KINDS
 from ...pagination import capped_paginate
 from ...services import clients as client_service
-from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error, industry_choices, municipality_choices
+from ..forms_common import industry_choices, municipality_choices
+from ..saving import Submission
 from ..voiding import void_page
 from . import bp
 from .forms import ClientForm
 
 
 @bp.route("/")
-@login_required
 def index():
     q = request.args.get("q", "").strip()
     stmt = client_service.search_query(current_user, q, kind=request.args.get("kind") or None,
@@ -28,66 +26,50 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new():
     form = ClientForm()
     duplicates = []
-    if form.validate_on_submit():
+    submission = Submission(form)
+    if submission.valid():
         data = form.client_data()
         duplicates = client_service.likely_duplicates(current_user, data.name, data.name_kana, data.corporate_number)
         if duplicates and not form.confirm_duplicate.data:
             flash("似た名称・同じ法人番号の相談先が既に登録されています。同じ相談先でないか確認してください。", "warning")
         else:
-            try:
+            with submission:
                 client = client_service.register_client(data, by=current_user)
-            except DomainError as exc:
-                attach_error(form, exc)
-            else:
-                db.session.commit()
                 flash(f"相談先「{client.name}」を登録しました。", "success")
                 return redirect(url_for("clients.detail", client_id=client.id))
-    return render_template("clients/form.html", form=form, client=None, duplicates=duplicates)
+    return render_template("clients/form.html", form=form, client=None, duplicates=duplicates), submission.status
 
 
 @bp.route("/<int:client_id>")
-@login_required
 def detail(client_id):
     client = get_client_or_404(current_user, client_id)
     from ...services.timeline import client_overview
 
-    overview = client_overview(current_user, client)
-    db.session.commit()  # views of confidential records are audited
+    overview = client_overview(current_user, client)  # views of confidential records are noted for the audit log
     return render_template("clients/detail.html", client=client, **overview)
 
 
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(client_id):
     client = get_client_or_404(current_user, client_id)
     form = ClientForm(obj=client)
     if request.method == "GET":
         form.version.data = client.version
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             client_service.update_client(client, form.client_data(), expected_version=form.expected_version(),
                                          by=current_user)
-            db.session.commit()
-        except StaleRecord as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return render_template("clients/form.html", form=form, client=db.session.get(type(client), client_id),
-                                   stale=exc, duplicates=[]), 409
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
             flash("相談先を更新しました。", "success")
             return redirect(url_for("clients.detail", client_id=client.id))
-    return render_template("clients/form.html", form=form, client=client, duplicates=[])
+    return render_template("clients/form.html", form=form, client=client, duplicates=[],
+                           stale=submission.stale), submission.status
 
 
 @bp.route("/<int:client_id>/void", methods=["GET", "POST"])
-@login_required
 def void(client_id):
     client = get_client_or_404(current_user, client_id)
     return void_page(client, void=client_service.void_client, subject=client.name,

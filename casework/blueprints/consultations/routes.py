@@ -1,14 +1,14 @@
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ...access import get_client_or_404, get_in_center_or_404
 from ...extensions import db
 from ...models import Consultation
 from ...services import clients as client_service
 from ...services import consultations as consultation_service
-from ...services.errors import DomainError, StaleRecord
 from ...services.voiding import may_void
-from ..forms_common import attach_error, keyset_page, stale_for_display
+from ..forms_common import keyset_page
+from ..saving import Submission
 from ..voiding import void_page
 from . import bp
 from .forms import ConsultationFilterForm, ConsultationForm, describe_kept, kept_args
@@ -17,7 +17,6 @@ PICK_LIMIT = 20
 
 
 @bp.route("/")
-@login_required
 def index():
     filters = ConsultationFilterForm(current_user)
     filters.checked()
@@ -27,7 +26,6 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new():
     client_id = request.values.get("client_id", type=int)
     if not client_id:
@@ -37,14 +35,10 @@ def new():
     if request.method == "GET":
         form.fill_defaults(current_user, request.args)
     form.set_events(current_user)
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             consultation = consultation_service.log_consultation(client, form.consultation_data(), by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
             saved = f"{client.name}（{consultation.held_on:%Y-%m-%d} {consultation.channel.label}）の相談を記録しました。"
             if form.save_next.data:
                 flash(saved + "続けて次の相談先を選んでください。", "success")
@@ -52,7 +46,7 @@ def new():
             flash(saved, "success")
             return redirect(url_for("cases.detail", case_id=consultation.case_id))
     return render_template("consultations/form.html", form=form, client=client, consultation=None,
-                           kept=kept_args(request.args))
+                           kept=kept_args(request.args)), submission.status
 
 
 def _pick_client():
@@ -67,7 +61,6 @@ def _pick_client():
 
 
 @bp.route("/clients.json")
-@login_required
 def client_search():
     """Autocomplete for the client search box (casework.js): the same search, as JSON."""
     q = request.args.get("q", "").strip()
@@ -80,37 +73,25 @@ def client_search():
 
 
 @bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(consultation_id):
     consultation = get_in_center_or_404(current_user, Consultation, consultation_id)
     form = ConsultationForm(current_user, consultation.client, obj=consultation, current_case_id=consultation.case_id)
     if request.method == "GET":
         form.theme_codes.data = [t.code for t in consultation.themes]
     form.set_events(current_user, current_event=consultation.event)
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             consultation_service.update_consultation(consultation, form.consultation_data(),
                                                      expected_version=form.expected_version(), by=current_user)
-            db.session.commit()
-        except StaleRecord as exc:
-            db.session.rollback()
-            consultation = db.session.get(Consultation, consultation_id)
-            form.version.data = consultation.version
-            return render_template("consultations/form.html", form=form, client=consultation.client,
-                                   consultation=consultation, stale=stale_for_display(exc, form), kept={}), 409
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
             flash("相談記録を更新しました。", "success")
             return redirect(url_for("cases.detail", case_id=consultation.case_id))
     return render_template("consultations/form.html", form=form, client=consultation.client,
-                           consultation=consultation, kept={},
-                           may_void=may_void(current_user, consultation))
+                           consultation=consultation, kept={}, stale=submission.stale,
+                           may_void=may_void(current_user, consultation)), submission.status
 
 
 @bp.route("/<int:consultation_id>/void", methods=["GET", "POST"])
-@login_required
 def void(consultation_id):
     consultation = get_in_center_or_404(current_user, Consultation, consultation_id)
     return void_page(consultation, void=consultation_service.void_consultation, subject=consultation.client.name,

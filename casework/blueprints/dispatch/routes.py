@@ -1,14 +1,15 @@
 """Dispatches: list, request, decide, log visits, receive reports, fiscal-year figures."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ...access import get_in_center_or_404
 from ...dates import fiscal_year, parse_date, today_jst
 from ...extensions import db
 from ...models import DISPATCH_STATUSES, Dispatch, DispatchVisit
-from ...services import audit, dispatch as service
-from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error, center_choices, record_id
+from ...permissions import requires
+from ...services import dispatch as service
+from ..forms_common import center_choices, record_id
+from ..saving import Submission
 from ..voiding import void_page
 from . import bp
 from .forms import DecisionForm, DispatchRequestForm, ReportForm, SimpleVersionForm, VisitForm
@@ -27,14 +28,10 @@ def _arg_date(name):
 
 
 def _load(dispatch_id) -> Dispatch:
-    dispatch = get_in_center_or_404(current_user, Dispatch, dispatch_id)
-    if dispatch.center.confidential:
-        audit.record("view", dispatch, user=current_user)
-    return dispatch
+    return get_in_center_or_404(current_user, Dispatch, dispatch_id)  # a confidential one's view is noted
 
 
 @bp.route("/")
-@login_required
 def index():
     f = service.DispatchFilter(center_id=_arg_int("center_id"), status=request.args.get("status") or None,
                                expert_id=_arg_int("expert_id"), q=request.args.get("q", "").strip() or None,
@@ -48,7 +45,6 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new():
     form = DispatchRequestForm()
     cases = service.open_cases_for(current_user)
@@ -60,122 +56,87 @@ def new():
     if request.method == "GET":
         form.case_id.data = _arg_int("case_id") or 0
         form.requested_on.data = today_jst()
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             dispatch = service.request_dispatch(service.DispatchRequest(
                 case_id=form.case_id.data, expert_id=form.expert_id.data, program_id=form.program_id.data or None,
                 requested_on=form.requested_on.data, purpose=form.purpose.data,
                 planned_visits=form.planned_visits.data), by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
             flash("専門家派遣を申請しました。統括責任者の承認を待っています。", "success")
             return redirect(url_for("dispatch.detail", dispatch_id=dispatch.id))
-    return render_template("dispatch/new.html", form=form)
+    return render_template("dispatch/new.html", form=form), submission.status
 
 
 @bp.route("/<int:dispatch_id>")
-@login_required
 def detail(dispatch_id):
     dispatch = _load(dispatch_id)
-    decision = DecisionForm(version=dispatch.version, decided_on=today_jst())
-    visits = service.visits_of(dispatch)
-    db.session.commit()  # confidential views are audited
-    return render_template("dispatch/detail.html", dispatch=dispatch, visits=visits, decision=decision,
-                           report_form=ReportForm(received_on=today_jst()), statuses=DISPATCH_STATUSES,
-                           can_decide=current_user.role in service.DECIDERS, today=today_jst())
+    return _detail_page(dispatch, DecisionForm(version=dispatch.version, decided_on=today_jst()))
+
+
+def _detail_page(dispatch, decision, status=200):
+    return render_template("dispatch/detail.html", dispatch=dispatch, visits=service.visits_of(dispatch),
+                           decision=decision, report_form=ReportForm(received_on=today_jst()), statuses=DISPATCH_STATUSES,
+                           today=today_jst()), status
 
 
 @bp.route("/<int:dispatch_id>/decide", methods=["POST"])
-@login_required
+@requires("dispatch.decide")
 def decide(dispatch_id):
     dispatch = _load(dispatch_id)
-    if current_user.role not in service.DECIDERS:
-        abort(403)
-    form = DecisionForm()
-    if form.validate_on_submit():
-        try:
+    submission = Submission(DecisionForm(), notice=False, invalid=422)
+    if submission.valid():
+        with submission:
+            form = submission.form
             service.decide_dispatch(dispatch, approve=form.decision.data == "approve", decided_on=form.decided_on.data,
                                     note=form.note.data, expected_version=form.expected_version(), by=current_user)
-            db.session.commit()
-        except StaleRecord as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return redirect(url_for("dispatch.detail", dispatch_id=dispatch_id)), 409
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
             flash("派遣を承認しました。" if dispatch.status == "approved" else "派遣を却下しました。", "success")
             return redirect(url_for("dispatch.detail", dispatch_id=dispatch_id))
-    dispatch = db.session.get(Dispatch, dispatch_id)
-    return render_template("dispatch/detail.html", dispatch=dispatch, visits=service.visits_of(dispatch),
-                           decision=form, report_form=ReportForm(received_on=today_jst()), statuses=DISPATCH_STATUSES,
-                           can_decide=True, today=today_jst()), 422
+    return _detail_page(dispatch, submission.form, submission.status)
 
 
 @bp.route("/<int:dispatch_id>/complete", methods=["POST"])
-@login_required
 def complete(dispatch_id):
     dispatch = _load(dispatch_id)
-    form = SimpleVersionForm()
-    try:
-        service.complete_dispatch(dispatch, expected_version=form.expected_version(), by=current_user)
-        db.session.commit()
+    with Submission():
+        service.complete_dispatch(dispatch, expected_version=SimpleVersionForm().expected_version(), by=current_user)
         flash("派遣を完了にしました。", "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
     return redirect(url_for("dispatch.detail", dispatch_id=dispatch_id))
 
 
 @bp.route("/<int:dispatch_id>/visits/new", methods=["GET", "POST"])
-@login_required
 def visit_new(dispatch_id):
     dispatch = _load(dispatch_id)
     form = VisitForm()
     if request.method == "GET":
         form.held_on.data = today_jst()
         form.fee.data = dispatch.expert.fee_per_visit
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             visit = service.log_visit(dispatch, service.VisitData(
                 held_on=form.held_on.data, hours=float(form.hours.data) if form.hours.data is not None else None,
                 fee=form.fee.data, company_share=form.company_share.data, notes=form.notes.data), by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
             flash(f"訪問を記録しました。企業負担 {visit.company_share:,}円、報告書の期限は {visit.report_due_on:%Y-%m-%d} です。",
                   "success")
             return redirect(url_for("dispatch.detail", dispatch_id=dispatch_id))
-    db.session.commit()
-    return render_template("dispatch/visit_form.html", form=form, dispatch=dispatch)
+    return render_template("dispatch/visit_form.html", form=form, dispatch=dispatch), submission.status
 
 
 @bp.route("/visits/<int:visit_id>/report", methods=["POST"])
-@login_required
 def report(visit_id):
     visit = get_in_center_or_404(current_user, DispatchVisit, visit_id)
     form = ReportForm()
-    if not form.validate_on_submit():
+    if not Submission(form).valid():
         flash("報告書受領日を入力してください。", "danger")
         return redirect(url_for("dispatch.detail", dispatch_id=visit.dispatch_id)), 303
-    try:
+    with Submission():
         service.receive_report(visit, form.received_on.data, expected_version=form.expected_version(), by=current_user)
-        db.session.commit()
         flash("報告書の受領を記録しました。", "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
     return redirect(url_for("dispatch.detail", dispatch_id=visit.dispatch_id))
 
 
 @bp.route("/<int:dispatch_id>/void", methods=["GET", "POST"])
-@login_required
 def void(dispatch_id):
     dispatch = _load(dispatch_id)
     return void_page(dispatch, void=service.void_dispatch, subject=f"{dispatch.client.name}（{dispatch.expert.name}）",
@@ -184,7 +145,6 @@ def void(dispatch_id):
 
 
 @bp.route("/visits/<int:visit_id>/void", methods=["GET", "POST"])
-@login_required
 def visit_void(visit_id):
     visit = get_in_center_or_404(current_user, DispatchVisit, visit_id)
     back = url_for("dispatch.detail", dispatch_id=visit.dispatch_id) if visit.dispatch_id else url_for("dispatch.index")
@@ -194,7 +154,6 @@ def visit_void(visit_id):
 
 
 @bp.route("/stats")
-@login_required
 def stats():
     fy = _arg_int("fy") or fiscal_year(today_jst())
     figures = service.fiscal_year_stats(current_user, fy)

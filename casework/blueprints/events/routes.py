@@ -1,22 +1,20 @@
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ...access import get_in_center_or_404
 from ...dates import today_jst
-from ...extensions import db
 from ...models import Event
 from ...services import consultations as consultation_service
 from ...services import events as event_service
-from ...services.errors import DomainError, StaleRecord
 from ...services.voiding import may_void
-from ..forms_common import attach_error, paginate, stale_for_display
+from ..forms_common import paginate
+from ..saving import Submission
 from ..voiding import void_page
 from . import bp
 from .forms import EventFilterForm, EventForm
 
 
 @bp.route("/")
-@login_required
 def index():
     filters = EventFilterForm(current_user)
     filters.checked()
@@ -25,7 +23,6 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new():
     form = EventForm(current_user)
     if request.method == "GET":
@@ -33,21 +30,16 @@ def new():
         form.center_id.data = home.id if home else None
         form.held_on.data = today_jst()
         form.kind_code.data = request.args.get("kind") or "outreach_day"
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             event = event_service.create_event(form.event_data(), by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
             flash(f"{event.kind.label}（{event.held_on:%Y-%m-%d}）を登録しました。", "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=None)
+    return render_template("events/form.html", form=form, event=None), submission.status
 
 
 @bp.route("/<int:event_id>")
-@login_required
 def detail(event_id):
     event = get_in_center_or_404(current_user, Event, event_id)
     held = consultation_service.consultation_list_query(
@@ -64,30 +56,19 @@ def detail(event_id):
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(event_id):
     event = get_in_center_or_404(current_user, Event, event_id)
     form = EventForm(current_user, obj=event)
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             event_service.update_event(event, form.event_data(), expected_version=form.expected_version(), by=current_user)
-            db.session.commit()
-        except StaleRecord as exc:
-            db.session.rollback()
-            event = db.session.get(Event, event_id)
-            form.version.data = event.version
-            return render_template("events/form.html", form=form, event=event, stale=stale_for_display(exc, form)), 409
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
             flash("催しを更新しました。", "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=event)
+    return render_template("events/form.html", form=form, event=event, stale=submission.stale), submission.status
 
 
 @bp.route("/<int:event_id>/void", methods=["GET", "POST"])
-@login_required
 def void(event_id):
     event = get_in_center_or_404(current_user, Event, event_id)
     return void_page(event, void=event_service.void_event, subject=f"{event.kind.label} {event.title or ''}".strip(),

@@ -1,29 +1,21 @@
 """Follow-ups: my open ones (overdue first), create by hand, complete with findings, void."""
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ...access import get_in_center_or_404
 from ...dates import today_jst
 from ...extensions import db
-from ...models import FollowUp
-from ...services import audit, followups as service
+from ...models import Case, FollowUp
+from ...services import followups as service
 from ...services.dispatch import open_cases_for
-from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error, center_choices, staff_choices, record_id
+from ..forms_common import center_choices, colleague_choices, record_id, staff_choices
+from ..saving import Submission
 from ..voiding import void_page
 from . import bp
 from .forms import CompleteForm, FollowUpForm
 
 
-def _load(followup_id) -> FollowUp:
-    followup = get_in_center_or_404(current_user, FollowUp, followup_id)
-    if followup.center.confidential:
-        audit.record("view", followup, user=current_user)
-    return followup
-
-
 @bp.route("/")
-@login_required
 def index():
     center = request.args.get("center_id", "")
     f = service.FollowUpFilter(scope=request.args.get("scope", "mine"), status=request.args.get("status", "open"),
@@ -35,34 +27,34 @@ def index():
                            centers=center_choices(current_user, "すべてのセンター"))
 
 
+def _case_label(case) -> str:
+    return f"{case.client.name}｜{case.center.name}｜{case.title or ''}"
+
+
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new():
     form = FollowUpForm()
-    form.case_id.choices = [(0, "（案件を選択）")] + [(k.id, f"{k.client.name}｜{k.center.name}｜{k.title or ''}")
-                                                   for k in open_cases_for(current_user)]
+    form.case_id.choices = [(0, "（案件を選択）")] + [(k.id, _case_label(k)) for k in open_cases_for(current_user)]
     preselected = request.args.get("case_id", "")
-    if record_id(preselected) and record_id(preselected) not in dict(form.case_id.choices):
-        from ...models import Case
-
+    case = None
+    if record_id(preselected):
         case = get_in_center_or_404(current_user, Case, int(preselected))  # closed cases get follow-ups too
-        form.case_id.choices.append((case.id, f"{case.client.name}｜{case.center.name}｜{case.title or ''}"))
-    form.assignee_id.choices = [(0, "（自分）")] + staff_choices()
+        if case.id not in dict(form.case_id.choices):
+            form.case_id.choices.append((case.id, _case_label(case)))
+    # offer only staff who can see the follow-up: the case's center (and admins), or else the user's colleagues
+    form.assignee_id.choices = [(0, "（自分）")] + (staff_choices(center_ids=[case.center_id]) if case is not None
+                                                  else colleague_choices(current_user))
     if request.method == "GET":
-        form.case_id.data = record_id(preselected) or 0
-    if form.validate_on_submit():
-        try:
+        form.case_id.data = case.id if case is not None else 0
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             followup = service.create_followup(service.FollowUpData(
                 case_id=form.case_id.data, due_on=form.due_on.data, reason=form.reason.data,
                 assignee_id=form.assignee_id.data or None), by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
             flash("フォローアップを登録しました。", "success")
             return redirect(url_for("followups.detail", followup_id=followup.id))
-    return render_template("followups/new.html", form=form)
+    return render_template("followups/new.html", form=form), submission.status
 
 
 def _findings(form) -> service.Findings:
@@ -73,38 +65,23 @@ def _findings(form) -> service.Findings:
 
 
 @bp.route("/<int:followup_id>", methods=["GET", "POST"])
-@login_required
 def detail(followup_id):
-    followup = _load(followup_id)
+    followup = get_in_center_or_404(current_user, FollowUp, followup_id)  # a confidential one's view is noted
     form = CompleteForm()
     if request.method == "GET":
         form.version.data, form.completed_on.data = followup.version, today_jst()
-    status = 200
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form, notice=False, invalid=422)
+    if submission.valid():
+        with submission:
             service.complete_followup(followup, _findings(form), expected_version=form.expected_version(),
                                       by=current_user)
-            db.session.commit()
-        except StaleRecord as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            followup, status = _load(followup_id), 409
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            followup, status = _load(followup_id), 422
-        else:
             flash("フォローアップを完了しました。", "success")
             return redirect(url_for("followups.index"))
-    elif request.method == "POST":
-        status = 422
-    db.session.commit()  # confidential views are audited
     return render_template("followups/detail.html", followup=followup, form=form, trends=service.SALES_TRENDS,
-                           today=today_jst()), status
+                           today=today_jst()), submission.status
 
 
 @bp.route("/<int:followup_id>/void", methods=["GET", "POST"])
-@login_required
 def void(followup_id):
     followup = get_in_center_or_404(current_user, FollowUp, followup_id)
     return void_page(followup, void=service.void_followup, subject=followup.client.name,

@@ -1,15 +1,14 @@
 """Founders: the startup cases by stage, one founder's page (stages, founding, grants)."""
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ...access import get_client_or_404, get_in_center_or_404
+from ...access import deny, get_client_or_404, get_in_center_or_404
 from ...dates import today_jst
 from ...extensions import db
 from ...models import FOUNDER_STAGES, Case, Grant
 from ...services import founders as service
-from ...services.errors import DomainError, StaleRecord
 from ...services.followups import followups_of_case
-from ..forms_common import attach_error
+from ..saving import Submission
 from ..voiding import void_page
 from . import bp
 from .forms import FoundingForm, GrantDecisionForm, GrantForm, StageForm
@@ -19,14 +18,11 @@ def _case(case_id) -> Case:
     case = get_in_center_or_404(current_user, Case, case_id)
     get_client_or_404(current_user, case.client_id)
     if not service.is_founder_case(case):
-        from flask import abort
-
-        abort(404)
+        deny("Case", case_id)  # not a founder's case: this page does not exist for it
     return case
 
 
 @bp.route("/")
-@login_required
 def index():
     stage = request.args.get("stage") or None
     status = request.args.get("status", "open")
@@ -54,103 +50,60 @@ def _render(case, stage_form=None, founding_form=None, grant_form=None, decision
 
 
 @bp.route("/cases/<int:case_id>")
-@login_required
 def detail(case_id):
     return _render(_case(case_id))
 
 
-def _fail(case_id, exc, **forms):
-    db.session.rollback()
-    case = db.session.get(Case, case_id)
-    if isinstance(exc, StaleRecord):
-        flash(exc.message, "danger")
-        return _render(case, status=409, **forms)
-    for form in forms.values():
-        if isinstance(form, dict):
-            continue
-        attach_error(form, exc)
-    return _render(case, status=422, **forms)
+def _submit(case, shown: dict, form, save, message):
+    """One of the page's forms: on success `save()` and back to the page; otherwise the page
+    again (`shown`: this form in its place) with the form's errors (422) or the other person's
+    save (409), nothing written."""
+    submission = Submission(form, notice=False, invalid=422)
+    if submission.valid():
+        with submission:
+            save()
+            flash(message() if callable(message) else message, "success")
+            return redirect(url_for("founders.detail", case_id=case.id))
+    return _render(case, status=submission.status, **shown)
 
 
 @bp.route("/cases/<int:case_id>/stage", methods=["POST"])
-@login_required
 def stage(case_id):
-    case = _case(case_id)
-    form = StageForm()
-    if not form.validate_on_submit():
-        return _render(case, stage_form=form, status=422)
-    try:
-        service.advance_stage(case, form.stage.data, form.changed_on.data, note=form.note.data,
-                              expected_version=form.expected_version(), by=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        return _fail(case_id, exc, stage_form=form)
-    flash(f"段階を「{FOUNDER_STAGES[form.stage.data]}」に進めました。", "success")
-    return redirect(url_for("founders.detail", case_id=case_id))
+    case, form = _case(case_id), StageForm()
+    return _submit(case, {"stage_form": form}, form, lambda: service.advance_stage(
+        case, form.stage.data, form.changed_on.data, note=form.note.data, expected_version=form.expected_version(),
+        by=current_user), lambda: f"段階を「{FOUNDER_STAGES[form.stage.data]}」に進めました。")
 
 
 @bp.route("/cases/<int:case_id>/founding", methods=["POST"])
-@login_required
 def founding(case_id):
-    case = _case(case_id)
-    form = FoundingForm()
-    if not form.validate_on_submit():
-        return _render(case, founding_form=form, status=422)
-    try:
-        service.record_founding(case, service.FoundingData(
-            founded_on=form.founded_on.data, business_name=form.business_name.data,
-            incorporated=bool(form.incorporated.data), corporate_number=form.corporate_number.data,
-            industry_code=form.industry_code.data or None, note=form.note.data),
-            expected_version=form.expected_version(), by=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        return _fail(case_id, exc, founding_form=form)
-    flash("創業を記録し、案件を終了しました（3か月後・12か月後のフォローアップを作成）。", "success")
-    return redirect(url_for("founders.detail", case_id=case_id))
+    case, form = _case(case_id), FoundingForm()
+    return _submit(case, {"founding_form": form}, form, lambda: service.record_founding(case, service.FoundingData(
+        founded_on=form.founded_on.data, business_name=form.business_name.data,
+        incorporated=bool(form.incorporated.data), corporate_number=form.corporate_number.data,
+        industry_code=form.industry_code.data or None, note=form.note.data),
+        expected_version=form.expected_version(), by=current_user),
+        "創業を記録し、案件を終了しました（3か月後・12か月後のフォローアップを作成）。")
 
 
 @bp.route("/cases/<int:case_id>/grants", methods=["POST"])
-@login_required
 def grant_new(case_id):
-    case = _case(case_id)
-    form = GrantForm()
-    if not form.validate_on_submit():
-        return _render(case, grant_form=form, status=422)
-    try:
-        service.apply_grant(case, service.GrantData(applied_on=form.applied_on.data, program=form.program.data),
-                            by=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        return _fail(case_id, exc, grant_form=form)
-    flash("助成金の申請を記録しました。", "success")
-    return redirect(url_for("founders.detail", case_id=case_id))
+    case, form = _case(case_id), GrantForm()
+    return _submit(case, {"grant_form": form}, form, lambda: service.apply_grant(
+        case, service.GrantData(applied_on=form.applied_on.data, program=form.program.data), by=current_user),
+        "助成金の申請を記録しました。")
 
 
 @bp.route("/grants/<int:grant_id>/decide", methods=["POST"])
-@login_required
 def grant_decide(grant_id):
     grant = get_in_center_or_404(current_user, Grant, grant_id)
-    case = _case(grant.case_id)
-    form = GrantDecisionForm(prefix=f"g{grant.id}")
-    if not form.validate_on_submit():
-        return _render(case, decision_forms={grant.id: form}, status=422)
-    try:
-        service.decide_grant(grant, decision=form.decision.data, decided_on=form.decided_on.data,
-                             amount=form.amount.data, expected_version=form.expected_version(), by=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        if not isinstance(exc, StaleRecord):
-            attach_error(form, exc)
-        else:
-            flash(exc.message, "danger")
-        return _render(db.session.get(Case, case.id), decision_forms={grant.id: form}, status=409 if isinstance(exc, StaleRecord) else 422)
-    flash("助成金の結果を記録しました。", "success")
-    return redirect(url_for("founders.detail", case_id=case.id))
+    case, form = _case(grant.case_id), GrantDecisionForm(prefix=f"g{grant.id}")
+    return _submit(case, {"decision_forms": {grant.id: form}}, form, lambda: service.decide_grant(
+        grant, decision=form.decision.data, decided_on=form.decided_on.data, amount=form.amount.data,
+        expected_version=form.expected_version(), by=current_user), "助成金の結果を記録しました。")
 
 
 @bp.route("/grants/<int:grant_id>/void", methods=["GET", "POST"])
-@login_required
 def grant_void(grant_id):
     grant = get_in_center_or_404(current_user, Grant, grant_id)
     case = _case(grant.case_id)

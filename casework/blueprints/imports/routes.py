@@ -4,24 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from ...extensions import db
 from ...services import uploads
 from ...services.errors import DomainError
 from ...services.import_preview import preview_plan
+from ...unit_of_work import refuse
 from . import bp
 from .forms import ConfirmForm, UploadForm
 
 from ...services.import_sources import EXTENSIONS, KIND_LABELS  # noqa: E402
-
-
-@bp.before_request
-@login_required
-def _admins_only():
-    if not current_user.is_admin:
-        abort(403)
 
 
 def _root() -> Path:
@@ -72,10 +65,10 @@ def apply():
         return render_template("imports/upload.html", form=UploadForm(), errors=plan.error_lines(),
                                error_total=plan.error_total, names=names), 422
     try:
-        result = apply_plan(plan, by=current_user)  # audited as "import"; the request commits it
+        result = apply_plan(plan, by=current_user)  # audited as "import"; the request commits it at once
         db.session.flush()
     except (DomainError, SQLAlchemyError) as exc:
-        db.session.rollback()
+        refuse()
         flash(f"取り込めませんでした（何も書き込まれていません）: {getattr(exc, 'message', exc.__class__.__name__)}",
               "danger")
         return redirect(url_for("imports.upload"))

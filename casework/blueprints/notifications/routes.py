@@ -1,16 +1,15 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
+from ...access import deny
 from ...extensions import db
 from ...services import notifications as service
-from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error
+from ..saving import Submission
 from . import bp
 from .forms import ActionForm, SettingsForm
 
 
 @bp.route("/")
-@login_required
 def index():
     status = "all" if request.args.get("status") == "all" else "unread"
     q = request.args.get("q", "").strip()
@@ -22,63 +21,49 @@ def index():
 def _own_or_404(notification_id):
     notification = service.get_own(current_user, notification_id)
     if notification is None:
-        abort(404)
+        deny("Notification", notification_id)  # someone else's (or none): audited like any refused record
     return notification
 
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])
-@login_required
 def read(notification_id):
-    notification = _own_or_404(notification_id)
-    if ActionForm().validate_on_submit():
-        service.mark_read(notification)
-        db.session.commit()
-    return redirect(request.referrer if _same_site(request.referrer) else url_for("notifications.index"))
+    return _mark_read(_own_or_404(notification_id), request.referrer)
 
 
 @bp.route("/<int:notification_id>/open", methods=["POST"])
-@login_required
 def open_(notification_id):
     notification = _own_or_404(notification_id)
-    if ActionForm().validate_on_submit():
+    return _mark_read(notification, notification.link)
+
+
+def _mark_read(notification, then):
+    if Submission(ActionForm()).valid():
         service.mark_read(notification)
-        db.session.commit()
-    return redirect(notification.link if _same_site(notification.link) else url_for("notifications.index"))
+    return redirect(then if _same_site(then) else url_for("notifications.index"))
 
 
 @bp.route("/read-all", methods=["POST"])
-@login_required
 def read_all():
-    if ActionForm().validate_on_submit():
+    if Submission(ActionForm()).valid():
         count = service.mark_all_read(current_user)
-        db.session.commit()
         flash(f"{count}件を既読にしました。", "success")
     return redirect(url_for("notifications.index"))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@login_required
 def settings():
     user = current_user._get_current_object()
     form = SettingsForm(obj=user)
     if request.method == "GET":
         form.version.data = user.version
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form, notice=False)
+    if submission.valid():
+        with submission:
             service.set_email_notifications(user, form.email_notifications.data,
                                             expected_version=form.expected_version())
-            db.session.commit()
-        except StaleRecord as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return render_template("notifications/settings.html", form=form), 409
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
             flash("通知設定を保存しました。", "success")
             return redirect(url_for("notifications.settings"))
-    return render_template("notifications/settings.html", form=form)
+    return render_template("notifications/settings.html", form=form), submission.status
 
 
 def _same_site(url):

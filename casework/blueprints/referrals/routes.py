@@ -1,29 +1,27 @@
 """Referrals between centers, with the client's consent recorded."""
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
-from ...access import deny, get_client_or_404
+from ...access import found_or_404, get_client_or_404
 from ...dates import today_jst
 from ...extensions import db
 from ...models import Center
 from ...services import referrals as service
-from ...services.errors import DomainError
-from ..forms_common import attach_error, center_choices, staff_choices, record_id
+from ..forms_common import center_choices, record_id, staff_choices
+from ..saving import Submission
 from ..voiding import void_page
 from . import bp
 from .forms import ReferralForm
 
 
 @bp.route("/")
-@login_required
 def index():
     page = db.paginate(service.referrals_query(current_user), per_page=current_app.config["PER_PAGE"], error_out=False)
     return render_template("referrals/index.html", page=page)
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new():
     client_id = request.args.get("client_id", "")
     client = get_client_or_404(current_user, record_id(client_id) or 0)
@@ -34,18 +32,14 @@ def new():
     form.to_assignee_id.choices = [(0, "（未定）")] + staff_choices()
     if request.method == "GET":
         form.referred_on.data = today_jst()
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             referral = service.refer_client(client, service.ReferralData(
                 from_center_id=form.from_center_id.data, to_center_id=form.to_center_id.data,
                 referred_on=form.referred_on.data, consent_on=form.consent_on.data,
                 consent_method=form.consent_method.data, note=form.note.data, open_case=bool(form.open_case.data),
                 to_assignee_id=form.to_assignee_id.data or None), by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
             flash(f"{referral.to_center.name}へ紹介しました（同意 {referral.consent_on:%Y-%m-%d}・{referral.consent_method}）。",
                   "success")
             if not service.client_still_visible(current_user, client):
@@ -54,15 +48,12 @@ def new():
                 flash("この相談先は、今後は紹介先センターの職員だけが閲覧できます。", "info")
                 return redirect(url_for("clients.index"))
             return redirect(url_for("clients.detail", client_id=client.id))
-    return render_template("referrals/new.html", form=form, client=client)
+    return render_template("referrals/new.html", form=form, client=client), submission.status
 
 
 @bp.route("/<int:referral_id>/void", methods=["GET", "POST"])
-@login_required
 def void(referral_id):
-    referral = service.visible_referral(current_user, referral_id)
-    if referral is None:
-        deny("Referral", referral_id)
+    referral = found_or_404(service.visible_referral(current_user, referral_id), "Referral", referral_id)
     return void_page(referral, void=service.void_referral, subject=referral.client.name,
                      detail=f"{referral.from_center.name} → {referral.to_center.name}（{referral.referred_on:%Y-%m-%d}）",
                      back=url_for("referrals.index"), done=url_for("referrals.index"),

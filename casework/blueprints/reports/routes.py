@@ -5,8 +5,9 @@ import io
 import re
 
 from flask import abort, current_app, render_template, request, send_file
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ...access import can_see_center_code, deny
 from ...dates import fy_label
 from ...extensions import db
 from ...reporting import charts
@@ -31,11 +32,18 @@ def _fy_arg() -> int:
 
 
 def _center_arg() -> str | None:
-    return request.args.get("center") or None
+    return _visible_center(request.args.get("center") or None)
+
+
+def _visible_center(code: str | None) -> str | None:
+    """A center the viewer may see, or a refusal on the audit log ('denied', 404) — for a
+    coordinator asking for the succession center's figures as for anyone else."""
+    if code is not None and not can_see_center_code(current_user, code):
+        deny("Center", None)
+    return code
 
 
 @bp.route("/")
-@login_required
 def index():
     fy, center = _fy_arg(), _center_arg()
     report = report_service.annual_report_for(current_user, fy, center)
@@ -51,7 +59,6 @@ def index():
 
 
 @bp.route("/<int:fy>/report.<fmt>")
-@login_required
 def download(fy, fmt):
     if fmt not in FORMATS:
         abort(404)
@@ -66,19 +73,17 @@ def download(fy, fmt):
         data = render_docx(report)
     else:
         data = render_xlsx(report)
-    audit.record("export", None, user=current_user,
-                 detail={"what": "annual_report", "fiscal_year": fy, "format": fmt, "center": center,
-                         "sections": [s["key"] for s in report["sections"]]})
-    db.session.commit()
+    audit.note("export", detail={"what": "annual_report", "fiscal_year": fy, "format": fmt, "center": center,
+                                 "sections": [s["key"] for s in report["sections"]]})
     name = f"事業実績_{fy_label(fy)}{'_' + center if center else ''}.{fmt}"
     return send_file(io.BytesIO(data), mimetype=FORMATS[fmt], as_attachment=True, download_name=name,
                      max_age=0)
 
 
 @bp.route("/<int:fy>/<section_key>/<row_key>")
-@login_required
 def records(fy, section_key, row_key):
     center, month = _center_arg(), request.args.get("month") or None
+    _visible_center(report_service.section_center(section_key))
     report, section, row = report_service.section_row_or_404(current_user, fy, section_key, row_key, center)
     start, end, period_label = report_service.period_of(fy, month)
     stmt = report_service.drilldown_query(current_user, section_key, row_key, start, end, center)
@@ -87,23 +92,20 @@ def records(fy, section_key, row_key):
     kind = entity.__name__ if entity is not None else "Row"
     client_ids = [getattr(r, "client_id", None) or (r.id if kind == "Client" else None) for r in page.items]
     if report_service.section_center(section_key) == "succession":
-        audit.record("view", None, user=current_user,
-                     detail={"what": "report_records", "section": section_key, "row": row_key,
-                             "from": start.isoformat(), "to": end.isoformat(), "page": page.page})
+        audit.note_view(None, detail={"what": "report_records", "section": section_key, "row": row_key,
+                                      "from": start.isoformat(), "to": end.isoformat(), "page": page.page})
     clients = report_service.linkable_clients(current_user, client_ids)
-    db.session.commit()
     return render_template("reports/records.html", report=report, section=section, row=row, fy=fy, month=month,
                            center=center, period_label=period_label, page=page, kind=kind, clients=clients,
                            unit=report_service.unit_of(section_key, row))
 
 
 @bp.route("/dashboard")
-@login_required
 def dashboard():
     fy = _fy_arg()
     scope = report_service.scope_for(current_user)
     if not scope.centers:
-        abort(404)
+        deny()  # a member of no center has no dashboard
     home = current_user.home_center
     center = _center_arg() or (home.code if home and home in scope.centers else scope.centers[0].code)
     data = report_service.dashboard_series(current_user, center, fy)

@@ -1,14 +1,14 @@
 """Deals between one seller and one buyer: propose, step forward, break."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ...access import can_see_center, deny
 from ...dates import today_jst
 from ...extensions import db
 from ...models import DEAL_STAGES, Deal
 from ...services import succession as service
-from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error, paginate
+from ..forms_common import paginate
+from ..saving import Submission
 from ..voiding import void_page
 from . import bp
 from .forms import ProposeForm, StepForm
@@ -23,29 +23,23 @@ def _deal(deal_id) -> Deal:
 
 
 @bp.route("/deals/propose", methods=["POST"])
-@login_required
 def propose():
     form = ProposeForm()
     seller = load_profile(request.form.get("seller_id", 0, type=int))
     buyer = load_profile(request.form.get("buyer_id", 0, type=int))
     back = request.form.get("back_id", type=int) or seller.id
-    if not form.validate_on_submit():
+    if not Submission(form).valid():
         flash("提案日を入力してください。", "danger")
         return redirect(url_for("succession.profile", profile_id=back))
-    try:
+    with Submission():
         deal = service.propose_deal(seller, buyer, form.proposed_on.data, by=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("succession.profile", profile_id=back))
-    flash(f"{seller.code_name} と {buyer.code_name} の組み合わせを提案しました。", "success")
-    return redirect(url_for("succession.deal", deal_id=deal.id))
+        flash(f"{seller.code_name} と {buyer.code_name} の組み合わせを提案しました。", "success")
+        return redirect(url_for("succession.deal", deal_id=deal.id))
+    return redirect(url_for("succession.profile", profile_id=back))
 
 
 def _render(deal, form=None, status=200):
     service.audit_view(current_user, deal)
-    db.session.commit()
     if form is None:
         form = StepForm(version=deal.version, stepped_on=today_jst(), stage=service.next_stage(deal) or "closed")
     offered = {service.next_stage(deal), "broken", form.stage.data}  # the next step, 破談, or what was posted
@@ -55,47 +49,34 @@ def _render(deal, form=None, status=200):
 
 
 @bp.route("/deals/")
-@login_required
 def deals():
     stage = request.args.get("stage") or None
     page = paginate(service.deals_query(current_user, stage=stage if stage in DEAL_STAGES else None))
     service.audit_view(current_user, None, page="succession.deals", deals=[d.id for d in page.items])
-    db.session.commit()
     return render_template("succession/deals.html", page=page, stages=DEAL_STAGES, stage=stage)
 
 
 @bp.route("/deals/<int:deal_id>")
-@login_required
 def deal(deal_id):
     return _render(_deal(deal_id))
 
 
 @bp.route("/deals/<int:deal_id>/step", methods=["POST"])
-@login_required
 def step(deal_id):
     deal = _deal(deal_id)
     form = StepForm()
-    if not form.validate_on_submit():
-        return _render(deal, form, 422)
-    try:
-        service.advance_deal(deal, form.stage.data, form.stepped_on.data, note=form.note.data, reason=form.reason.data,
-                             expected_version=form.expected_version(), by=current_user)
-        db.session.commit()
-    except StaleRecord as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return _render(_deal(deal_id), form, 409)
-    except DomainError as exc:
-        db.session.rollback()
-        attach_error(form, exc)
-        return _render(_deal(deal_id), form, 422)
-    stage = DEAL_STAGES[form.stage.data]
-    flash(f"「{stage}」を記録しました。" + ("両方の案件を成約で終了しました。" if form.stage.data == "closed" else ""), "success")
-    return redirect(url_for("succession.deal", deal_id=deal_id))
+    submission = Submission(form, notice=False, invalid=422)
+    if submission.valid():
+        with submission:
+            service.advance_deal(deal, form.stage.data, form.stepped_on.data, note=form.note.data,
+                                 reason=form.reason.data, expected_version=form.expected_version(), by=current_user)
+            closed = "両方の案件を成約で終了しました。" if form.stage.data == "closed" else ""
+            flash(f"「{DEAL_STAGES[form.stage.data]}」を記録しました。{closed}", "success")
+            return redirect(url_for("succession.deal", deal_id=deal_id))
+    return _render(deal, form, submission.status)
 
 
 @bp.route("/deals/<int:deal_id>/void", methods=["GET", "POST"])
-@login_required
 def deal_void(deal_id):
     """A deal entered by mistake leaves lists, counts and matching; 破談 is a step, not a void."""
     deal = _deal(deal_id)

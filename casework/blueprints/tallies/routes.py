@@ -2,23 +2,15 @@
 import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ...dates import fiscal_year, fy_label, today_jst
 from ...extensions import db
 from ...models import TallySnapshot
+from ...permissions import requires
 from ...services import tallies
 from ..notifications.forms import ActionForm
 from . import bp
-
-ROLES = ("admin", "manager")
-
-
-def _require_manager():
-    """Managers and admins only (a role gate, not a hidden record: 403)."""
-    if current_user.role not in ROLES:
-        abort(403)
-
 
 def _month_or_404(ym):
     try:
@@ -29,9 +21,7 @@ def _month_or_404(ym):
 
 
 @bp.route("/")
-@login_required
 def index():
-    _require_manager()
     today = today_jst()
     fy = request.args.get("fy", type=int) or fiscal_year(today)
     rows = tallies.fiscal_year_status(fy, today)
@@ -40,9 +30,7 @@ def index():
 
 
 @bp.route("/<ym>")
-@login_required
 def detail(ym):
-    _require_manager()
     year, month, first = _month_or_404(ym)
     snapshot = db.session.scalar(db.select(TallySnapshot).where(TallySnapshot.month == tallies.month_key(year, month)))
     changed = snapshot is not None and snapshot.fingerprint != tallies.fingerprint(year, month)
@@ -52,9 +40,8 @@ def detail(ym):
 
 
 @bp.route("/<ym>/recompute", methods=["POST"])
-@login_required
+@requires("tally.store")
 def recompute(ym):
-    _require_manager()
     year, month, first = _month_or_404(ym)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -63,6 +50,5 @@ def recompute(ym):
         flash(f"{year}年{month}月はまだ終わっていないため集計を保存できません。", "warning")
     else:
         tallies.store_monthly_tally(year, month, by=current_user)
-        db.session.commit()
         flash(f"{year}年{month}月の集計を再計算して保存しました。", "success")
     return redirect(url_for("tallies.index", fy=fiscal_year(first)))
