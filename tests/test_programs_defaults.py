@@ -4,7 +4,7 @@ import datetime as dt
 from sqlalchemy import insert, select
 
 from casework.extensions import db
-from casework.models import Consultation, DispatchVisit, Event, Expert, Program
+from casework.models import DispatchVisit, Expert, Program
 from casework.services.programs import fill_missing_programs, program_by_code
 
 
@@ -48,3 +48,26 @@ def test_a_consultation_opening_a_case_gives_both_the_chosen_program(app, make):
     db.session.commit()
     assert consultation.program.code == "subcontracting" and consultation.category.label == "建設業法関連"
     assert consultation.case.program.code == "subcontracting"
+
+
+def test_a_center_an_admin_adds_gets_a_program_of_its_own(app, make):
+    from casework.services.vocab_admin import CenterData, add_center
+
+    center = add_center(CenterData(code="kenpoku", name="県北サテライト", report_title="県北サテライト相談事業"))
+    db.session.commit()
+    program = program_by_code("kenpoku")
+    assert program.center_id == center.id and program.report_name == "県北サテライト相談事業"
+    consultation = make.consultation(center_code="kenpoku")
+    assert consultation.program.code == "kenpoku"
+
+
+def test_a_consultation_moved_to_another_case_takes_its_program(app, make):
+    from casework.services.consultations import ConsultationData, update_consultation
+
+    client = make.client()
+    consultation = make.consultation(client_=client, center_code="onestop")
+    other = make.case(client_=client, center_code="trade", program_id=program_by_code("subcontracting").id)
+    update_consultation(consultation, ConsultationData(held_on=consultation.held_on, channel_code="window",
+                                                       case_id=other.id), expected_version=None)
+    db.session.commit()
+    assert consultation.center.code == "trade" and consultation.program.code == "subcontracting"

@@ -18,10 +18,6 @@ def _term(program_code, kind, label):
                                                        ProgramTerm.kind == kind, ProgramTerm.label == label))
 
 
-def _error_beside(html_text, message):
-    return message in html_text
-
-
 # --- programs admin ---------------------------------------------------------------------------
 
 def test_admin_sees_the_reports_programs_and_adds_one(client, auth, make):
@@ -30,6 +26,8 @@ def test_admin_sees_the_reports_programs_and_adds_one(client, auth, make):
     page = text_of(client.get("/admin/programs/"))
     assert "受発注取引推進" in page and "1(2)①" in page and "中小企業活性化" in page and "秘" in page
     assert "令和5年度で終了" in page  # 産業復興
+    trade = text_of(client.get(f"/admin/programs/{program_by_code('trade_matching').id}"))
+    assert "相談記録・案件・登録・あっせん紹介" in trade and "発注企業" in trade and "受注企業" in trade
     response = client.post("/admin/programs/new", data={
         "center_id": make.center("startup").id, "code": "uij_startup", "name": "UIJターン創業",
         "report_name": "UIJターン創業相談会", "report_number": "1(3)①イ", "active": "y", "sort_order": "500",
@@ -351,3 +349,18 @@ def test_case_form_defaults_to_my_centers_program(client, auth, make):
     trade_matching = program_by_code("trade_matching")
     assert f'<option selected value="{trade_matching.id}">' in html or \
         f'value="{trade_matching.id}" selected' in html
+
+
+def test_client_disclosure_holds_the_program_records(client, auth, make):
+    from casework.services.privacy import client_export
+    from casework.services.registrations import RegistrationData, register
+
+    company = make.client("株式会社開示")
+    side = _term("trade_matching", "side", "受注企業")
+    register(RegistrationData(program_id=program_by_code("trade_matching").id, side_id=side.id, client_id=company.id,
+                              registered_on=dt.date(2024, 4, 1)))
+    db.session.commit()
+    export = client_export(company)
+    assert [r["registered_on"] for r in export["data"]["registrations"]] == ["2024-04-01"] or \
+        len(export["data"]["registrations"]) == 1
+    assert export["data"]["introductions"] == [] and export["data"]["case_milestones"] == []

@@ -120,6 +120,11 @@ def update_consultation(consultation: Consultation, data: ConsultationData, *, e
     if case is not None and case.id != consultation.case_id:
         diff["case_id"] = [consultation.case_id, case.id]
         consultation.case, consultation.center_id = case, case.center_id
+        if "program_id" not in values:  # moved to another case: it takes that case's program
+            from ..models import default_program_id
+
+            consultation.program_id = case.program_id or default_program_id(db.session, case.center_id, "consultation")
+            consultation.activity_id = consultation.category_id = None
     if sorted(data.theme_codes) != sorted(t.code for t in consultation.themes):
         diff["themes"] = [[t.code for t in consultation.themes], sorted(data.theme_codes)]
         consultation.themes = _themes(data.theme_codes)

@@ -19,6 +19,7 @@ from ..models import (
     AuditEntry, Case, CaseStageChange, Client, Consultation, Deal, DealStep, Diagnosis, Dispatch, DispatchVisit,
     Event, FollowUp, Founding, Grant, MatchProfile, Referral, User,
 )
+from ..models import CaseMilestone, EventAttendance, Introduction, Registration
 from . import audit
 
 SECRET_COLUMNS = {"search_text"}  # derived, not information about the client
@@ -48,11 +49,18 @@ def client_export(client: Client, by: User | None = None) -> dict:
         "grants": _rows(Grant, Grant.client_id == client.id),
         "follow_ups": _rows(FollowUp, FollowUp.client_id == client.id),
         "referrals": _rows(Referral, Referral.client_id == client.id),
+        "registrations": _rows(Registration, Registration.client_id == client.id),
+        "introductions": _rows(Introduction, or_(Introduction.buyer_client_id == client.id,
+                                                 Introduction.supplier_client_id == client.id)),
+        "case_milestones": _rows(CaseMilestone, CaseMilestone.client_id == client.id),
+        "event_attendances": _rows(EventAttendance, EventAttendance.client_id == client.id),
     }
     about = [("Client", [client.id])] + [(name, [r["id"] for r in data[key]]) for name, key in (
         ("Case", "cases"), ("Consultation", "consultations"), ("Dispatch", "dispatches"),
         ("DispatchVisit", "dispatch_visits"), ("Diagnosis", "diagnoses"), ("MatchProfile", "match_profiles"),
-        ("Deal", "deals"), ("Grant", "grants"), ("FollowUp", "follow_ups"), ("Referral", "referrals"))]
+        ("Deal", "deals"), ("Grant", "grants"), ("FollowUp", "follow_ups"), ("Referral", "referrals"),
+        ("Registration", "registrations"), ("Introduction", "introductions"), ("CaseMilestone", "case_milestones"),
+        ("EventAttendance", "event_attendances"))]
     data["audit_log"] = _rows(AuditEntry, or_(*[
         (AuditEntry.object_type == name) & AuditEntry.object_id.in_(ids) for name, ids in about if ids]))
     audit.record("export", client, user=by, detail={"what": "client_data", "counts": {

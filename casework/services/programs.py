@@ -235,6 +235,15 @@ def _release_defaults(program: Program) -> None:
             other.default_for = ";".join(k for k in PROGRAM_RECORD_KINDS if k in left) or None
 
 
+def add_center_program(center: Center, by: User | None = None) -> Program:
+    """A new center's own program, default for every kind of record (an admin renames or splits it)."""
+    code = center.code if program_by_code(center.code) is None else f"center_{center.id}"
+    return create_program(ProgramData(
+        center_id=center.id, code=code, name=center.name, report_name=center.report_title or center.name,
+        confidential=bool(center.confidential), sort_order=1000 + (center.sort_order or 0),
+        default_for=list(PROGRAM_RECORD_KINDS)), by=by)
+
+
 def set_program_active(program: Program, active: bool, *, expected_version: int | None, by: User | None = None):
     check_version(program, expected_version, {"active": active})
     if program.active != active:

@@ -42,6 +42,9 @@ def add_center(data: CenterData, by: User | None = None) -> Center:
     db.session.add(center)
     db.session.flush()
     audit.record("create", center, user=by, detail=values)
+    from .programs import add_center_program
+
+    add_center_program(center, by=by)  # its records then belong to a program the report can name
     return center
 
 

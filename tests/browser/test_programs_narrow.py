@@ -1,0 +1,43 @@
+"""The program record pages at 390 px (a coordinator's phone): nothing wider than the screen."""
+import datetime as dt
+
+from .conftest import login, shot
+
+WIDTH = 390
+
+
+def test_program_pages_fit_a_phone(browser, live_server):
+    from tests import factories
+
+    from casework.services.programs import program_by_code
+    from casework.services.registrations import RegistrationData, register
+    from casework.extensions import db
+
+    with live_server.data():
+        factories.user("admin390", role="admin", centers=["trade"])
+        staff = factories.user("trade390", centers=["trade"])
+        company = factories.client("株式会社八戸精密機械製作所ホールディングス")
+        program = program_by_code("trade_matching")
+        side = next(t for t in program.terms if t.kind == "side")
+        registration = register(RegistrationData(program_id=program.id, side_id=side.id, client_id=company.id,
+                                                 registered_on=dt.date(2024, 4, 1)), by=staff)
+        event = factories.event(center_code="trade", kind="trade_fair", title="ものづくり受発注商談会あおもり2024",
+                                program_id=program_by_code("trade_fairs").id)
+        db.session.commit()
+        ids = {"registration": registration.id, "event": event.id, "program": program.id}
+    context = browser.new_context(locale="ja-JP", viewport={"width": WIDTH, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        login(page, live_server, "admin390", factories.PASSWORD)
+        for path in ("/registrations/", "/registrations/new", f"/registrations/{ids['registration']}",
+                     "/introductions/", "/introductions/new", "/grants/", "/grants/new", "/milestones/",
+                     f"/events/{ids['event']}", f"/events/{ids['event']}/attendances/new", "/events/new",
+                     "/admin/programs/", f"/admin/programs/{ids['program']}"):
+            page.goto(live_server.url + path)
+            assert "エラー" not in page.title(), path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= WIDTH, (path, width)
+        shot(page, "programs-390-admin-program")
+    finally:
+        context.close()
