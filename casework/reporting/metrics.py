@@ -216,6 +216,21 @@ SECTION_BY_KEY = DEFAULTS.section_by_key
 
 _LOADED: dict = {}
 
+# A database not yet upgraded to revision 0007 (no report definitions, no programs) counts what
+# the report counted before: the default rows that need neither.
+PRE_0007 = Definitions(
+    tuple(s for s in DEFAULTS.sections if s.key in {"onestop", "yorozu", "dispatch", "startup", "succession",
+                                                    "seminars", "trade_fairs", "grants"}),
+    tuple(m for m in DEFAULTS.metrics if m.section in {"onestop", "yorozu", "dispatch", "startup", "succession",
+                                                       "seminars", "trade_fairs", "grants"}),
+    tuple(b for b in DEFAULTS.breakdowns if b.section in {"onestop", "yorozu", "dispatch", "startup"}))
+
+
+def _table_names() -> set[str]:
+    from sqlalchemy import inspect
+
+    return set(inspect(db.session.connection()).get_table_names())
+
 
 def load_definitions() -> Definitions:
     """The definitions stored in the database, compiled once per change: one query reads a stamp
@@ -225,6 +240,8 @@ def load_definitions() -> Definitions:
 
     from ..models import ReportOpeningBalance, ReportRow, ReportSection
 
+    if "report_sections" not in _table_names():
+        return PRE_0007
     parts = []
     for model in (ReportSection, ReportRow, ReportOpeningBalance):
         parts += [select(func.count(model.id)).scalar_subquery(), select(func.max(model.updated_at)).scalar_subquery()]
