@@ -14,6 +14,7 @@ import decimal
 
 from wtforms import fields as wtf_fields
 from wtforms import widgets
+from wtforms.validators import StopValidation
 
 from ..dates import DATE_HINT, check_date_range, read_date, today_jst
 from ..textnorm import NameRefused, clean_name
@@ -106,13 +107,23 @@ def japanese_message(message) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+class _SaidOnce:
+    """A value that could not be read is said once (by process_formdata): the validators that
+    would add "0以上…" or "入力してください" about the same value are skipped."""
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        super().pre_validate(form)
+
+
 def _normalised_number(text: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFKC", text[:64]).replace(",", "").strip()
 
 
-class IntegerField(wtf_fields.IntegerField):
+class IntegerField(_SaidOnce, wtf_fields.IntegerField):
     """An integer within the columns' range (default 0 … 2^31-1); full-width digits and
     thousands commas are read. Anything else is refused in Japanese beside the field."""
 
@@ -138,7 +149,7 @@ class IntegerField(wtf_fields.IntegerField):
         self.data = int(sign + digits)
 
 
-class DecimalField(wtf_fields.DecimalField):
+class DecimalField(_SaidOnce, wtf_fields.DecimalField):
     """A finite decimal (no NaN, no Infinity, no exponent) within ±max."""
 
     def __init__(self, label=None, validators=None, *, max_abs=10**9, **kwargs):
@@ -209,7 +220,7 @@ class DateInput(widgets.TextInput):
         return super().__call__(field, **kwargs)
 
 
-class DateField(wtf_fields.StringField):
+class DateField(_SaidOnce, wtf_fields.StringField):
     """The one date field: typed as 2024-04-01, 2024/4/1, R6.4.1 or 令和6年4月1日 (full-width digits
     too), between 1900-01-01 and a few years ahead; past_only for things that happened.
     `.data` is a datetime.date or None; a wrong value is shown as typed, with the reason."""
@@ -244,7 +255,7 @@ class DateField(wtf_fields.StringField):
 # ---------------------------------------------------------------------------------------------
 
 
-class NameField(wtf_fields.StringField):
+class NameField(_SaidOnce, wtf_fields.StringField):
     """A name (of a client, a person, a center…): NFC, bidi and invisible controls dropped,
     spaces collapsed; a name without any visible character is refused."""
 

@@ -74,7 +74,6 @@ def edit(client_id):
             db.session.commit()
         except StaleRecord as exc:
             db.session.rollback()
-            flash(exc.message, "danger")
             return render_template("clients/form.html", form=form, client=db.session.get(type(client), client_id),
                                    stale=exc, duplicates=[]), 409
         except DomainError as exc:

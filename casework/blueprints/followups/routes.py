@@ -9,7 +9,7 @@ from ...models import FollowUp
 from ...services import audit, followups as service
 from ...services.dispatch import open_cases_for
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error, center_choices, staff_choices, record_id
+from ..forms_common import attach_error, center_choices, staff_choices, record_id, show_stale
 from ..voiding import void_page
 from . import bp
 from .forms import CompleteForm, FollowUpForm
@@ -87,7 +87,7 @@ def detail(followup_id):
             db.session.commit()
         except StaleRecord as exc:
             db.session.rollback()
-            flash(exc.message, "danger")
+            show_stale(form, exc)
             followup, status = _load(followup_id), 409
         except DomainError as exc:
             db.session.rollback()

@@ -9,7 +9,7 @@ from ...models import FOUNDER_STAGES, Case, Grant
 from ...services import founders as service
 from ...services.errors import DomainError, StaleRecord
 from ...services.followups import followups_of_case
-from ..forms_common import attach_error
+from ..forms_common import attach_error, show_stale
 from ..voiding import void_page
 from . import bp
 from .forms import FoundingForm, GrantDecisionForm, GrantForm, StageForm
@@ -63,7 +63,9 @@ def _fail(case_id, exc, **forms):
     db.session.rollback()
     case = db.session.get(Case, case_id)
     if isinstance(exc, StaleRecord):
-        flash(exc.message, "danger")
+        for form in forms.values():
+            if not isinstance(form, dict):
+                show_stale(form, exc)
         return _render(case, status=409, **forms)
     for form in forms.values():
         if isinstance(form, dict):

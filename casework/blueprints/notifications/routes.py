@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from ...extensions import db
 from ...services import notifications as service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error
+from ..forms_common import attach_error, show_stale
 from . import bp
 from .forms import ActionForm, SettingsForm
 
@@ -70,7 +70,7 @@ def settings():
             db.session.commit()
         except StaleRecord as exc:
             db.session.rollback()
-            flash(exc.message, "danger")
+            show_stale(form, exc)
             return render_template("notifications/settings.html", form=form), 409
         except DomainError as exc:
             db.session.rollback()

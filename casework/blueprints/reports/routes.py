@@ -44,7 +44,7 @@ def index():
                            breakdowns=report_service.BREAKDOWNS, breakdown_units=report_service.BREAKDOWN_UNITS)
 
 
-@bp.route("/<int:fy>/report.<fmt>")
+@bp.route("/<fy:fy>/report.<fmt>")
 @login_required
 def download(fy, fmt):
     if fmt not in FORMATS:
@@ -67,7 +67,7 @@ def download(fy, fmt):
                      max_age=0)
 
 
-@bp.route("/<int:fy>/<section_key>/<row_key>")
+@bp.route("/<fy:fy>/<section_key>/<row_key>")
 @login_required
 def records(fy, section_key, row_key):
     center, month = _center_arg(), request.args.get("month") or None

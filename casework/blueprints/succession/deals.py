@@ -8,7 +8,7 @@ from ...extensions import db
 from ...models import DEAL_STAGES, Deal
 from ...services import succession as service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error, paginate
+from ..forms_common import attach_error, paginate, show_stale
 from ..voiding import void_page
 from . import bp
 from .forms import ProposeForm, StepForm
@@ -83,7 +83,7 @@ def step(deal_id):
         db.session.commit()
     except StaleRecord as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        show_stale(form, exc)
         return _render(_deal(deal_id), form, 409)
     except DomainError as exc:
         db.session.rollback()

@@ -8,7 +8,7 @@ from ...extensions import db
 from ...models import DEAL_STAGES, PROFILE_SIDES, Case, MatchProfile
 from ...services import succession as service
 from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error, record_id
+from ..forms_common import attach_error, record_id, show_stale
 from ..voiding import void_page
 from . import bp
 from .forms import DiagnosisForm, ProfileForm, ProposeForm
@@ -126,7 +126,7 @@ def profile_edit(profile_id):
             db.session.commit()
         except StaleRecord as exc:
             db.session.rollback()
-            flash(exc.message, "danger")
+            show_stale(form, exc)
             profile, status = load_profile(profile_id), 409
         except DomainError as exc:
             db.session.rollback()
