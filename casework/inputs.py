@@ -9,7 +9,8 @@
   containing NUL outright. Nothing typed in a browser carries them.
 """
 from flask import Request
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
+from werkzeug.utils import cached_property
 from werkzeug.routing import IntegerConverter, ValidationError
 
 INT_URL_MAX = 2**31 - 1
@@ -66,8 +67,20 @@ class CleanMultiDict(ImmutableMultiDict):
         return super().get(key, default, bounded_int if type is int else type)
 
 
+class CleanCombinedMultiDict(CombinedMultiDict):
+    """request.values: args and form, with the same bounded .get(name, type=int)."""
+
+    def get(self, key, default=None, type=None):
+        return super().get(key, default, bounded_int if type is int else type)
+
+
 class CleanRequest(Request):
     parameter_storage_class = CleanMultiDict
+
+    @cached_property
+    def values(self):
+        sources = [self.args] + ([self.form] if self.method != "GET" else [])
+        return CleanCombinedMultiDict(sources)
 
 
 def register(app) -> None:

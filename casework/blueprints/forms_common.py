@@ -83,14 +83,17 @@ def staff_choices(blank=None, center_ids=None):
 
 
 def attach_error(form, exc) -> None:
-    """Show a service's DomainError beside its field, or at the top of the page."""
+    """Show a service's DomainError (or each of a DomainErrors) beside its field, or at the top
+    of the page when it names no field of the form."""
     from flask import flash
 
-    field = getattr(form, exc.field, None) if getattr(exc, "field", None) else None
-    if field is not None:
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        flash(exc.message, "danger")
+    for one in getattr(exc, "errors", None) or [exc]:
+        field = getattr(form, one.field, None) if getattr(one, "field", None) else None
+        if field is not None and hasattr(field, "errors"):
+            if one.message not in field.errors:
+                field.errors = list(field.errors) + [one.message]
+        else:
+            flash(one.message, "danger")
 
 
 # ---------------------------------------------------------------------------------------------
