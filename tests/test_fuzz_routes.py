@@ -13,6 +13,7 @@ rule once); about 25 s on SQLite on a shared CI core. CASEWORK_FUZZ_EXAMPLES rai
 from __future__ import annotations
 
 import os
+import random
 import re
 from urllib.parse import quote
 
@@ -31,6 +32,10 @@ from .test_forms_language import all_form_classes
 
 FUZZ_EXAMPLES = int(os.environ.get("CASEWORK_FUZZ_EXAMPLES", "1"))
 UNCOUNTED = {"audit_log"}  # refusals and views are audited: that is the one table that may grow
+# Rows that are part of the record an edit page edits (unticked checkboxes are not sent, so a
+# hostile POST to a user's edit page may legitimately leave the user without centers).
+PARTS_OF_THE_RECORD = {"admin.user_edit": {"memberships"}, "cases.edit": {"case_themes"},
+                       "consultations.edit": {"consultation_themes"}}
 SKIP = {"static", "auth.logout", "auth.login"}  # logging out/in again is tested on its own
 
 HUGE = [str(2**31), str(2**63), str(2**64), "9" * 20, "9" * 400, "-1", "-9223372036854775809", "0", "1e400",
@@ -107,8 +112,9 @@ def test_hostile_values_on_every_route_never_break_anything(app, role):
     @settings(max_examples=FUZZ_EXAMPLES, derandomize=True, deadline=None, database=None,
               phases=[Phase.explicit, Phase.generate],  # a failure lists every finding; no shrinking
               suppress_health_check=list(HealthCheck))
-    @given(st.randoms(use_true_random=False))
-    def walk(rnd):
+    @given(st.integers(min_value=0, max_value=2**32 - 1))
+    def walk(seed):
+        rnd = random.Random(f"casework-fuzz-{role}-{seed}")  # hypothesis picks the seeds (derandomized)
         def hostile():
             return rnd.choice(HOSTILE) if rnd.random() < 0.9 else "".join(rnd.choice(ODD + TEXT[:12]) for _ in range(3))
 
@@ -126,10 +132,12 @@ def test_hostile_values_on_every_route_never_break_anything(app, role):
                     failures.append(f"{exc!r:.200} at {frame.filename}:{frame.lineno}: {where}")
                     db.session.rollback()
                     continue
+                sent.append(response.status_code)
                 if response.status_code >= 500:
                     failures.append(f"{response.status_code}: {where}")
                 after = _row_counts()
-                changed = {t: (counts[t], after[t]) for t in counts if counts[t] != after[t]}
+                changed = {t: (counts[t], after[t]) for t in counts if counts[t] != after[t]
+                           and t not in PARTS_OF_THE_RECORD.get(rule.endpoint, ())}
                 if changed:
                     failures.append(f"rows changed {changed}: {where}")
                 counts = after
@@ -137,6 +145,7 @@ def test_hostile_values_on_every_route_never_break_anything(app, role):
                     _login(client, w, role)
                     counts = _row_counts()
 
-    failures = []  # every finding of every walk, reported together
+    failures, sent = [], []  # every finding of every walk, reported together
     walk()
+    assert len(sent) >= FUZZ_EXAMPLES * len(rules), "the walk did not visit every route"
     assert not failures, f"{len(failures)} findings:\n" + "\n".join(failures[:40])
