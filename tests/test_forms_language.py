@@ -146,7 +146,7 @@ def test_all_errors_are_listed_at_the_top_and_shown_beside_each_field(app, clien
     text = text_of(response)
     assert "入力内容を確認してください（4件）" in text
     for label, message in [("名称（企業名・氏名）", "名前に表示できる文字がありません。"),
-                           ("従業員数", "0〜2,147,483,647の整数を入力してください。"),
+                           ("従業員数", "2,147,483,647以下の整数を入力してください。"),
                            ("法人番号（13桁）", "法人番号は13桁の数字です。"),
                            ("メール", "メールアドレスの形式が正しくありません。")]:
         assert f"{label}：{message}" in text  # in the summary, linking to the field

@@ -124,10 +124,11 @@ def _normalised_number(text: str) -> str:
 
 
 class IntegerField(_SaidOnce, wtf_fields.IntegerField):
-    """An integer within the columns' range (default 0 … 2^31-1); full-width digits and
-    thousands commas are read. Anything else is refused in Japanese beside the field."""
+    """An integer that fits the columns (-2^31 … 2^31-1; a form's NumberRange narrows it and
+    speaks for it); full-width digits and thousands commas are read. Anything else is refused
+    in Japanese beside the field."""
 
-    def __init__(self, label=None, validators=None, *, min=0, max=INT_MAX, **kwargs):
+    def __init__(self, label=None, validators=None, *, min=INT_MIN, max=INT_MAX, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.min, self.max = min, max
         self.render_kw = {"inputmode": "numeric", **(self.render_kw or {})}
@@ -143,10 +144,14 @@ class IntegerField(_SaidOnce, wtf_fields.IntegerField):
         if not digits.isascii() or not digits.isdigit():
             self.data = None
             raise ValueError("整数を入力してください。")
-        if len(digits) > 12 or not self.min <= int(sign + digits) <= self.max:
+        value = int(sign + digits) if len(digits) <= 12 else (-1 if sign == "-" else 1) * 10**13
+        if value > self.max:
             self.data = None
-            raise ValueError(f"{self.min:,}〜{self.max:,}の整数を入力してください。")
-        self.data = int(sign + digits)
+            raise ValueError(f"{self.max:,}以下の整数を入力してください。")
+        if value < self.min:
+            self.data = None
+            raise ValueError(f"{self.min:,}以上の整数を入力してください。")
+        self.data = value
 
 
 class DecimalField(_SaidOnce, wtf_fields.DecimalField):
