@@ -103,7 +103,10 @@ def up_command(host, port, demo, scheduler):
     try:
         from werkzeug.serving import run_simple
 
-        run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
+        from .security import QuietRequestHandler
+
+        run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True,
+                   request_handler=QuietRequestHandler)
     finally:
         for child in children:
             child.terminate()

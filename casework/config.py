@@ -24,6 +24,7 @@ class Defaults:
     PASSWORD_MIN_LENGTH = 12
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    TRUSTED_PROXIES = 0  # reverse proxies in front of the app whose X-Forwarded-* headers are believed
     LOGIN_MAX_FAILURES_PER_IP = 30  # failed logins from one address (any accounts) within LOGIN_LOCK_MINUTES
     # Scheduler and reminders (see casework/jobs.py)
     YEAR_END_CLOSURE = ("12-29", "01-03")
@@ -43,6 +44,9 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_SENDER = "casework@localhost"
     BASE_URL = "http://localhost:5000"
+    # Files the app creates (the SQLite database and its -wal/-shm, backups, uploads, exports)
+    # are readable by the owner only. None leaves the process umask alone.
+    FILE_UMASK = 0o077
 
 
 def load_config(app, test_config=None):
@@ -54,10 +58,33 @@ def load_config(app, test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
     if test_config:
         app.config.update(test_config)
+    if app.config.get("FILE_UMASK") is not None:
+        mask = app.config["FILE_UMASK"]
+        os.umask(int(mask, 8) if isinstance(mask, str) else int(mask))  # CASEWORK_FILE_UMASK=077
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "casework.db")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    if app.config.get("FILE_UMASK") is not None:
+        _tighten_sqlite_files(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _tighten_sqlite_files(uri: str) -> None:
+    """A SQLite database created by an older release (0644): make it and its -wal/-shm owner-only."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        url = make_url(uri)
+    except Exception:
+        return
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    for path in (url.database, url.database + "-wal", url.database + "-shm"):
+        try:
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except OSError:  # missing, or not ours to change
+            pass
 
 
 def _instance_secret(instance: Path) -> str:

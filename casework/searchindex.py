@@ -6,9 +6,10 @@
   When the pg_trgm extension cannot be created, search still works (sequential LIKE) and
   install() says so in the log.
 
-install() is idempotent: it is called by migration 0003, by create_all (tests, benchmarks) through
-the after_create hook below, and must be called again by any later migration that rebuilds the
-clients table in SQLite batch mode (a table rebuild drops its triggers).
+install() is idempotent: it is called by create_all (tests, benchmarks) through the after_create
+hook below. Migrations never import this module: 0003 uses the frozen copy
+migrations/frozen/clients_search_v1.py, whose after_clients_rebuild() any later migration that
+rebuilds the clients table in SQLite batch mode must call (migrations/README, rule 3).
 """
 from __future__ import annotations
 

@@ -9,19 +9,43 @@ import time
 
 from flask import current_app, flash, g, request, session
 from flask_login import current_user, logout_user, user_logged_in
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.serving import WSGIRequestHandler
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+
+SERVER_NAME = "casework"  # the Server header: names neither the server software nor Python
+HSTS = "max-age=31536000"  # one year, sent when cookies are Secure (the site is served over https)
 
 LOGIN_AT = "_login_at"  # unix time of the login: the absolute timeout counts from here
 SEEN_AT = "_seen_at"  # unix time of the last request: the idle timeout counts from here
 
 
 def register(app) -> None:
+    trust_proxies(app)
     app.before_request(_fresh_request_state)
     app.before_request(enforce_session_timeouts)
     app.after_request(set_security_headers)
     user_logged_in.connect(_stamp_login, app)
+
+
+def trust_proxies(app) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies (CASEWORK_TRUSTED_PROXIES, default 0), take the
+    client address, scheme and host from their X-Forwarded-For/-Proto/-Host headers (Werkzeug's
+    ProxyFix, trusting exactly that many hops). With 0 the headers are ignored: anyone could
+    send them, and the per-address login throttle and the audit log would believe them."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's development server (`casework up`) without "Werkzeug/3.x Python/3.x" in the
+    Server header. (gunicorn: casework/gunicorn_conf.py.)"""
+
+    def version_string(self) -> str:
+        return SERVER_NAME
 
 
 def _stamp_login(_app, user=None, **_extra):
@@ -65,6 +89,8 @@ def set_security_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        headers.setdefault("Strict-Transport-Security", HSTS)
     if request.endpoint != "static" and _authenticated():
         # Every authenticated page or download may carry client data: never keep it in a cache.
         headers["Cache-Control"] = "no-store"

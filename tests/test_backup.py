@@ -70,3 +70,153 @@ def test_backup_on_postgresql_points_to_pg_dump(app):
         assert "pg_dump" in exc.message
     else:
         raise AssertionError("PostgreSQL must be refused")
+
+
+SQLITE_ONLY = pytest.mark.skipif(bool(os.environ.get("CASEWORK_TEST_DATABASE_URL")),
+                                 reason="casework backup/restore are SQLite-only")
+
+
+def _database_at(revision):
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(revision=revision)
+
+
+def _revision():
+    from sqlalchemy import text
+
+    db.session.remove()
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+@SQLITE_ONLY
+def test_restore_of_a_backup_from_an_older_revision_upgrades_it(app, runner, make, tmp_path):
+    from sqlalchemy import inspect, text
+
+    from casework.commands.maintenance import _revisions
+
+    _, head = _revisions()
+    _database_at("0004")
+    with db.engine.begin() as conn:  # as a database made before commit 251faac was
+        conn.execute(text("DROP INDEX ix_grants_decided_on"))
+    make.client(name="旧版のお客様株式会社")
+    db.session.commit()
+    old = tmp_path / "old-release.db"
+    assert runner.invoke(args=["backup", str(old)]).exit_code == 0
+    db.session.remove()
+    _database_at("head")
+    make.client(name="現行版のお客様株式会社")
+    db.session.commit()
+    db.session.remove()
+    result = runner.invoke(args=["restore", str(old), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert f"リビジョン 0004 から最新の {head} へ" in result.output
+    assert f"データベースをリビジョン {head} に更新しました" in result.output
+    assert _revision() == head
+    assert _names() == {"旧版のお客様株式会社"}
+    db.session.remove()
+    assert "ix_grants_decided_on" in {ix["name"] for ix in inspect(db.engine).get_indexes("grants")}
+    make.client(name="復元後株式会社")
+    assert "復元後株式会社" in _names()
+
+
+@SQLITE_ONLY
+def test_restore_of_a_current_backup_needs_no_upgrade(app, runner, make, tmp_path):
+    from casework.commands.maintenance import _revisions
+
+    _, head = _revisions()
+    _database_at("head")
+    make.client(name="現行版株式会社")
+    db.session.commit()
+    backup_file = tmp_path / "current.db"
+    assert runner.invoke(args=["backup", str(backup_file)]).exit_code == 0
+    db.session.remove()
+    result = runner.invoke(args=["restore", str(backup_file), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "restored" in result.output and "更新" not in result.output
+    assert _revision() == head and _names() == {"現行版株式会社"}
+
+
+@SQLITE_ONLY
+def test_restore_refuses_a_backup_from_a_newer_unknown_revision(app, runner, make, tmp_path):
+    _database_at("head")
+    make.client(name="今のデータ株式会社")
+    db.session.commit()
+    newer = tmp_path / "newer.db"
+    assert runner.invoke(args=["backup", str(newer)]).exit_code == 0
+    conn = sqlite3.connect(newer)
+    conn.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    conn.commit()
+    conn.close()
+    db.session.remove()
+    result = runner.invoke(args=["restore", str(newer), "--yes"])
+    assert result.exit_code != 0
+    assert "リビジョン 0099_from_the_future" in result.output and "より新しい casework" in result.output
+    assert "restored" not in result.output
+    assert _names() == {"今のデータ株式会社"}
+
+
+@pytest.fixture
+def open_umask():
+    """A process umask of 022, as a shell usually has, so files are 0644 unless the app acts."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@SQLITE_ONLY
+def test_database_backups_and_before_restore_copies_are_owner_only(app, runner, make, tmp_path, open_umask):
+    import stat
+
+    from casework.services.backup import sqlite_path
+
+    make.client(name="権限確認株式会社")
+    db.session.commit()
+    backup_file = tmp_path / "perm" / "b.db"
+    assert runner.invoke(args=["backup", str(backup_file)]).exit_code == 0
+    result = runner.invoke(args=["restore", str(backup_file), "--yes"])
+    assert result.exit_code == 0, result.output
+    kept = result.output.split("previous database kept as ")[1].split()[0]
+    database = sqlite_path(db.engine.url)
+    for path in (backup_file, kept, database, str(database) + "-wal"):
+        if os.path.exists(path):
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+
+
+def test_files_the_app_creates_are_owner_only(tmp_path, monkeypatch, open_umask):
+    """The umask the app sets covers the files it creates: the SQLite database and its -wal/-shm,
+    uploads, exports."""
+    import stat
+
+    from casework import create_app
+
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path / "instance"))
+    (tmp_path / "instance").mkdir()
+    database = tmp_path / "instance" / "fresh.db"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "x"})
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (x)")
+        (tmp_path / "instance" / "upload.csv").write_text("a,b")
+        for path in (database, str(database) + "-wal", tmp_path / "instance" / "upload.csv"):
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+        db.engine.dispose()
+
+
+def test_a_database_left_0644_by_an_older_release_is_made_owner_only(tmp_path, monkeypatch, open_umask):
+    import stat
+
+    from casework import create_app
+
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path))
+    database = tmp_path / "old.db"
+    sqlite3.connect(database).execute("create table t(x)").connection.close()
+    os.chmod(database, 0o644)
+    create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "x"})
+    assert stat.S_IMODE(os.stat(database).st_mode) == 0o600

@@ -1,6 +1,8 @@
 """Security headers on every response, no-store on authenticated pages, error pages that leak
 nothing, cookies flags, and no inline script or style in any template."""
 import re
+
+import pytest
 from pathlib import Path
 
 from casework.permissions import LOGGED_IN, requires
@@ -76,3 +78,68 @@ def test_templates_have_no_inline_script_or_style():
                 or re.search(r"<style[\s>]", html) or re.search(r"\son[a-z]+\s*=\s*[\"']", html):
             offenders.append(str(path.relative_to(TEMPLATES)))
     assert not offenders, f"inline script/style (forbidden by the CSP) in: {offenders}"
+
+
+def test_hsts_is_sent_when_cookies_are_secure(app, client):
+    assert "Strict-Transport-Security" not in client.get("/auth/login").headers
+    app.config["SESSION_COOKIE_SECURE"] = True
+    assert client.get("/auth/login").headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert client.get("/static/casework.css").headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def _server_header(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.headers.get_all("Server")
+
+
+def test_the_development_server_does_not_name_werkzeug_or_python(app):
+    """`casework up` serves with QuietRequestHandler."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from casework.security import QuietRequestHandler
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert _server_header(f"http://127.0.0.1:{server.port}/static/casework.css") == ["casework"]
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@pytest.mark.slow
+def test_gunicorn_with_the_shipped_config_does_not_name_itself(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, CASEWORK_INSTANCE_PATH=str(tmp_path), CASEWORK_SECRET_KEY="x",
+               CASEWORK_DATABASE_URL=f"sqlite:///{tmp_path / 'g.db'}")
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen([str(gunicorn), "-c", "python:casework.gunicorn_conf", "-w", "1", "-b", f"127.0.0.1:{port}",
+                             "casework:create_app()"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                headers = _server_header(f"http://127.0.0.1:{port}/static/casework.css")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert headers == ["casework"]
+    finally:
+        proc.terminate()
+        proc.wait(10)

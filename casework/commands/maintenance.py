@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 
 def register_commands(app):
-    for command in (backup_command, restore_command, retention_report_command):
+    for command in (backup_command, restore_command, counts_command, retention_report_command):
         app.cli.add_command(command)
 
 
@@ -37,20 +37,36 @@ def backup_command(file, force):
     click.echo(f"backup written: {result['path']} ({result['bytes']:,} bytes, integrity ok; {counts})")
 
 
+def _revisions() -> tuple[list[str], str]:
+    """Every revision in migrations/ (oldest first) and the head."""
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    known = [r.revision for r in reversed(list(script.walk_revisions()))]
+    return known, script.get_current_head()
+
+
 @click.command("restore")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 @with_appcontext
 def restore_command(file, yes):
     """Replace the database with the backup FILE (integrity-checked first; the current database
-    is kept beside it as *.before-restore-<time>). Stop the web server and scheduler first."""
+    is kept beside it as *.before-restore-<time>). A backup made at an older schema revision is
+    upgraded to the current one after the restore; one from a newer, unknown revision is refused.
+    Stop the web server and scheduler first."""
+    from flask_migrate import upgrade
+
     from ..extensions import db
-    from ..services.backup import check_integrity, restore
+    from ..services.backup import check_integrity, check_restorable, restore
     from ..services.errors import DomainError
 
+    known, head = _revisions()
     try:
         target = _database_file()
         check_integrity(file)
+        revision = check_restorable(file, known, head)
     except DomainError as exc:
         raise click.ClickException(exc.message)
     if not yes:
@@ -61,10 +77,49 @@ def restore_command(file, yes):
         result = restore(file, target)
     except DomainError as exc:
         raise click.ClickException(exc.message)
+    if revision is None:
+        click.echo("注意: バックアップにリビジョンの記録（alembic_version）がありません。"
+                   "`casework db upgrade` で更新が要るか確かめてください。")
     counts = ", ".join(f"{k}={v}" for k, v in result["counts"].items())
     click.echo(f"restored {target} from {file} (integrity ok; {counts})")
     if result["kept"]:
         click.echo(f"previous database kept as {result['kept']}")
+    if revision is not None and revision != head:
+        click.echo(f"バックアップのリビジョン {revision} から最新の {head} へデータベースを更新します "
+                   f"(upgrading the restored database from revision {revision} to {head})")
+        try:
+            upgrade(revision="head")
+        except Exception as exc:
+            raise click.ClickException(
+                f"復元したデータベースの更新に失敗しました: {exc}。元のデータベースは {result['kept']} にあります "
+                f"(casework restore でそれを戻せます)。")
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+        click.echo(f"データベースをリビジョン {head} に更新しました (upgraded to {head})")
+
+
+@click.command("counts")
+@with_appcontext
+def counts_command():
+    """Print the database's schema revision and the rows of every table (voided ones included),
+    to compare before and after `casework db upgrade` or a restore. Reads only."""
+    import sqlalchemy as sa
+
+    from ..extensions import db
+
+    known, head = _revisions()
+    with db.engine.connect() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        revision = (conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+                    if "alembic_version" in tables else None)
+        counts = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+                  for t in db.metadata.sorted_tables if t.name in tables}
+    state = ("最新" if revision == head else
+             "更新が必要: casework db upgrade" if revision in known else "この版の知らないリビジョン")
+    click.echo(f"schema revision: {revision or '-'} (head {head}; {state})")
+    for name in sorted(counts):
+        click.echo(f"{name:<22} {counts[name]:>9,}")
 
 
 @click.command("retention-report")

@@ -9,6 +9,14 @@ from pathlib import Path
 from .errors import DomainError
 
 REQUIRED_TABLES = {"users", "clients", "cases", "consultations", "audit_log"}
+PRIVATE = 0o600  # backups and before-restore copies hold client data: owner only
+
+
+def _create_private(path: Path) -> None:
+    """An empty file readable by the owner only, before any data goes in (SQLite accepts an empty
+    file as a new database)."""
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
 
 
 def sqlite_path(url) -> Path:
@@ -49,6 +57,7 @@ def backup(source: Path, target: Path, *, overwrite: bool = False) -> dict:
         raise DomainError(f"既にファイルがあります: {target}（上書きするには --force）")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
+    _create_private(partial)
     src = sqlite3.connect(source)
     dst = sqlite3.connect(partial)
     try:
@@ -62,6 +71,7 @@ def backup(source: Path, target: Path, *, overwrite: bool = False) -> dict:
     except DomainError:
         partial.unlink(missing_ok=True)
         raise
+    os.chmod(partial, PRIVATE)
     os.replace(partial, target)
     return {"path": str(target), "bytes": target.stat().st_size, "counts": _counts(target)}
 
@@ -87,7 +97,36 @@ def restore(source: Path, target: Path) -> dict:
         dst.close()
         src.close()
     check_integrity(target)
+    os.chmod(target, PRIVATE)
     return {"path": str(target), "kept": str(kept) if kept else None, "counts": _counts(target)}
+
+
+def schema_revision(path: Path) -> str | None:
+    """The Alembic revision a database file is at (None: no alembic_version table, e.g. a
+    database built by create_all)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone():
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
+
+
+def check_restorable(path: Path, known: list[str], head: str) -> str | None:
+    """Refuse a backup this code cannot run on: one from a revision it does not know (made by a
+    newer casework). Returns the backup's revision; one older than head is upgraded after the
+    restore (known: every revision of migrations/, oldest first)."""
+    revision = schema_revision(path)
+    if revision is not None and revision not in known:
+        raise DomainError(
+            f"このバックアップはデータベースのリビジョン {revision} で作られています。この casework が知っている"
+            f"リビジョンは {known[0]}〜{head} までです（より新しい casework で作られたバックアップです）。"
+            f"そのバックアップを作った版の casework に更新してから復元してください。"
+            f" / This backup is at schema revision {revision}, unknown to this casework (newest known: {head}); "
+            f"install the release that made it, then restore.")
+    return revision
 
 
 def _counts(path: Path) -> dict[str, int]:

@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import re
 import secrets
+import unicodedata
 from pathlib import Path
 
 from sqlalchemy import select
@@ -28,13 +29,18 @@ COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "seed" / "commo
 def common_passwords() -> frozenset[str]:
     """The top 10,000 passwords (casework/seed/common_passwords.txt, shipped, never fetched)."""
     lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#")) | COMMON_PASSWORDS
+    return frozenset(normalized(line) for line in lines if line.strip() and not line.startswith("#")) | COMMON_PASSWORDS
+
+
+def normalized(text: str | None) -> str:
+    """NFKC then casefold: full-width ｐａｓｓｗｏｒｄ１２３４ and PASSWORD1234 compare as password1234."""
+    return unicodedata.normalize("NFKC", (text or "").strip()).casefold()
 
 
 def is_common_password(password: str) -> bool:
     """A listed password, or one padded out to 12 characters with digits/symbols or repetition
-    ("password1234!", "dragondragon")."""
-    lowered = (password or "").lower()
+    ("password1234!", "dragondragon"), compared after NFKC normalisation and casefolding."""
+    lowered = normalized(password)
     listed = common_passwords()
     core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", lowered)
     candidates = {lowered, core, lowered.rstrip("0123456789!@#$%^&*()_-+=.?")}
@@ -52,10 +58,10 @@ def hash_password(password: str) -> str:
 def check_password_policy(password: str, login: str | None = None) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise DomainError(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。", "password")
-    lowered = password.lower()
-    if is_common_password(password) or len(set(password)) < 4:
+    lowered = normalized(password)
+    if is_common_password(password) or len(set(lowered)) < 4:
         raise DomainError("よく使われる、または推測されやすいパスワードです。別のものにしてください。", "password")
-    if login and login.lower() in lowered:
+    if login and normalized(login) in lowered:
         raise DomainError("パスワードにログイン名を含めないでください。", "password")
 
 
@@ -118,14 +124,16 @@ def authenticate(login: str, password: str, *, max_failures: int = 5, lock_minut
     after max_failures the account is locked for lock_minutes."""
     user = db.session.scalar(select(User).where(User.login == (login or "").strip()))
     now = utcnow()
+    # Exactly one password-hash check on every path (unknown, locked, disabled, wrong, right), so
+    # the answer's timing does not tell which accounts exist or are locked or disabled.
+    password_ok = check_password_hash(user.password_hash if user is not None else _DUMMY_HASH, password or "")
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")  # same time as a real check
         audit.record("login_failed", login=login, detail={"reason": "unknown"})
         return None
     if user.locked_until and user.locked_until > now:
         audit.record("login_failed", user, user=user, detail={"reason": "locked"})
         return None
-    if not user.active or not check_password_hash(user.password_hash, password or ""):
+    if not user.active or not password_ok:
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= max_failures:
             user.locked_until = now + dt.timedelta(minutes=lock_minutes)
