@@ -12,6 +12,8 @@ ERAS = [
     ("令和", "R", dt.date(2019, 5, 1)),
     ("平成", "H", dt.date(1989, 1, 8)),
     ("昭和", "S", dt.date(1926, 12, 25)),
+    ("大正", "T", dt.date(1912, 7, 30)),
+    ("明治", "M", dt.date(1868, 10, 23)),  # so every date from EARLIEST (1900) has a 和暦 label
 ]
 
 
@@ -112,8 +114,8 @@ def check_date_range(day: dt.date, *, past_only: bool = False, today: dt.date | 
 
 
 _WESTERN = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日?", re.ASCII)
-_ERA_ABBR = re.compile(r"([RHS])\s*(\d{1,2}|元)([./-])(\d{1,2})\3(\d{1,2})", re.IGNORECASE | re.ASCII)
-_ERA_FULL = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)年\s*(\d{1,2})月\s*(\d{1,2})日", re.ASCII)
+_ERA_ABBR = re.compile(r"([RHSTM])\s*(\d{1,2}|元)([./-])(\d{1,2})\3(\d{1,2})", re.IGNORECASE | re.ASCII)
+_ERA_FULL = re.compile(r"(令和|平成|昭和|大正|明治)\s*(\d{1,2}|元)年\s*(\d{1,2})月\s*(\d{1,2})日", re.ASCII)
 _MAX_TEXT = 40  # longer text is not a date; the message quotes at most this much of it
 
 
@@ -166,6 +168,15 @@ def _from_era(era, year_text: str, month: str, day: str) -> dt.date:
     if later and result >= later:
         raise ValueError(f"{name}{n}年{month}月{day}日は存在しません")
     return result
+
+
+def fiscal_year_value(text) -> int:
+    """A fiscal year typed in a URL or query (?fy=2024): 4 digits within the sane range
+    (EARLIEST's year … latest_date's year); ValueError otherwise (request.args.get(type=…))."""
+    s = str(text).strip()
+    if not re.fullmatch(r"\d{4}", s, re.ASCII) or not EARLIEST.year <= int(s) <= latest_date().year:
+        raise DateError(f"年度は{EARLIEST.year}〜{latest_date().year}の4桁で指定してください。")
+    return int(s)
 
 
 def parse_month(text: str) -> tuple[int, int]:

@@ -3,12 +3,14 @@
 - `<int:…>` in every rule is BoundedIntConverter: 0 … 2^31-1 (record ids are 32-bit integer
   columns on PostgreSQL). Werkzeug's own takes any run of digits, and 2^63 then overflowed
   SQLite's integers (500); now an id no record can have is simply 404.
+- `<fy:…>` is a fiscal year in the sane range (casework.dates.fiscal_year_value), else 404.
 - Query and form values lose control characters (NUL…; tab, CR and LF stay) before any view
   sees them: a NUL broke the FTS5 search ("unterminated string") and PostgreSQL refuses text
   containing NUL outright. Nothing typed in a browser carries them.
 """
 from flask import Request
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
+from werkzeug.utils import cached_property
 from werkzeug.routing import IntegerConverter, ValidationError
 
 INT_URL_MAX = 2**31 - 1
@@ -23,6 +25,18 @@ class BoundedIntConverter(IntegerConverter):
         if len(value.lstrip("-")) > 10:  # more digits than any id: also spares int() a huge string
             raise ValidationError()
         return super().to_python(value)
+
+
+class FiscalYearConverter(IntegerConverter):
+    """`<fy:fy>`: a fiscal year within the sane date range (casework.dates), else 404."""
+
+    def to_python(self, value):
+        from .dates import fiscal_year_value
+
+        try:
+            return fiscal_year_value(value)
+        except ValueError:
+            raise ValidationError() from None
 
 
 def strip_controls(value):
@@ -53,10 +67,23 @@ class CleanMultiDict(ImmutableMultiDict):
         return super().get(key, default, bounded_int if type is int else type)
 
 
+class CleanCombinedMultiDict(CombinedMultiDict):
+    """request.values: args and form, with the same bounded .get(name, type=int)."""
+
+    def get(self, key, default=None, type=None):
+        return super().get(key, default, bounded_int if type is int else type)
+
+
 class CleanRequest(Request):
     parameter_storage_class = CleanMultiDict
+
+    @cached_property
+    def values(self):
+        sources = [self.args] + ([self.form] if self.method != "GET" else [])
+        return CleanCombinedMultiDict(sources)
 
 
 def register(app) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
+    app.url_map.converters["fy"] = FiscalYearConverter
     app.request_class = CleanRequest

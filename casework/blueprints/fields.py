@@ -14,6 +14,7 @@ import decimal
 
 from wtforms import fields as wtf_fields
 from wtforms import widgets
+from wtforms.validators import StopValidation
 
 from ..dates import DATE_HINT, check_date_range, read_date, today_jst
 from ..textnorm import NameRefused, clean_name
@@ -106,17 +107,28 @@ def japanese_message(message) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+class _SaidOnce:
+    """A value that could not be read is said once (by process_formdata): the validators that
+    would add "0以上…" or "入力してください" about the same value are skipped."""
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        super().pre_validate(form)
+
+
 def _normalised_number(text: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFKC", text[:64]).replace(",", "").strip()
 
 
-class IntegerField(wtf_fields.IntegerField):
-    """An integer within the columns' range (default 0 … 2^31-1); full-width digits and
-    thousands commas are read. Anything else is refused in Japanese beside the field."""
+class IntegerField(_SaidOnce, wtf_fields.IntegerField):
+    """An integer that fits the columns (-2^31 … 2^31-1; a form's NumberRange narrows it and
+    speaks for it); full-width digits and thousands commas are read. Anything else is refused
+    in Japanese beside the field."""
 
-    def __init__(self, label=None, validators=None, *, min=0, max=INT_MAX, **kwargs):
+    def __init__(self, label=None, validators=None, *, min=INT_MIN, max=INT_MAX, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.min, self.max = min, max
         self.render_kw = {"inputmode": "numeric", **(self.render_kw or {})}
@@ -132,13 +144,17 @@ class IntegerField(wtf_fields.IntegerField):
         if not digits.isascii() or not digits.isdigit():
             self.data = None
             raise ValueError("整数を入力してください。")
-        if len(digits) > 12 or not self.min <= int(sign + digits) <= self.max:
+        value = int(sign + digits) if len(digits) <= 12 else (-1 if sign == "-" else 1) * 10**13
+        if value > self.max:
             self.data = None
-            raise ValueError(f"{self.min:,}〜{self.max:,}の整数を入力してください。")
-        self.data = int(sign + digits)
+            raise ValueError(f"{self.max:,}以下の整数を入力してください。")
+        if value < self.min:
+            self.data = None
+            raise ValueError(f"{self.min:,}以上の整数を入力してください。")
+        self.data = value
 
 
-class DecimalField(wtf_fields.DecimalField):
+class DecimalField(_SaidOnce, wtf_fields.DecimalField):
     """A finite decimal (no NaN, no Infinity, no exponent) within ±max."""
 
     def __init__(self, label=None, validators=None, *, max_abs=10**9, **kwargs):
@@ -209,7 +225,7 @@ class DateInput(widgets.TextInput):
         return super().__call__(field, **kwargs)
 
 
-class DateField(wtf_fields.StringField):
+class DateField(_SaidOnce, wtf_fields.StringField):
     """The one date field: typed as 2024-04-01, 2024/4/1, R6.4.1 or 令和6年4月1日 (full-width digits
     too), between 1900-01-01 and a few years ahead; past_only for things that happened.
     `.data` is a datetime.date or None; a wrong value is shown as typed, with the reason."""
@@ -244,7 +260,7 @@ class DateField(wtf_fields.StringField):
 # ---------------------------------------------------------------------------------------------
 
 
-class NameField(wtf_fields.StringField):
+class NameField(_SaidOnce, wtf_fields.StringField):
     """A name (of a client, a person, a center…): NFC, bidi and invisible controls dropped,
     spaces collapsed; a name without any visible character is refused."""
 

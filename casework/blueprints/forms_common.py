@@ -27,6 +27,11 @@ class JapaneseForm(FlaskForm):
             f.errors = [japanese_message(e) for e in f.errors]
         return ok
 
+    stale = None  # a StaleRecord when a save was refused as stale (show_stale)
+
+    def stale_rows(self, exc):
+        return stale_rows(exc, self)
+
     @property
     def error_count(self) -> int:
         return sum(len(f.errors) for f in self) + len(self.form_errors)
@@ -80,18 +85,21 @@ def staff_choices(blank=None, center_ids=None):
 
 
 def attach_error(form, exc) -> None:
-    """Show a service's DomainError beside its field, or at the top of the page. The request
-    then writes nothing (casework/unit_of_work.py)."""
+    """Show a service's DomainError (or each of a DomainErrors) beside its field, or at the top
+    of the page when it names no field of the form. The request then writes nothing
+    (casework/unit_of_work.py)."""
     from flask import flash
 
     from ..unit_of_work import refuse
 
     refuse()
-    field = getattr(form, exc.field, None) if getattr(exc, "field", None) else None
-    if field is not None:
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        flash(exc.message, "danger")
+    for one in getattr(exc, "errors", None) or [exc]:
+        field = getattr(form, one.field, None) if getattr(one, "field", None) else None
+        if field is not None and hasattr(field, "errors"):
+            if one.message not in field.errors:
+                field.errors = list(field.errors) + [one.message]
+        else:
+            flash(one.message, "danger")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,18 +179,62 @@ class FilterForm(JapaneseForm):
         return ok
 
 
-def stale_for_display(exc, form):
-    """A StaleRecord whose changes are keyed by the form's labels and show choice labels."""
-    shown = {}
+def _shown(field, value) -> str:
+    """A value as the form shows it: choice labels for codes and ids, dates as typed, はい/いいえ."""
+    import datetime as dt
+
+    if value is None or value == "" or value == []:
+        return "（空欄）"
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    choices = getattr(field, "choices", None) if field is not None else None
+    if choices:
+        names = {str(v): t for v, t in choices}
+        if isinstance(value, (list, tuple, set)):
+            return "、".join(names.get(str(v), str(v)) for v in value)
+        return names.get(str(value), str(value))
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def stale_rows(exc, form) -> list[tuple[str, str, str]]:
+    """What changed in a stale save, as (field label, saved value, your value), in the form's
+    order: the one display of a 409 on every edit page (templates/_macros/forms.html)."""
+    if exc is None:
+        return []
+    rows = []
+    fields = {f.name: f for f in form} if form is not None else {}
+    labels = {f.label.text: f for f in fields.values()}
+    order = list(fields)
     for key, (saved, mine) in exc.changes.items():
-        field = getattr(form, key, None)
+        field = fields.get(key) or labels.get(key)
         label = field.label.text if field is not None else key
-        if field is not None and getattr(field, "choices", None):
-            names = {optional_int(v) if isinstance(v, (int, str)) and str(v).isdigit() else v: t
-                     for v, t in field.choices}
-            saved, mine = names.get(saved, saved), names.get(mine, mine)
-        shown[label] = ("" if saved is None else saved, "" if mine is None else mine)
-    exc.changes = shown
+        if isinstance(saved, str) and isinstance(mine, str) and field is None:
+            rows.append((label, saved or "（空欄）", mine or "（空欄）"))
+            continue
+        rows.append((label, _shown(field, saved), _shown(field, mine)))
+    rows.sort(key=lambda r: order.index(labels[r[0]].name) if r[0] in labels else len(order))
+    return rows
+
+
+def stale_for_display(exc, form):
+    """The StaleRecord, kept for the page (templates call stale_notice(stale, form))."""
+    if form is not None:
+        form.stale = exc
+    return exc
+
+
+def show_stale(form, exc):
+    """A stale save: the form carries the refusal (form_errors / stale_notice show what changed,
+    with the form's labels) and its version moves to the saved one, so saving again after
+    reading the changes is deliberate."""
+    form.stale = exc
+    if getattr(form, "version", None) is not None and getattr(exc, "record", None) is not None:
+        form.version.data = exc.record.version
+        form.version.raw_data = None
     return exc
 
 

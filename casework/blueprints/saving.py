@@ -16,16 +16,17 @@
   again is deliberate. Either way everything the request changed is rolled back, and the page
   then shows the stored records. Nothing here commits: the request does, once
   (casework/unit_of_work.py).
-- `Submission()` without a form (buttons that redirect), or `notice=False` for a page without
-  stale_notice(): the message is flashed instead.
+- A 409 is shown by the form itself (form.stale: form_errors(form) or stale_notice(stale, form)
+  in the template, once). `Submission()` without a form (buttons that redirect), or
+  `notice=False` for a page that does not show the form's errors: the message is flashed instead.
 """
 from __future__ import annotations
 
 from flask import flash, request
 
-from ..services.errors import DomainError, StaleRecord
+from ..services.errors import DomainError, DomainErrors, StaleRecord
 from ..unit_of_work import refuse
-from .forms_common import attach_error, stale_for_display
+from .forms_common import attach_error, show_stale
 
 
 class Submission:
@@ -58,17 +59,21 @@ class Submission:
             refuse()
             self.status = 409
             version = getattr(self.form, "version", None)
-            if version is not None:
-                version.data = exc.record.version  # the stored version, read again after the rollback
             if version is not None and self.notice:
-                self.stale = stale_for_display(exc, self.form)
+                # the form carries the refusal (form_errors / stale_notice show what changed, once)
+                # and its version moves to the stored one, read again after the rollback
+                self.stale = show_stale(self.form, exc)
             else:
+                if version is not None:
+                    version.data = exc.record.version
                 flash(exc.message, "danger")
             return True
         self.status = self.invalid
         if self.form is None:
             refuse()
-            flash(exc.message, "danger")
+            for one in getattr(exc, "errors", None) or [exc]:
+                flash(one.message, "danger")
         else:
-            attach_error(self.form, DomainError(exc.message, self.rename.get(exc.field, exc.field)))
+            attach_error(self.form, DomainErrors([DomainError(one.message, self.rename.get(one.field, one.field))
+                                                  for one in getattr(exc, "errors", None) or [exc]]))
         return True

@@ -5,12 +5,8 @@ let cell text become a formula (CSV: a leading apostrophe; XLSX: cells typed as 
 """
 from __future__ import annotations
 
-import csv
-import io
-
+from ..services.spreadsheet import FORMULA_STARTS, csv_text, safe_cell as safe_text, xlsx_bytes  # noqa: F401  one writer
 from .metrics import report_definitions
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _breakdowns(section: dict, definitions=None):
@@ -66,43 +62,13 @@ def render_text(report: dict) -> str:
     return "\n".join(out)
 
 
-def safe_text(value):
-    """Text that a spreadsheet will not evaluate: a leading apostrophe before = + - @ (OWASP)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def render_csv(report: dict) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([safe_text(c) for c in _header(report)])
-    for row in report_rows(report):
-        writer.writerow([safe_text(c) for c in _cells(row)])
-    return buf.getvalue()
+    return csv_text(_header(report), (_cells(row) for row in report_rows(report)))
 
 
 def render_xlsx(report: dict) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"{report['fiscal_year']}年度"
-    for r, values in enumerate([_header(report)] + [_cells(row) for row in report_rows(report)], start=1):
-        for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            if r == 1:
-                cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEF", (12, 18, 32, 36, 14, 14)):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
     from .filed import add_filed_sheet
 
-    add_filed_sheet(wb, report)  # the 報告書 sheet: the printed report's layout
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    # the 報告書 sheet (the printed report's layout) after the rows
+    return xlsx_bytes(f"{report['fiscal_year']}年度", [_header(report)] + [_cells(row) for row in report_rows(report)],
+                      widths=(12, 18, 32, 36, 14, 14), more_sheets=lambda wb: add_filed_sheet(wb, report))

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import CLIENT_KINDS, Client, Industry, Municipality, User
 from ..textnorm import client_search_text, fold, valid_corporate_number
 from . import audit
-from .errors import DomainError
+from .errors import Checks
 from .filters import where_equal
 from .locking import check_version
 from .voiding import void_record
@@ -19,6 +19,9 @@ from ..searchindex import search_terms
 
 EDITABLE = ("kind", "name", "name_kana", "corporate_number", "industry_code", "municipality_code",
             "address", "employees", "representative", "contact_name", "contact_phone", "contact_email", "notes")
+
+
+CORPORATE_NUMBER_WRONG = "法人番号が正しくありません（13桁・チェックディジットを確認してください）。"
 
 
 @dataclass
@@ -40,22 +43,24 @@ class ClientData:
     def cleaned(self) -> dict:
         values = {k: (v.strip() if isinstance(v, str) else v) for k, v in self.__dict__.items()}
         values = {k: (None if v == "" else v) for k, v in values.items()}
+        checks = Checks()  # every problem at once, each beside its field
         if not values["name"]:
-            raise DomainError("名称を入力してください。", "name")
+            checks.fail("名称を入力してください。", "name")
         if values["kind"] not in CLIENT_KINDS:
-            raise DomainError("区分が不正です。", "kind")
+            checks.fail("区分が不正です。", "kind")
         number = values["corporate_number"]
         if number is not None:
             number = number.replace("-", "").replace(" ", "")
             if not valid_corporate_number(number):
-                raise DomainError("法人番号が正しくありません（13桁・チェックディジットを確認してください）。", "corporate_number")
+                checks.fail(CORPORATE_NUMBER_WRONG, "corporate_number")
             values["corporate_number"] = number
         if values["employees"] is not None and values["employees"] < 0:
-            raise DomainError("従業員数は0以上にしてください。", "employees")
+            checks.fail("従業員数は0以上にしてください。", "employees")
         if values["industry_code"] and not db.session.get(Industry, values["industry_code"]):
-            raise DomainError("業種が見つかりません。", "industry_code")
+            checks.fail("業種が見つかりません。", "industry_code")
         if values["municipality_code"] and not db.session.get(Municipality, values["municipality_code"]):
-            raise DomainError("市町村が見つかりません。", "municipality_code")
+            checks.fail("市町村が見つかりません。", "municipality_code")
+        checks.raise_if_any()
         return values
 
 

@@ -16,7 +16,7 @@ from ..models import (
 )
 from ..permissions import can
 from . import audit
-from .errors import DomainError
+from .errors import Checks, DomainError
 from .filters import where_equal, where_within
 from .locking import check_version
 from .voiding import void_record
@@ -113,16 +113,18 @@ def request_dispatch(data: DispatchRequest, by: User | None = None) -> Dispatch:
         raise DomainError("案件が見つかりません。", "case_id")
     if case.closed_on is not None:
         raise DomainError("終了した案件には派遣を申請できません。", "case_id")
+    checks = Checks()  # every independent problem at once, each beside its field
     expert = db.session.get(Expert, data.expert_id) if data.expert_id else None
     if expert is None or not expert.active:
-        raise DomainError("専門家を選んでください（登録済みで有効な専門家）。", "expert_id")
+        checks.fail("専門家を選んでください（登録済みで有効な専門家）。", "expert_id")
     program = db.session.get(DispatchProgram, data.program_id) if data.program_id else default_program(case.center_id)
     if program is None or not program.active:
-        raise DomainError("派遣事業を選んでください。", "program_id")
+        checks.fail("派遣事業を選んでください。", "program_id")
     if data.planned_visits is not None and data.planned_visits < 1:
-        raise DomainError("予定回数は1回以上にしてください。", "planned_visits")
+        checks.fail("予定回数は1回以上にしてください。", "planned_visits")
     if data.requested_on < case.opened_on:
-        raise DomainError("申請日が案件の開始日より前です。", "requested_on")
+        checks.fail("申請日が案件の開始日より前です。", "requested_on")
+    checks.raise_if_any()
     dispatch = Dispatch(case_id=case.id, client_id=case.client_id, center_id=case.center_id, expert_id=expert.id,
                         program_id=program.id, purpose=(data.purpose or "").strip() or None,
                         planned_visits=data.planned_visits, requested_on=data.requested_on,
@@ -188,20 +190,22 @@ def company_share_of(fee: int | None, program: DispatchProgram | None) -> int | 
 def log_visit(dispatch: Dispatch, data: VisitData, by: User | None = None, ref: str | None = None) -> DispatchVisit:
     if dispatch.status not in ("approved", "completed") or dispatch.voided_at is not None:
         raise DomainError("承認された派遣にだけ訪問を記録できます。", "held_on")
+    checks = Checks()  # every independent problem at once, each beside its field
     if data.held_on < dispatch.requested_on:
-        raise DomainError("訪問日が申請日より前です。", "held_on")
+        checks.fail("訪問日が申請日より前です。", "held_on")
     if by is not None and data.held_on > today_jst() + dt.timedelta(days=1):
-        raise DomainError("訪問日が未来の日付です。", "held_on")
+        checks.fail("訪問日が未来の日付です。", "held_on")
     if data.hours is not None and not 0 < data.hours <= 24:
-        raise DomainError("時間は0より大きく24以下にしてください。", "hours")
+        checks.fail("時間は0より大きく24以下にしてください。", "hours")
     fee = data.fee if data.fee is not None else dispatch.expert.fee_per_visit
     if fee is None:
-        raise DomainError("謝金を入力してください（専門家に標準謝金が登録されていません）。", "fee")
-    if fee < 0:
-        raise DomainError("謝金は0以上にしてください。", "fee")
+        checks.fail("謝金を入力してください（専門家に標準謝金が登録されていません）。", "fee")
+    elif fee < 0:
+        checks.fail("謝金は0以上にしてください。", "fee")
     share = data.company_share if data.company_share is not None else company_share_of(fee, dispatch.program)
-    if share < 0 or share > fee:
-        raise DomainError("企業負担額は0以上、謝金以下にしてください。", "company_share")
+    if share is not None and fee is not None and fee >= 0 and (share < 0 or share > fee):
+        checks.fail("企業負担額は0以上、謝金以下にしてください。", "company_share")
+    checks.raise_if_any()
     due_days = dispatch.program.report_due_days if dispatch.program else 14
     visit = DispatchVisit(ref=ref, dispatch_id=dispatch.id, case_id=dispatch.case_id, client_id=dispatch.client_id,
                           center_id=dispatch.center_id, expert_id=dispatch.expert_id, held_on=data.held_on,

@@ -10,6 +10,39 @@ class DomainError(Exception):
         self.field = field
 
 
+class DomainErrors(DomainError):
+    """Several rules broken at once: each is shown beside its field (forms_common.attach_error)."""
+
+    def __init__(self, errors: list[DomainError]):
+        self.errors = list(errors)
+        super().__init__(self.errors[0].message, self.errors[0].field)
+
+
+class Checks:
+    """A service's independent checks, collected so the user hears of all of them in one round:
+
+        checks = Checks()
+        if bad_a: checks.fail("…", "a")
+        if bad_b: checks.fail("…", "b")
+        checks.raise_if_any()  # DomainError for one, DomainErrors for several
+    """
+
+    def __init__(self):
+        self.errors: list[DomainError] = []
+
+    def fail(self, message: str, field: str | None = None) -> None:
+        self.errors.append(DomainError(message, field))
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise DomainErrors(self.errors)
+
+
 class StaleRecord(DomainError):
     """Someone else saved the record since it was loaded into the form."""
 

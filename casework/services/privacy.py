@@ -5,7 +5,6 @@ included (they are still held), marked by their voided_at.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 import io
@@ -21,6 +20,7 @@ from ..models import (
 )
 from ..models import CaseMilestone, EventAttendance, Introduction, Registration
 from . import audit
+from .spreadsheet import csv_of_dicts
 
 SECRET_COLUMNS = {"search_text"}  # derived, not information about the client
 
@@ -74,19 +74,15 @@ def to_json(export: dict) -> bytes:
 
 
 def to_zip(export: dict) -> bytes:
-    """One UTF-8 (BOM, for Excel) CSV per section, plus the JSON itself."""
+    """One UTF-8 (BOM, for Excel) CSV per section, plus the JSON itself. Cells are written by
+    services/spreadsheet.py: text starting with = + - @ is escaped, never run as a formula."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for section, rows in export["data"].items():
             rows = [rows] if isinstance(rows, dict) else rows
-            out = io.StringIO()
-            columns = list(rows[0]) if rows else []
-            writer = csv.DictWriter(out, fieldnames=columns)
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
-                                 for k, v in row.items()})
-            zf.writestr(f"{section}.csv", "\ufeff" + out.getvalue())
+            rows = [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for k, v in row.items()}
+                    for row in rows]
+            zf.writestr(f"{section}.csv", csv_of_dicts(rows))  # formula-safe cells (services/spreadsheet.py)
         zf.writestr("export.json", to_json(export))
     return buffer.getvalue()
 

@@ -1,5 +1,5 @@
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ...models import CLIENT_KINDS
 from ..forms_common import IntegerField, VersionedForm, industry_choices, municipality_choices, NameField
@@ -26,6 +26,18 @@ class ClientForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.industry_code.choices = industry_choices()
         self.municipality_code.choices = municipality_choices()
+
+    def validate_corporate_number(self, field):
+        """The service's check digit rule, run with the form's own checks so every problem of
+        the form is shown in one round (it came only after 従業員数 was fixed)."""
+        import unicodedata
+
+        from ...services.clients import CORPORATE_NUMBER_WRONG
+        from ...textnorm import valid_corporate_number
+
+        number = unicodedata.normalize("NFKC", field.data or "").replace("-", "").replace(" ", "")
+        if number and not field.errors and not valid_corporate_number(number):
+            raise ValidationError(CORPORATE_NUMBER_WRONG)
 
     def client_data(self):
         from ...services.clients import ClientData

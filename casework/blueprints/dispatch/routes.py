@@ -84,7 +84,7 @@ def _detail_page(dispatch, decision, status=200):
 @requires("dispatch.decide")
 def decide(dispatch_id):
     dispatch = _load(dispatch_id)
-    submission = Submission(DecisionForm(), notice=False, invalid=422)
+    submission = Submission(DecisionForm(), invalid=422)
     if submission.valid():
         with submission:
             form = submission.form

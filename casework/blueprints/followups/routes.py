@@ -70,7 +70,7 @@ def detail(followup_id):
     form = CompleteForm()
     if request.method == "GET":
         form.version.data, form.completed_on.data = followup.version, today_jst()
-    submission = Submission(form, notice=False, invalid=422)
+    submission = Submission(form, invalid=422)
     if submission.valid():
         with submission:
             service.complete_followup(followup, _findings(form), expected_version=form.expected_version(),

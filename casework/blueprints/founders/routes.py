@@ -54,11 +54,12 @@ def detail(case_id):
     return _render(_case(case_id))
 
 
-def _submit(case, shown: dict, form, save, message):
+def _submit(case, shown: dict, form, save, message, notice=True):
     """One of the page's forms: on success `save()` and back to the page; otherwise the page
     again (`shown`: this form in its place) with the form's errors (422) or the other person's
-    save (409), nothing written."""
-    submission = Submission(form, notice=False, invalid=422)
+    save (409: shown by the form's errors, or flashed with notice=False for a form without
+    them), nothing written."""
+    submission = Submission(form, notice=notice, invalid=422)
     if submission.valid():
         with submission:
             save()
@@ -100,7 +101,7 @@ def grant_decide(grant_id):
     case, form = _case(grant.case_id), GrantDecisionForm(prefix=f"g{grant.id}")
     return _submit(case, {"decision_forms": {grant.id: form}}, form, lambda: service.decide_grant(
         grant, decision=form.decision.data, decided_on=form.decided_on.data, amount=form.amount.data,
-        expected_version=form.expected_version(), by=current_user), "助成金の結果を記録しました。")
+        expected_version=form.expected_version(), by=current_user), "助成金の結果を記録しました。", notice=False)
 
 
 @bp.route("/grants/<int:grant_id>/void", methods=["GET", "POST"])

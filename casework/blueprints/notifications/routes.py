@@ -56,7 +56,7 @@ def settings():
     form = SettingsForm(obj=user)
     if request.method == "GET":
         form.version.data = user.version
-    submission = Submission(form, notice=False)
+    submission = Submission(form)
     if submission.valid():
         with submission:
             service.set_email_notifications(user, form.email_notifications.data,

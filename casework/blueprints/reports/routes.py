@@ -58,7 +58,7 @@ def index():
                            breakdowns_of=report_service.breakdowns_of, fy_label=fy_label)
 
 
-@bp.route("/<int:fy>/report.<fmt>")
+@bp.route("/<fy:fy>/report.<fmt>")
 def download(fy, fmt):
     if fmt not in FORMATS:
         abort(404)
@@ -80,7 +80,7 @@ def download(fy, fmt):
                      max_age=0)
 
 
-@bp.route("/<int:fy>/<section_key>/<row_key>")
+@bp.route("/<fy:fy>/<section_key>/<row_key>")
 def records(fy, section_key, row_key):
     center, month = _center_arg(), request.args.get("month") or None
     _visible_center(report_service.section_center(section_key))

@@ -65,7 +65,7 @@ def deal(deal_id):
 def step(deal_id):
     deal = _deal(deal_id)
     form = StepForm()
-    submission = Submission(form, notice=False, invalid=422)
+    submission = Submission(form, invalid=422)
     if submission.valid():
         with submission:
             service.advance_deal(deal, form.stage.data, form.stepped_on.data, note=form.note.data,

@@ -4,7 +4,7 @@ import datetime as dt
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...dates import fiscal_year, fy_label, today_jst
+from ...dates import fiscal_year, fiscal_year_value, fy_label, today_jst
 from ...extensions import db
 from ...models import TallySnapshot
 from ...permissions import requires
@@ -23,7 +23,7 @@ def _month_or_404(ym):
 @bp.route("/")
 def index():
     today = today_jst()
-    fy = request.args.get("fy", type=int) or fiscal_year(today)
+    fy = request.args.get("fy", type=fiscal_year_value) or fiscal_year(today)
     rows = tallies.fiscal_year_status(fy, today)
     return render_template("tallies/index.html", fy=fy, fy_name=fy_label(fy), rows=rows, form=ActionForm(),
                            this_fy=fiscal_year(today))
