@@ -3,7 +3,8 @@ introductions, grants, milestones, event attendance, the programs admin)."""
 from __future__ import annotations
 
 from flask import render_template
-from wtforms import IntegerField, StringField
+from wtforms import StringField
+from .fields import IntegerField  # bounded to the columns (issue 13)
 from wtforms.validators import NumberRange, Optional
 
 from ..services.errors import DomainError, StaleRecord
@@ -23,7 +24,15 @@ def year_field(label: str):
 
 class ClientField(StringField):
     """A client typed as a name (or part of one), a 13-digit 法人番号 or #番号; resolved by
-    services.program_records.resolve_client, whose message shows beside the field."""
+    services.program_records.resolve_client, whose message shows beside the field. Filled from
+    a record (obj=), the client shows as its text, also when a POST leaves the field out."""
+
+    def process_data(self, value):
+        if value is not None and not isinstance(value, str):
+            from ..services.program_records import client_text
+
+            value = client_text(value)
+        super().process_data(value)
 
 
 def save(form, template: str, action, **context):

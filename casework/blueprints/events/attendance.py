@@ -1,7 +1,8 @@
 """Companies attending an event (商談会, 展示会): by side, with meetings, deals and amount."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
+from ..fields import IntegerField  # bounded to the columns (issue 13)
 from wtforms.validators import Length, Optional
 
 from ...models import Event, EventAttendance
