@@ -1,4 +1,5 @@
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
+from ..fields import IntegerField  # bounded to the columns (issue 13)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...models import GRANT_DECISION_LABELS

@@ -1,4 +1,5 @@
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
+from ..fields import IntegerField  # bounded to the columns (issue 13)
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from ...services import programs as program_service

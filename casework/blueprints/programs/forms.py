@@ -1,4 +1,5 @@
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from ..fields import IntegerField  # bounded to the columns (issue 13)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...models import PROGRAM_RECORD_KINDS, PROGRAM_TERM_KINDS

@@ -1,5 +1,6 @@
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from ..fields import IntegerField  # bounded to the columns (issue 13)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...dates import fy_label
