@@ -59,19 +59,19 @@ def _english(message: str, typed: str = "") -> list[str]:
     return [w for w in re.findall(r"[A-Za-z]{2,}", message) if w not in ALLOWED_WORDS]
 
 
-def _build(cls, formdata, user, client):
+def _build(cls, formdata, user, client, records=None):
     args = []
     for name, param in list(inspect.signature(cls.__init__).parameters.items())[1:]:
         if param.kind is not param.POSITIONAL_OR_KEYWORD or param.default is not param.empty:
             break
-        args.append({"user": user, "client": client}.get(name))
+        args.append({"user": user, "client": client, **(records or {})}.get(name))
     if issubclass(cls, blueprints.forms_common.FilterForm):
         return cls(*args)  # reads request.args
     return cls(*args, formdata=formdata)
 
 
-def _fields(cls, user, client):
-    with_formdata = _build(cls, MultiDict(), user, client)
+def _fields(cls, user, client, records=None):
+    with_formdata = _build(cls, MultiDict(), user, client, records)
     return [f for f in with_formdata if f.type not in ("CSRFTokenField", "SubmitField")]
 
 
@@ -107,17 +107,18 @@ def test_every_form_uses_the_apps_own_fields_and_japanese_base():
 def test_every_form_with_bad_values_says_so_in_japanese_beside_each_field(app, make, bad):
     user = make.user("boss", role="admin")
     client = make.client("八戸水産株式会社")
+    records = {"event": make.event(), "case": make.case(client)}  # forms built for their record (programs)
     english, crashed, checked = [], [], 0
     for cls in all_form_classes():
         with app.test_request_context("/", query_string={"x": "1"}):
-            names = [f.name for f in _fields(cls, user, client)]
+            names = [f.name for f in _fields(cls, user, client, records)]
         data = MultiDict([(n, bad) for n in names])
         with app.test_request_context("/", method="POST", data=data, query_string=data):
             from flask_login import login_user
 
             login_user(user)
             try:
-                form = _build(cls, None, user, client)
+                form = _build(cls, None, user, client, records)
                 form.validate()
                 html = render_template_string(TEMPLATE, form=form)
             except Exception as exc:  # a form must refuse, never raise
