@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from ...extensions import db
 from ...services import uploads
 from ...services.errors import DomainError
 from ...services.import_preview import preview_plan
