@@ -178,6 +178,8 @@ def _insert_reflected(rows: dict[str, list[dict]]):
             conn.execute(reflected.insert(), [{k: v for k, v in r.items() if k in reflected.c} for r in rows[table.name]])
         if conn.dialect.name == "postgresql":  # explicit ids: move the sequences past them, as the app's inserts would
             for table in db.metadata.sorted_tables:
+                if table.name not in meta.tables:
+                    continue  # created by a later revision
                 if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement in (True, "auto"):
                     conn.exec_driver_sql(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
