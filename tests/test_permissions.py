@@ -18,10 +18,11 @@ from casework.templating import NAV
 
 from .conftest import text_of
 
-COMMON = ["ホーム", "相談を記録", "相談先", "案件", "相談記録", "相談会・セミナー", "専門家派遣"]
+COMMON = ["ホーム", "相談を記録", "相談先", "案件", "相談記録", "相談会・セミナー", "専門家派遣",
+          "登録企業", "あっせん紹介", "助成金", "到達段階"]  # the programs' records: program.record
 # The menu each kind of user sees: the permission table written out as people read it.
 MENUS = {
-    "admin": COMMON + ["事業承継", "創業支援", "フォローアップ", "報告書", "月次集計", "管理", "監査ログ"],
+    "admin": COMMON + ["事業承継", "創業支援", "フォローアップ", "報告書", "月次集計", "管理", "事業の管理", "監査ログ"],
     "manager": COMMON + ["創業支援", "フォローアップ", "報告書", "月次集計"],
     "succession_manager": COMMON + ["事業承継", "創業支援", "フォローアップ", "報告書", "月次集計"],
     "coordinator": COMMON + ["フォローアップ", "報告書"],
@@ -172,7 +173,7 @@ def test_the_follow_up_service_refuses_an_assignee_who_cannot_see_it(client, aut
     html = response.get_data(as_text=True)
     message = "よろず 三郎さんはワンストップ総合相談に所属していないため、このフォローアップを見られません。"
     assert message in text_of(response)
-    assert html.index(message) > html.index('name="assignee_id"')  # beside the field, after it
+    assert html.rindex(message) > html.index('name="assignee_id"')  # beside the field, after it (also in the summary on top)
     assert db.session.scalar(select(db.func.count()).select_from(FollowUp)) == 0
     assert db.session.scalar(select(db.func.count()).select_from(AuditEntry).where(
         AuditEntry.object_type == "FollowUp")) == 0
