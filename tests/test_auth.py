@@ -79,6 +79,26 @@ def test_every_login_path_checks_one_password_hash(client, make, monkeypatch):
         client.post("/auth/logout")
 
 
+def test_throttled_and_unreadable_logins_check_one_password_hash_too(app, client, make, monkeypatch):
+    """A throttled address (429) and a form that cannot be read (blank login) do the same hash
+    work as any other attempt: throttled used to answer at once, so its timing told it apart."""
+    make.user("normal2", role="coordinator")
+    db.session.commit()
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_IP", 2)
+    for _ in range(2):
+        client.post("/auth/login", data={"login": "nobody-here", "password": "wrong-password-123"})
+    calls = _count_hash_checks(monkeypatch)
+    for data, status in (({"login": "normal2", "password": PASSWORD}, 429),
+                         ({"login": "nobody-here", "password": PASSWORD}, 429),
+                         ({"login": "", "password": PASSWORD}, 200), ({"login": "normal2"}, 200), ({}, 200)):
+        calls.clear()
+        response = client.post("/auth/login", data=data)
+        assert response.status_code == status, data
+        assert len(calls) == 1, f"{data}: {len(calls)} hash checks"
+    assert "しばらくログインできません" in text_of(client.post("/auth/login", data={"login": "normal2",
+                                                                              "password": PASSWORD}))
+
+
 def test_full_width_and_upper_case_common_passwords_are_refused():
     import pytest as _pytest
 

@@ -15,7 +15,7 @@ from ..dates import today_jst
 from ..extensions import db
 from ..models import Case, Center, Client, Outcome, Theme, User
 from . import audit
-from .errors import DomainError
+from .errors import Checks, DomainError
 from .filters import where_equal, where_within
 from .locking import check_version
 from .voiding import void_record
@@ -52,18 +52,24 @@ def _check_center(user: User | None, center_id: int) -> Center:
 
 
 def open_case(client: Client, data: CaseData, by: User | None = None, ref: str | None = None) -> Case:
-    _check_center(by, data.center_id)
+    checks = Checks()  # every independent problem at once, each beside its field
+    center = checks.collect(_check_center, by, data.center_id)
+    themes = checks.collect(themes_of, data.theme_codes)
+    program = None
+    if data.program_id and center is not None:
+        from .programs import check_program
+
+        program = checks.collect(check_program, by, data.program_id, data.center_id)
     if data.opened_on > today_jst() + dt.timedelta(days=1) and by is not None:
-        raise DomainError("開始日が未来の日付です。", "opened_on")
+        checks.fail("開始日が未来の日付です。", "opened_on")
+    checks.raise_if_any()
     case = Case(ref=ref, client=client, center_id=data.center_id, assignee_id=data.assignee_id,
                 title=(data.title or "").strip() or None, opened_on=data.opened_on,
                 last_activity_on=data.opened_on, created_by_id=getattr(by, "id", None),
-                themes=themes_of(data.theme_codes))
-    if data.program_id:
-        from .programs import check_program
-
-        case.program_id = check_program(by, data.program_id, data.center_id).id
-    case.stage = initial_stage(db.session.get(Center, data.center_id).code)
+                themes=themes or [])
+    if program is not None:
+        case.program_id = program.id
+    case.stage = initial_stage(center.code)
     db.session.add(case)
     db.session.flush()
     audit.record("create", case, user=by, detail={"client_id": client.id})
@@ -72,13 +78,18 @@ def open_case(client: Client, data: CaseData, by: User | None = None, ref: str |
 
 def update_case(case: Case, data: CaseData, *, expected_version: int | None, by: User | None = None) -> Case:
     values = {"assignee_id": data.assignee_id, "title": (data.title or "").strip() or None, "opened_on": data.opened_on}
+    checks = Checks()  # every independent problem at once, each beside its field
     if data.program_id and data.program_id != case.program_id:
         from .programs import check_program
 
-        values["program_id"] = check_program(by, data.program_id, case.center_id).id
+        program = checks.collect(check_program, by, data.program_id, case.center_id)
+        if program is not None:
+            values["program_id"] = program.id
     check_version(case, expected_version, values)
+    checks.collect(themes_of, data.theme_codes)
     if case.closed_on and data.opened_on > case.closed_on:
-        raise DomainError("開始日が終了日より後です。", "opened_on")
+        checks.fail("開始日が終了日より後です。", "opened_on")
+    checks.raise_if_any()
     diff = audit.changes(case, values)
     for key, value in values.items():
         setattr(case, key, value)
@@ -94,10 +105,12 @@ def update_case(case: Case, data: CaseData, *, expected_version: int | None, by:
 def close_case(case: Case, *, closed_on: dt.date, outcome_code: str | None, outcome_on: dt.date | None = None,
                note: str | None = None, expected_version: int | None = None, by: User | None = None) -> Case:
     check_version(case, expected_version)
+    checks = Checks()  # every independent problem at once, each beside its field
     if closed_on < case.opened_on:
-        raise DomainError("終了日が開始日より前です。", "closed_on")
+        checks.fail("終了日が開始日より前です。", "closed_on")
     if outcome_code and db.session.get(Outcome, outcome_code) is None:
-        raise DomainError("成果が不正です。", "outcome_code")
+        checks.fail("成果が不正です。", "outcome_code")
+    checks.raise_if_any()
     case.closed_on = closed_on
     case.outcome_code = outcome_code or None
     case.outcome_on = (outcome_on or closed_on) if outcome_code else None

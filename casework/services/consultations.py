@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Case, Channel, Client, Consultation, Event, User
 from . import audit
 from .cases import CaseData, find_open_case, open_case, themes_of as _themes
-from .errors import DomainError
+from .errors import Checks, DomainError
 from .filters import where_equal, where_within
 from .locking import check_version
 from .voiding import void_record
@@ -36,27 +36,35 @@ class ConsultationData:
     category_id: int | None = None
 
 
-def _validate(client: Client, data: ConsultationData, by: User | None) -> Case | None:
+def _validate(client: Client, data: ConsultationData, by: User | None,
+              center_id: int | None = None) -> tuple[Case | None, dict]:
+    """The consultation's case (None: one is found or opened) and its program values; every
+    problem is refused at once (DomainErrors), each beside its field."""
+    checks = Checks()  # every independent problem at once, each beside its field
     if db.session.get(Channel, data.channel_code) is None:
-        raise DomainError("相談方法が不正です。", "channel_code")
+        checks.fail("相談方法が不正です。", "channel_code")
     if by is not None and data.held_on > today_jst() + dt.timedelta(days=1):
-        raise DomainError("相談日が未来の日付です。", "held_on")
+        checks.fail("相談日が未来の日付です。", "held_on")
     if data.next_action_on and data.next_action_on < data.held_on:
-        raise DomainError("次回対応日が相談日より前です。", "next_action_on")
+        checks.fail("次回対応日が相談日より前です。", "next_action_on")
     case = None
     if data.case_id:
         case = db.session.get(Case, data.case_id)
-        if case is None or case.client_id != client.id or case.voided_at is not None:
-            raise DomainError("案件が見つかりません。", "case_id")
-        if by is not None and not can_see_center(by, case.center_id):
-            raise DomainError("案件が見つかりません。", "case_id")
+        if (case is None or case.client_id != client.id or case.voided_at is not None
+                or (by is not None and not can_see_center(by, case.center_id))):
+            checks.fail("案件が見つかりません。", "case_id")
+            case = None
     elif data.center_id is None:
-        raise DomainError("センターを選んでください。", "center_id")
+        checks.fail("センターを選んでください。", "center_id")
     if data.event_id:
         event = db.session.get(Event, data.event_id)
         if event is None or event.voided_at is not None:
-            raise DomainError("相談会が見つかりません。", "event_id")
-    return case
+            checks.fail("相談会が見つかりません。", "event_id")
+    checks.collect(_themes, data.theme_codes)
+    center_id = case.center_id if case is not None else (data.center_id or center_id)
+    programs = checks.collect(_program_values, data, center_id, by) if center_id else {}
+    checks.raise_if_any()
+    return case, programs
 
 
 def _program_values(data: ConsultationData, center_id: int, by: User | None) -> dict:
@@ -68,8 +76,10 @@ def _program_values(data: ConsultationData, center_id: int, by: User | None) -> 
     program = check_program(by, data.program_id, center_id) if data.program_id else None
     if program is None:
         raise DomainError("事業を選んでください。", "program_id")
-    activity = check_term(program, data.activity_id, "activity", "activity_id")
-    category = check_term(program, data.category_id, "category", "category_id")
+    checks = Checks()
+    activity = checks.collect(check_term, program, data.activity_id, "activity", "activity_id")
+    category = checks.collect(check_term, program, data.category_id, "category", "category_id")
+    checks.raise_if_any()
     return {"program_id": program.id, "activity_id": activity.id if activity else None,
             "category_id": category.id if category else None}
 
@@ -77,8 +87,7 @@ def _program_values(data: ConsultationData, center_id: int, by: User | None) -> 
 def log_consultation(client: Client, data: ConsultationData, by: User | None = None, ref: str | None = None) -> Consultation:
     """Record one contact. Without a case, it joins the client's case at that center open on
     that date, or a new case is opened (the legacy rule of interchange.md)."""
-    case = _validate(client, data, by)
-    programs = _program_values(data, case.center_id if case else data.center_id, by)
+    case, programs = _validate(client, data, by)
     if case is None:
         case = find_open_case(client.id, data.center_id, data.held_on) or open_case(
             client, CaseData(center_id=data.center_id, opened_on=data.held_on,
@@ -103,8 +112,8 @@ def update_consultation(consultation: Consultation, data: ConsultationData, *, e
               "notes": (data.notes or "").strip() or None, "next_action": (data.next_action or "").strip() or None,
               "next_action_on": data.next_action_on, "event_id": data.event_id}
     data.case_id = data.case_id or consultation.case_id
-    case = _validate(consultation.client, data, by)
-    values.update(_program_values(data, case.center_id if case else consultation.center_id, by))
+    case, programs = _validate(consultation.client, data, by, consultation.center_id)
+    values.update(programs)
     check_version(consultation, expected_version, values)
     diff = audit.changes(consultation, values)
     for key, value in values.items():

@@ -89,6 +89,12 @@ def expert_list_query(q: str | None = None, active_only: bool = False):
     return stmt.order_by(Expert.active.desc(), Expert.name)
 
 
+def expert_choices() -> list[tuple[int, str]]:
+    """Every expert as (id, name), for the list's filter (those no longer active too)."""
+    return [(id_, name) for id_, name in db.session.execute(
+        select(Expert.id, Expert.name).order_by(Expert.active.desc(), Expert.name, Expert.id))]
+
+
 # --- requests and decisions ------------------------------------------------------------------
 
 @dataclass

@@ -24,6 +24,7 @@ class Checks:
         checks = Checks()
         if bad_a: checks.fail("…", "a")
         if bad_b: checks.fail("…", "b")
+        themes = checks.collect(themes_of, codes)  # a shared check that raises: kept, not raised
         checks.raise_if_any()  # DomainError for one, DomainErrors for several
     """
 
@@ -32,6 +33,17 @@ class Checks:
 
     def fail(self, message: str, field: str | None = None) -> None:
         self.errors.append(DomainError(message, field))
+
+    def collect(self, check, *args, **kwargs):
+        """Run a check that raises DomainError (a shared one: themes_of, check_program…): its
+        result, or None with its message(s) kept. A stale record is not a check: it propagates."""
+        try:
+            return check(*args, **kwargs)
+        except StaleRecord:
+            raise
+        except DomainError as exc:
+            self.errors.extend(getattr(exc, "errors", None) or [exc])
+            return None
 
     def __bool__(self) -> bool:
         return bool(self.errors)

@@ -11,7 +11,7 @@ from ..access import and_visible, can_see_center
 from ..extensions import db
 from ..models import Event, EventKind, Municipality, User
 from . import audit
-from .errors import DomainError
+from .errors import Checks, DomainError
 from .locking import check_version
 from .voiding import void_record
 
@@ -33,22 +33,24 @@ class EventData:
     companies: int | None = None  # 参加企業数 / 出展企業数
 
     def cleaned(self, by: User | None) -> dict:
+        checks = Checks()  # every independent problem at once, each beside its field
         if by is not None and not can_see_center(by, self.center_id):
-            raise DomainError("このセンターの催しは登録できません。", "center_id")
+            checks.fail("このセンターの催しは登録できません。", "center_id")
         if db.session.get(EventKind, self.kind_code) is None:
-            raise DomainError("種別が不正です。", "kind_code")
+            checks.fail("種別が不正です。", "kind_code")
         if self.municipality_code and db.session.get(Municipality, self.municipality_code) is None:
-            raise DomainError("市町村が見つかりません。", "municipality_code")
+            checks.fail("市町村が見つかりません。", "municipality_code")
         if self.participants is not None and self.participants < 0:
-            raise DomainError("参加者数は0以上にしてください。", "participants")
+            checks.fail("参加者数は0以上にしてください。", "participants")
         if self.companies is not None and self.companies < 0:
-            raise DomainError("参加企業数は0以上にしてください。", "companies")
+            checks.fail("参加企業数は0以上にしてください。", "companies")
         if self.ends_on is not None and self.ends_on < self.held_on:
-            raise DomainError("終了日が開始日より前です。", "ends_on")
+            checks.fail("終了日が開始日より前です。", "ends_on")
         if self.program_id:
             from .programs import check_program
 
-            check_program(by, self.program_id, self.center_id)
+            checks.collect(check_program, by, self.program_id, self.center_id)
+        checks.raise_if_any()
         values = dict(self.__dict__)
         for key in ("title", "place", "notes", "partners", "area"):
             values[key] = (values[key] or "").strip() or None

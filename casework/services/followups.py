@@ -17,8 +17,8 @@ from ..dates import today_jst
 from ..extensions import db
 from ..models import Case, FollowUp, User
 from . import audit
-from .errors import DomainError
-from .filters import where_equal
+from .errors import Checks, DomainError
+from .filters import where_equal, where_within
 from .hooks import on_outcome
 from .locking import check_version
 from .voiding import void_record
@@ -100,17 +100,19 @@ def create_followup(data: FollowUpData, by: User | None = None) -> FollowUp:
     case = db.session.get(Case, data.case_id) if data.case_id else None
     if case is None or case.voided_at is not None or (by is not None and not can_see_center(by, case.center_id)):
         raise DomainError("案件が見つかりません。", "case_id")
+    checks = Checks()  # every independent problem at once, each beside its field
     if not (data.reason or "").strip():
-        raise DomainError("内容を入力してください。", "reason")
+        checks.fail("内容を入力してください。", "reason")
     if data.due_on < case.opened_on:
-        raise DomainError("期日が案件の開始日より前です。", "due_on")
+        checks.fail("期日が案件の開始日より前です。", "due_on")
     assignee = db.session.get(User, data.assignee_id) if data.assignee_id is not None else None
     if data.assignee_id is not None and (assignee is None or not assignee.active):
-        raise DomainError("担当者が見つかりません。", "assignee_id")
+        checks.fail("担当者が見つかりません。", "assignee_id")
     if assignee is not None and not can_see_center(assignee, case.center_id):
         # nobody would be reminded: the assignee could neither list nor open this follow-up
-        raise DomainError(f"{assignee.name}さんは{case.center.name}に所属していないため、このフォローアップを見られません。"
-                          f"{case.center.name}の職員を選んでください。", "assignee_id")
+        checks.fail(f"{assignee.name}さんは{case.center.name}に所属していないため、このフォローアップを見られません。"
+                    f"{case.center.name}の職員を選んでください。", "assignee_id")
+    checks.raise_if_any()
     followup = FollowUp(client_id=case.client_id, case_id=case.id, center_id=case.center_id,
                         assignee_id=data.assignee_id or getattr(by, "id", None), due_on=data.due_on,
                         reason=data.reason.strip(), source="manual")
@@ -136,19 +138,21 @@ def complete_followup(followup: FollowUp, data: Findings, *, expected_version: i
               "employees": data.employees, "sales_trend": data.sales_trend or None,
               "jobs_retained": data.jobs_retained, "findings": (data.findings or "").strip() or None}
     check_version(followup, expected_version, values)
+    checks = Checks()  # every independent problem at once, each beside its field
     if followup.completed_on is not None:
-        raise DomainError("このフォローアップは既に完了しています。", "completed_on")
+        checks.fail("このフォローアップは既に完了しています。", "completed_on")
     if by is not None and data.completed_on > today_jst() + dt.timedelta(days=1):
-        raise DomainError("実施日が未来の日付です。", "completed_on")
+        checks.fail("実施日が未来の日付です。", "completed_on")
     if followup.case is not None and data.completed_on < followup.case.opened_on:
-        raise DomainError("実施日が案件の開始日より前です。", "completed_on")
+        checks.fail("実施日が案件の開始日より前です。", "completed_on")
     if values["sales_trend"] is not None and values["sales_trend"] not in SALES_TRENDS:
-        raise DomainError("売上の傾向が不正です。", "sales_trend")
+        checks.fail("売上の傾向が不正です。", "sales_trend")
     for name, label in (("employees", "従業員数"), ("jobs_retained", "維持された雇用")):
         if values[name] is not None and values[name] < 0:
-            raise DomainError(f"{label}は0以上にしてください。", name)
+            checks.fail(f"{label}は0以上にしてください。", name)
     if values["still_in_business"] is False and values["jobs_retained"]:
-        raise DomainError("廃業している場合、維持された雇用は0です。", "jobs_retained")
+        checks.fail("廃業している場合、維持された雇用は0です。", "jobs_retained")
+    checks.raise_if_any()
     for key, value in values.items():
         setattr(followup, key, value)
     followup.completed_by_id = getattr(by, "id", None)
@@ -168,6 +172,7 @@ class FollowUpFilter:
     status: str = "open"  # open / done / all
     center_id: int | None = None
     source: str | None = None  # manual / auto
+    due_from: dt.date | None = None
     due_to: dt.date | None = None
 
 
@@ -186,8 +191,7 @@ def followup_list_query(user: User, f: FollowUpFilter, today: dt.date | None = N
         stmt = stmt.where(FollowUp.source == "manual")
     elif f.source == "auto":
         stmt = stmt.where(FollowUp.source != "manual")
-    if f.due_to:
-        stmt = stmt.where(FollowUp.due_on <= f.due_to)
+    stmt = where_within(stmt, FollowUp.due_on, f.due_from, f.due_to)
     overdue_first = sql_case((FollowUp.completed_on.is_(None) & (FollowUp.due_on < today), 0), else_=1)
     return stmt.order_by(overdue_first, FollowUp.due_on, FollowUp.id)
 

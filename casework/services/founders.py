@@ -16,7 +16,8 @@ from ..models import FOUNDER_STAGES, Case, CaseStageChange, Center, Client, Foun
 from ..textnorm import valid_corporate_number
 from . import audit
 from .cases import close_case
-from .errors import DomainError
+from .errors import Checks, DomainError
+from .filters import where_equal, where_within
 from .locking import check_version
 from .voiding import void_record
 from ..searchindex import search_terms
@@ -65,12 +66,13 @@ def advance_stage(case: Case, stage: str, changed_on: dt.date, *, note: str | No
     check_version(case, expected_version)
     if case.closed_on is not None:
         raise DomainError("終了した案件の段階は変えられません。", "stage")
+    checks = Checks()  # every independent problem at once, each beside its field
     if stage not in FOUNDER_STAGES or stage == "founded":
-        raise DomainError("段階を選んでください（創業は「創業を記録」から）。", "stage")
-    current = STAGE_ORDER.index(case.stage or "consultation")
-    if STAGE_ORDER.index(stage) <= current:
-        raise DomainError(f"「{FOUNDER_STAGES[case.stage or 'consultation']}」より先の段階を選んでください。", "stage")
-    _check_date(case, changed_on, "changed_on", by)
+        checks.fail("段階を選んでください（創業は「創業を記録」から）。", "stage")
+    elif STAGE_ORDER.index(stage) <= STAGE_ORDER.index(case.stage or "consultation"):
+        checks.fail(f"「{FOUNDER_STAGES[case.stage or 'consultation']}」より先の段階を選んでください。", "stage")
+    checks.collect(_check_date, case, changed_on, "changed_on", by)
+    checks.raise_if_any()
     return _record_stage(case, stage, changed_on, by, note)
 
 
@@ -104,16 +106,18 @@ def record_founding(case: Case, data: FoundingData, *, expected_version: int | N
     if case.closed_on is not None or db.session.scalar(select(Founding.id).where(Founding.case_id == case.id)):
         raise DomainError("この案件は既に終了しています。", "founded_on")
     name = (data.business_name or "").strip()
+    checks = Checks()  # every independent problem at once, each beside its field
     if not name:
-        raise DomainError("事業者名（屋号・法人名）を入力してください。", "business_name")
+        checks.fail("事業者名（屋号・法人名）を入力してください。", "business_name")
     number = unicodedata.normalize("NFKC", data.corporate_number or "").replace("-", "").replace(" ", "") or None
     if data.incorporated and number is None:
-        raise DomainError("法人設立の場合は法人番号を入力してください。", "corporate_number")
+        checks.fail("法人設立の場合は法人番号を入力してください。", "corporate_number")
     if number is not None and not valid_corporate_number(number):
-        raise DomainError("法人番号が正しくありません（13桁・チェックディジットを確認してください）。", "corporate_number")
+        checks.fail("法人番号が正しくありません（13桁・チェックディジットを確認してください）。", "corporate_number")
     if data.industry_code and db.session.get(Industry, data.industry_code) is None:
-        raise DomainError("業種が見つかりません。", "industry_code")
-    _check_date(case, data.founded_on, "founded_on", by)
+        checks.fail("業種が見つかりません。", "industry_code")
+    checks.collect(_check_date, case, data.founded_on, "founded_on", by)
+    checks.raise_if_any()
     founding = Founding(case_id=case.id, founded_on=data.founded_on, business_name=name,
                         corporate_number=number, industry_code=data.industry_code or None)
     db.session.add(founding)
@@ -141,12 +145,14 @@ def apply_grant(case: Case, data: GrantData, by: User | None = None) -> Grant:
     if case is None or case.voided_at is not None:
         raise DomainError("案件が見つかりません。", "case_id")
     program = (data.program or "").strip()
+    checks = Checks()  # every independent problem at once, each beside its field
     if not program:
-        raise DomainError("制度名を入力してください。", "program")
+        checks.fail("制度名を入力してください。", "program")
     if data.applied_on < case.opened_on:
-        raise DomainError("申請日が案件の開始日より前です。", "applied_on")
+        checks.fail("申請日が案件の開始日より前です。", "applied_on")
     if by is not None and data.applied_on > today_jst() + dt.timedelta(days=1):
-        raise DomainError("申請日が未来の日付です。", "applied_on")
+        checks.fail("申請日が未来の日付です。", "applied_on")
+    checks.raise_if_any()
     grant = Grant(client_id=case.client_id, case_id=case.id, center_id=case.center_id, program=program,
                   applied_on=data.applied_on)
     db.session.add(grant)
@@ -158,14 +164,16 @@ def apply_grant(case: Case, data: GrantData, by: User | None = None) -> Grant:
 def decide_grant(grant: Grant, *, decision: str, decided_on: dt.date, amount: int | None,
                  expected_version: int | None = None, by: User | None = None) -> Grant:
     check_version(grant, expected_version, {"decision": decision, "amount": amount})
+    checks = Checks()  # every independent problem at once, each beside its field
     if decision not in GRANT_DECISIONS:
-        raise DomainError("採択・不採択を選んでください。", "decision")
+        checks.fail("採択・不採択を選んでください。", "decision")
     if decided_on < grant.applied_on:
-        raise DomainError("決定日が申請日より前です。", "decided_on")
+        checks.fail("決定日が申請日より前です。", "decided_on")
     if decision == "adopted" and (amount is None or amount <= 0):
-        raise DomainError("採択の場合は交付額（1円以上）を入力してください。", "amount")
+        checks.fail("採択の場合は交付額（1円以上）を入力してください。", "amount")
     if decision == "rejected" and amount:
-        raise DomainError("不採択の場合、交付額は入力しません。", "amount")
+        checks.fail("不採択の場合、交付額は入力しません。", "amount")
+    checks.raise_if_any()
     diff = audit.changes(grant, {"decision": decision, "decided_on": decided_on, "amount": amount})
     grant.decision, grant.decided_on = decision, decided_on
     grant.amount = amount if decision == "adopted" else None
@@ -184,7 +192,9 @@ def grants_of(case: Case) -> list[Grant]:
 
 # --- list ------------------------------------------------------------------------------------
 
-def founder_list_query(user: User, stage: str | None = None, status: str | None = None, q: str | None = None):
+def founder_list_query(user: User, stage: str | None = None, status: str | None = None, q: str | None = None,
+                       assignee_id: int | None = None, opened_from: dt.date | None = None,
+                       opened_to: dt.date | None = None):
     stmt = (select(Case).join(Client, Case.client_id == Client.id).join(Center, Case.center_id == Center.id)
             .where(and_visible(Case, user), Client.voided_at.is_(None), Center.code == "startup")
             .options(selectinload(Case.client), selectinload(Case.assignee)))
@@ -194,6 +204,8 @@ def founder_list_query(user: User, stage: str | None = None, status: str | None 
         stmt = stmt.where(Case.closed_on.is_(None))
     elif status == "closed":
         stmt = stmt.where(Case.closed_on.is_not(None))
+    stmt = where_equal(stmt, (Case.assignee_id, assignee_id))
+    stmt = where_within(stmt, Case.opened_on, opened_from, opened_to)
     for term in search_terms(q):
         stmt = stmt.where(Client.search_text.contains(term, autoescape=True))
     return stmt.order_by(Case.closed_on.is_not(None), Case.opened_on.desc(), Case.id.desc())

@@ -1,12 +1,15 @@
 """A user's notifications: the bell count, the list, read state and the email setting."""
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Notification, User, utcnow
 from . import audit
 from .errors import DomainError
+from .filters import where_within
 from .locking import check_version
 from ..searchindex import search_terms
 
@@ -16,10 +19,12 @@ def unread_count(user: User) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
-def list_query(user: User, status: str = "unread", q: str | None = None):
+def list_query(user: User, status: str = "unread", q: str | None = None, digest_from: dt.date | None = None,
+               digest_to: dt.date | None = None):
     stmt = select(Notification).where(Notification.user_id == user.id)
     if status == "unread":
         stmt = stmt.where(Notification.read_at.is_(None))
+    stmt = where_within(stmt, Notification.digest_on, digest_from, digest_to)
     for term in search_terms(q, folded=False):
         stmt = stmt.where(Notification.title.contains(term, autoescape=True))
     return stmt.order_by(Notification.digest_on.desc(), Notification.id.desc())

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Case, Center, Client, Referral, User
 from . import audit
 from .cases import CaseData, open_case
-from .errors import DomainError
+from .errors import Checks, DomainError
 from .voiding import void_record
 
 CONSENT_METHODS = ["書面", "口頭", "電子メール"]
@@ -33,29 +33,32 @@ class ReferralData:
 
 
 def refer_client(client: Client, data: ReferralData, by: User | None = None) -> Referral:
+    checks = Checks()  # every independent problem at once, each beside its field
     if by is not None and not can_see_center(by, data.from_center_id):
-        raise DomainError("紹介元のセンターを選んでください。", "from_center_id")
+        checks.fail("紹介元のセンターを選んでください。", "from_center_id")
     target = db.session.get(Center, data.to_center_id) if data.to_center_id else None
     if target is None or not target.active or data.to_center_id == data.from_center_id:
-        raise DomainError("紹介先のセンター（紹介元と別のセンター）を選んでください。", "to_center_id")
+        checks.fail("紹介先のセンター（紹介元と別のセンター）を選んでください。", "to_center_id")
+        target = None
     if data.consent_on is None:
-        raise DomainError("本人の同意を得た日を入力してください（第三者提供には同意が必要です）。", "consent_on")
+        checks.fail("本人の同意を得た日を入力してください（第三者提供には同意が必要です）。", "consent_on")
+    elif data.consent_on > data.referred_on:
+        checks.fail("同意は紹介の前（または当日）に得てください。", "consent_on")
     if data.consent_method not in CONSENT_METHODS:
-        raise DomainError("同意の方法を選んでください。", "consent_method")
-    if data.consent_on > data.referred_on:
-        raise DomainError("同意は紹介の前（または当日）に得てください。", "consent_on")
+        checks.fail("同意の方法を選んでください。", "consent_method")
     if by is not None and data.referred_on > today_jst() + dt.timedelta(days=1):
-        raise DomainError("紹介日が未来の日付です。", "referred_on")
-    if data.open_case and data.to_assignee_id:
+        checks.fail("紹介日が未来の日付です。", "referred_on")
+    if data.open_case and data.to_assignee_id and target is not None:
         # the new case's assignee reads it (home page, reminders, follow-ups): only a member of the
         # target center (or an admin), never e.g. the referring staff of another center
         assignee = db.session.get(User, data.to_assignee_id)
         if assignee is None or not assignee.active or not can_see_center(assignee, target.id):
-            raise DomainError(f"紹介先の担当者は{target.name}の職員から選んでください。", "to_assignee_id")
+            checks.fail(f"紹介先の担当者は{target.name}の職員から選んでください。", "to_assignee_id")
     if data.from_case_id:
         from_case = db.session.get(Case, data.from_case_id)
         if from_case is None or from_case.client_id != client.id or from_case.center_id != data.from_center_id:
-            raise DomainError("紹介元の案件が見つかりません。", "from_case_id")
+            checks.fail("紹介元の案件が見つかりません。", "from_case_id")
+    checks.raise_if_any()
     referral = Referral(client_id=client.id, from_case_id=data.from_case_id, from_center_id=data.from_center_id,
                         to_center_id=target.id, referred_on=data.referred_on, referred_by_id=getattr(by, "id", None),
                         consent_on=data.consent_on, consent_method=data.consent_method,

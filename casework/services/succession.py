@@ -20,7 +20,7 @@ from ..models import (
 )
 from . import audit
 from .cases import close_case
-from .errors import DomainError
+from .errors import Checks, DomainError
 from .locking import check_version
 from .voiding import void_record
 
@@ -58,14 +58,16 @@ def diagnosis_center_id(by: User | None = None) -> int | None:
 
 
 def record_diagnosis(client: Client, data: DiagnosisData, center_id: int, by: User | None = None) -> Diagnosis:
+    checks = Checks()  # every independent problem at once, each beside its field
     if by is not None and not can_see_center(by, center_id):
-        raise DomainError("このセンターの記録は作れません。", "center_id")
+        checks.fail("このセンターの記録は作れません。", "center_id")
     if not (data.by_org or "").strip():
-        raise DomainError("実施機関を入力してください。", "by_org")
+        checks.fail("実施機関を入力してください。", "by_org")
     if not (data.result or "").strip():
-        raise DomainError("診断結果を入力してください。", "result")
+        checks.fail("診断結果を入力してください。", "result")
     if by is not None and data.held_on > today_jst() + dt.timedelta(days=1):
-        raise DomainError("実施日が未来の日付です。", "held_on")
+        checks.fail("実施日が未来の日付です。", "held_on")
+    checks.raise_if_any()
     diagnosis = Diagnosis(client_id=client.id, center_id=center_id, held_on=data.held_on, by_org=data.by_org.strip(),
                           result=data.result.strip(), created_by_id=getattr(by, "id", None))
     db.session.add(diagnosis)
@@ -102,17 +104,19 @@ class ProfileData:
 
     def cleaned(self) -> dict:
         values = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in self.__dict__.items()}
+        checks = Checks()  # every independent problem at once, each beside its field
         if values["side"] not in PROFILE_SIDES:
-            raise DomainError("譲渡・譲受を選んでください。", "side")
+            checks.fail("譲渡・譲受を選んでください。", "side")
         if values["industry_code"] and db.session.get(Industry, values["industry_code"]) is None:
-            raise DomainError("業種が見つかりません。", "industry_code")
-        if values["side"] == "seller" and not values["industry_code"]:
-            raise DomainError("譲渡希望は業種が必須です。", "industry_code")
+            checks.fail("業種が見つかりません。", "industry_code")
+        elif values["side"] == "seller" and not values["industry_code"]:
+            checks.fail("譲渡希望は業種が必須です。", "industry_code")
         for name, bands in (("employees_band", EMPLOYEE_BANDS), ("sales_band", SALES_BANDS), ("price_band", PRICE_BANDS)):
             if values[name] and values[name] not in bands:
-                raise DomainError("区分が不正です。", name)
+                checks.fail("区分が不正です。", name)
         if values["region"] and values["region"] not in REGIONS:
-            raise DomainError("地域が不正です。", "region")
+            checks.fail("地域が不正です。", "region")
+        checks.raise_if_any()
         return values
 
 
@@ -282,10 +286,12 @@ def propose_deal(seller: MatchProfile, buyer: MatchProfile, proposed_on: dt.date
     if existing is not None and existing.voided_at is not None:  # uq_deals_pair holds voided deals too
         raise DomainError(f"この組み合わせの提案は取り消されています（{existing.void_reason}）。"
                           "同じ組み合わせはもう一度提案できません。", "buyer_id")
+    checks = Checks()  # every independent problem at once, each beside its field
     if existing is not None:
-        raise DomainError("この組み合わせは既に提案されています。", "buyer_id")
+        checks.fail("この組み合わせは既に提案されています。", "buyer_id")
     if proposed_on < max(seller.case.opened_on, buyer.case.opened_on):
-        raise DomainError("提案日が案件の開始日より前です。", "stepped_on")
+        checks.fail("提案日が案件の開始日より前です。", "stepped_on")
+    checks.raise_if_any()
     deal = Deal(seller_id=seller.id, buyer_id=buyer.id, center_id=seller.case.center_id, stage="proposed",
                 stage_on=proposed_on, assignee_id=getattr(by, "id", None))
     db.session.add(deal)
@@ -308,14 +314,16 @@ def advance_deal(deal: Deal, stage: str, stepped_on: dt.date, *, note: str | Non
     check_version(deal, expected_version)
     if deal.stage in ("closed", "broken"):
         raise DomainError(f"この案件は既に{DEAL_STAGES[deal.stage]}です。", "stage")
+    checks = Checks()  # every independent problem at once, each beside its field
     if stage != "broken" and stage != next_stage(deal):
-        raise DomainError(f"次の段階は「{DEAL_STAGES[next_stage(deal)]}」です（破談はいつでも記録できます）。", "stage")
+        checks.fail(f"次の段階は「{DEAL_STAGES[next_stage(deal)]}」です（破談はいつでも記録できます）。", "stage")
     if stepped_on < deal.stage_on:
-        raise DomainError(f"日付が前の段階（{deal.stage_on:%Y-%m-%d}）より前です。", "stepped_on")
+        checks.fail(f"日付が前の段階（{deal.stage_on:%Y-%m-%d}）より前です。", "stepped_on")
     if by is not None and stepped_on > today_jst() + dt.timedelta(days=1):
-        raise DomainError("未来の日付です。", "stepped_on")
+        checks.fail("未来の日付です。", "stepped_on")
     if stage == "broken" and not (reason or "").strip():
-        raise DomainError("破談の理由を入力してください。", "reason")
+        checks.fail("破談の理由を入力してください。", "reason")
+    checks.raise_if_any()
     step = DealStep(deal_id=deal.id, stage=stage, stepped_on=stepped_on, by_id=getattr(by, "id", None),
                     note=(reason if stage == "broken" else note or "").strip() or None)
     db.session.add(step)

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..models import ROLES, Center, User, utcnow
 from . import audit
-from .errors import DomainError
+from .errors import Checks, DomainError
 
 MIN_PASSWORD_LENGTH = 12
 # Common passwords of 12+ characters that the shipped top-10,000 list happens to miss.
@@ -72,14 +72,16 @@ def new_session_token() -> str:
 def create_user(login: str, name: str, password: str, role: str = "coordinator",
                 center_codes: list[str] | None = None, email: str | None = None, by: User | None = None) -> User:
     login = (login or "").strip()
+    checks = Checks()  # every independent problem at once, each beside its field
     if not login:
-        raise DomainError("ログイン名を入力してください。", "login")
+        checks.fail("ログイン名を入力してください。", "login")
+    elif db.session.scalar(select(User.id).where(User.login == login)):
+        checks.fail(f"ログイン名「{login}」は既に使われています。", "login")
     if role not in ROLES:
-        raise DomainError(f"役割が不正です: {role}", "role")
-    if db.session.scalar(select(User.id).where(User.login == login)):
-        raise DomainError(f"ログイン名「{login}」は既に使われています。", "login")
-    check_password_policy(password, login)
-    centers = _centers(center_codes or [])
+        checks.fail(f"役割が不正です: {role}", "role")
+    checks.collect(check_password_policy, password, login)
+    centers = checks.collect(_centers, center_codes or [])
+    checks.raise_if_any()
     user = User(login=login, name=name.strip() or login, email=email or None, role=role,
                 password_hash=hash_password(password), session_token=new_session_token(),
                 password_changed_at=utcnow(), centers=centers,
@@ -95,12 +97,15 @@ def update_user(user: User, *, expected_version: int, name: str, email: str | No
     from .locking import check_version
 
     check_version(user, expected_version, {"name": name, "email": email, "role": role, "active": active})
+    checks = Checks()  # every independent problem at once, each beside its field
     if role not in ROLES:
-        raise DomainError(f"役割が不正です: {role}", "role")
+        checks.fail(f"役割が不正です: {role}", "role")
+    centers = checks.collect(_centers, center_codes)
+    checks.raise_if_any()
     before = {"name": user.name, "role": user.role, "active": user.active,
               "centers": [c.code for c in user.centers]}
     user.name, user.email, user.role = name, email or None, role
-    user.centers = _centers(center_codes)
+    user.centers = centers
     if user.default_center not in user.centers:
         user.default_center = user.centers[0] if user.centers else None
     if user.active and not active:
@@ -119,14 +124,26 @@ def set_password(user: User, password: str, by: User | None = None) -> None:
     audit.record("password_change", user, user=by or user)
 
 
-def authenticate(login: str, password: str, *, max_failures: int = 5, lock_minutes: int = 15) -> User | None:
+def check_login_password(user: User | None, password: str | None) -> bool:
+    """The one password-hash check of a login attempt; with no account (unknown login, a form
+    that could not be read) it checks against a dummy hash of the same cost, so every attempt
+    does the same work."""
+    return check_password_hash(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+
+
+def authenticate(login: str, password: str, *, max_failures: int = 5, lock_minutes: int = 15,
+                 throttled: bool = False) -> User | None:
     """Check a login. Failures are counted per account in the database (works across workers);
-    after max_failures the account is locked for lock_minutes."""
+    after max_failures the account is locked for lock_minutes. `throttled` (too many failures
+    from this address): refused after the same lookup and hash check, and recorded by the caller
+    (the refusal rolls back)."""
     user = db.session.scalar(select(User).where(User.login == (login or "").strip()))
     now = utcnow()
-    # Exactly one password-hash check on every path (unknown, locked, disabled, wrong, right), so
-    # the answer's timing does not tell which accounts exist or are locked or disabled.
-    password_ok = check_password_hash(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+    # Exactly one password-hash check on every path (unknown, locked, disabled, throttled, wrong,
+    # right), so the answer's timing does not tell which accounts exist or are locked or disabled.
+    password_ok = check_login_password(user, password)
+    if throttled:
+        return None
     if user is None:
         audit.record("login_failed", login=login, detail={"reason": "unknown"})
         return None

@@ -17,16 +17,20 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
-    if form.validate_on_submit() and users.ip_throttled(
-            request.remote_addr, max_failures=current_app.config["LOGIN_MAX_FAILURES_PER_IP"],
-            minutes=current_app.config["LOGIN_LOCK_MINUTES"]):
-        audit.note("login_failed", always=True, login=form.login.data, detail={"reason": "ip_throttled"})
-        form.password.errors.append("この端末からのログイン失敗が続いたため、しばらくログインできません。時間をおいてください。")
-        return render_template("auth/login.html", form=form), 429
-    if form.validate_on_submit():
+    readable = form.validate_on_submit()
+    if request.method == "POST" and not readable:
+        users.check_login_password(None, form.password.data)  # the same hash work as every other attempt
+    elif readable:
+        throttled = users.ip_throttled(request.remote_addr, max_failures=current_app.config["LOGIN_MAX_FAILURES_PER_IP"],
+                                       minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        # every attempt, throttled or not, looks the account up and checks one password hash
         user = users.authenticate(form.login.data, form.password.data,
                                   max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                                  lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+                                  lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"], throttled=throttled)
+        if throttled:
+            audit.note("login_failed", always=True, login=form.login.data, detail={"reason": "ip_throttled"})
+            form.password.errors.append("この端末からのログイン失敗が続いたため、しばらくログインできません。時間をおいてください。")
+            return render_template("auth/login.html", form=form), 429
         if user is None:
             form.password.errors.append("ログイン名またはパスワードが違います（続けて失敗するとしばらくロックされます）。")
         else:

@@ -1,8 +1,8 @@
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms_common import (DateField, DecimalField, IntegerField, JapaneseForm, VersionedForm, id_value,
-                            NameField)
+from ..forms_common import (DateField, DecimalField, FilterForm, IdSelectField, IntegerField, JapaneseForm,
+                            NameField, VersionedForm, center_choices, id_value)
 
 DATE_REQUIRED = "日付を入力してください。"
 
@@ -47,3 +47,32 @@ class ReportForm(VersionedForm):
 class SimpleVersionForm(VersionedForm):
     pass
 
+
+
+class DispatchFilterForm(FilterForm):
+    """The dispatch list's filters (?q=&status=&center_id=&expert_id=&from=&to=&overdue=1): a
+    wrong value is said beside its field and filters nothing."""
+    q = StringField("相談先（名称・フリガナ）")
+    status = SelectField("状態")
+    center_id = IdSelectField("センター")
+    expert_id = IdSelectField("専門家")
+    requested_from = DateField("申請日（から）", name="from")
+    requested_to = DateField("申請日（まで）", name="to")
+    overdue = BooleanField("報告書期限切れあり")
+
+    def __init__(self, user, *args, **kwargs):
+        from ...models import DISPATCH_STATUSES
+        from ...services.dispatch import expert_choices
+
+        super().__init__(*args, **kwargs)
+        self.status.choices = [("", "すべての状態")] + list(DISPATCH_STATUSES.items())
+        self.center_id.choices = center_choices(user, blank="すべてのセンター")
+        self.expert_id.choices = [("", "すべての専門家")] + expert_choices()
+
+    def dispatch_filter(self):
+        from ...services.dispatch import DispatchFilter
+
+        return DispatchFilter(center_id=self.center_id.data, status=self.status.data or None,
+                              expert_id=self.expert_id.data, q=(self.q.data or "").strip() or None,
+                              requested_from=self.requested_from.data, requested_to=self.requested_to.data,
+                              report_overdue=bool(self.overdue.data))

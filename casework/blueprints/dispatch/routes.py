@@ -1,30 +1,23 @@
 """Dispatches: list, request, decide, log visits, receive reports, fiscal-year figures."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...access import get_in_center_or_404
-from ...dates import fiscal_year, parse_date, today_jst
+from ...dates import fiscal_year, today_jst
 from ...extensions import db
 from ...models import DISPATCH_STATUSES, Dispatch, DispatchVisit
 from ...permissions import requires
 from ...services import dispatch as service
-from ..forms_common import center_choices, record_id
+from ..forms_common import paginate, record_id
 from ..saving import Submission
 from ..voiding import void_page
 from . import bp
-from .forms import DecisionForm, DispatchRequestForm, ReportForm, SimpleVersionForm, VisitForm
+from .forms import DecisionForm, DispatchFilterForm, DispatchRequestForm, ReportForm, SimpleVersionForm, VisitForm
 
 
 def _arg_int(name):
     value = request.args.get(name, "")
     return record_id(value)
-
-
-def _arg_date(name):
-    try:
-        return parse_date(request.args[name]) if request.args.get(name) else None
-    except ValueError:
-        return None
 
 
 def _load(dispatch_id) -> Dispatch:
@@ -33,15 +26,11 @@ def _load(dispatch_id) -> Dispatch:
 
 @bp.route("/")
 def index():
-    f = service.DispatchFilter(center_id=_arg_int("center_id"), status=request.args.get("status") or None,
-                               expert_id=_arg_int("expert_id"), q=request.args.get("q", "").strip() or None,
-                               requested_from=_arg_date("from"), requested_to=_arg_date("to"),
-                               report_overdue=request.args.get("overdue") == "1")
-    page = db.paginate(service.dispatch_list_query(current_user, f), per_page=current_app.config["PER_PAGE"],
-                       error_out=False)
+    filters = DispatchFilterForm(current_user)
+    filters.checked()
+    page = paginate(service.dispatch_list_query(current_user, filters.dispatch_filter()))
     counts = service.visit_counts([d.id for d in page.items])
-    return render_template("dispatch/index.html", page=page, f=f, counts=counts, statuses=DISPATCH_STATUSES,
-                           centers=center_choices(current_user, "すべてのセンター"))
+    return render_template("dispatch/index.html", page=page, filters=filters, counts=counts, statuses=DISPATCH_STATUSES)
 
 
 @bp.route("/new", methods=["GET", "POST"])

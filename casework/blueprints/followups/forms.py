@@ -2,7 +2,8 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ...services.followups import SALES_TRENDS
-from ..forms_common import DateField, IntegerField, JapaneseForm, VersionedForm, id_value
+from ..forms_common import (DateField, FilterForm, IdSelectField, IntegerField, JapaneseForm, VersionedForm,
+                            center_choices, id_value)
 
 DATE_REQUIRED = "日付を入力してください。"
 COUNT = [Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")]
@@ -23,3 +24,24 @@ class CompleteForm(VersionedForm):
     sales_trend = SelectField("売上の傾向", choices=[("", "（不明）")] + list(SALES_TRENDS.items()), validators=[Optional()])
     jobs_retained = IntegerField("維持された雇用（人）", validators=COUNT)
     findings = TextAreaField("確認した内容", validators=[Optional()])
+
+
+class FollowUpFilterForm(FilterForm):
+    """The follow-up list's filters; with none given: my open ones."""
+    scope = SelectField("範囲", choices=[("mine", "自分の担当"), ("all", "担当センターのすべて")], default="mine")
+    status = SelectField("状態", choices=[("open", "未完了"), ("done", "完了"), ("all", "すべて")], default="open")
+    source = SelectField("作成", choices=[("", "手動・自動"), ("manual", "手動"), ("auto", "自動")])
+    center_id = IdSelectField("センター")
+    due_from = DateField("期日（から）")
+    due_to = DateField("期日（まで）")
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.center_id.choices = center_choices(user, blank="すべてのセンター")
+
+    def followup_filter(self):
+        from ...services.followups import FollowUpFilter
+
+        return FollowUpFilter(scope=self.scope.data or "mine", status=self.status.data or "open",
+                              center_id=self.center_id.data, source=self.source.data or None,
+                              due_from=self.due_from.data, due_to=self.due_to.data)

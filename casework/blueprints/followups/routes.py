@@ -1,30 +1,26 @@
 """Follow-ups: my open ones (overdue first), create by hand, complete with findings, void."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...access import get_in_center_or_404
 from ...dates import today_jst
-from ...extensions import db
 from ...models import Case, FollowUp
 from ...services import followups as service
 from ...services.dispatch import open_cases_for
-from ..forms_common import center_choices, colleague_choices, record_id, staff_choices
+from ..forms_common import colleague_choices, paginate, record_id, staff_choices
 from ..saving import Submission
 from ..voiding import void_page
 from . import bp
-from .forms import CompleteForm, FollowUpForm
+from .forms import CompleteForm, FollowUpFilterForm, FollowUpForm
 
 
 @bp.route("/")
 def index():
-    center = request.args.get("center_id", "")
-    f = service.FollowUpFilter(scope=request.args.get("scope", "mine"), status=request.args.get("status", "open"),
-                               center_id=record_id(center),
-                               source=request.args.get("source") or None)
-    page = db.paginate(service.followup_list_query(current_user, f), per_page=current_app.config["PER_PAGE"],
-                       error_out=False)
-    return render_template("followups/index.html", page=page, f=f, today=today_jst(), trends=service.SALES_TRENDS,
-                           centers=center_choices(current_user, "すべてのセンター"))
+    filters = FollowUpFilterForm(current_user)
+    filters.checked()
+    page = paginate(service.followup_list_query(current_user, filters.followup_filter()))
+    return render_template("followups/index.html", page=page, filters=filters, today=today_jst(),
+                           trends=service.SALES_TRENDS)
 
 
 def _case_label(case) -> str:

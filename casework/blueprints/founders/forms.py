@@ -3,8 +3,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ...models import FOUNDER_STAGES
 from ...services.founders import DEFAULT_GRANT_PROGRAM, GRANT_DECISIONS
-from ..forms_common import (DateField, IntegerField, JapaneseForm, VersionedForm, industry_choices,
-                            NameField)
+from ..forms_common import (DateField, FilterForm, IdSelectField, IntegerField, JapaneseForm, NameField,
+                            VersionedForm, colleague_choices, industry_choices)
 
 DATE_REQUIRED = "日付を入力してください。"
 
@@ -38,3 +38,22 @@ class GrantDecisionForm(VersionedForm):
     decision = RadioField("結果", choices=list(GRANT_DECISIONS.items()), validators=[InputRequired("採択・不採択を選んでください。")])
     decided_on = DateField("決定日", past_only=True, validators=[InputRequired(DATE_REQUIRED)])
     amount = IntegerField("交付額（円）", validators=[Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")])
+
+
+class FounderFilterForm(FilterForm):
+    """The founders list's filters; with no status given it shows the open ones."""
+    q = StringField("氏名・フリガナ")
+    stage = SelectField("段階", choices=[("", "すべての段階")] + list(FOUNDER_STAGES.items()))
+    status = SelectField("状態", choices=[("open", "対応中"), ("closed", "終了"), ("", "すべて")], default="open")
+    assignee_id = IdSelectField("担当IM")
+    opened_from = DateField("開始日（から）")
+    opened_to = DateField("開始日（まで）")
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assignee_id.choices = colleague_choices(user, blank="すべての担当者")
+
+    def filters(self) -> dict:
+        return dict(stage=self.stage.data or None, status=self.status.data or None,
+                    q=(self.q.data or "").strip() or None, assignee_id=self.assignee_id.data,
+                    opened_from=self.opened_from.data, opened_to=self.opened_to.data)

@@ -1,17 +1,17 @@
 """Founders: the startup cases by stage, one founder's page (stages, founding, grants)."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ...access import deny, get_client_or_404, get_in_center_or_404
 from ...dates import today_jst
-from ...extensions import db
 from ...models import FOUNDER_STAGES, Case, Grant
 from ...services import founders as service
 from ...services.followups import followups_of_case
+from ..forms_common import paginate
 from ..saving import Submission
 from ..voiding import void_page
 from . import bp
-from .forms import FoundingForm, GrantDecisionForm, GrantForm, StageForm
+from .forms import FounderFilterForm, FoundingForm, GrantDecisionForm, GrantForm, StageForm
 
 
 def _case(case_id) -> Case:
@@ -24,12 +24,10 @@ def _case(case_id) -> Case:
 
 @bp.route("/")
 def index():
-    stage = request.args.get("stage") or None
-    status = request.args.get("status", "open")
-    q = request.args.get("q", "").strip()
-    stmt = service.founder_list_query(current_user, stage=stage, status=status or None, q=q or None)
-    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], error_out=False)
-    return render_template("founders/index.html", page=page, stages=FOUNDER_STAGES, stage=stage, status=status, q=q)
+    filters = FounderFilterForm(current_user)
+    filters.checked()
+    page = paginate(service.founder_list_query(current_user, **filters.filters()))
+    return render_template("founders/index.html", page=page, stages=FOUNDER_STAGES, filters=filters)
 
 
 def _render(case, stage_form=None, founding_form=None, grant_form=None, decision_forms=None, status=200):

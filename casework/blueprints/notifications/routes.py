@@ -1,21 +1,20 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...access import deny
-from ...extensions import db
 from ...services import notifications as service
+from ..forms_common import paginate
 from ..saving import Submission
 from . import bp
-from .forms import ActionForm, SettingsForm
+from .forms import ActionForm, NotificationFilterForm, SettingsForm
 
 
 @bp.route("/")
 def index():
-    status = "all" if request.args.get("status") == "all" else "unread"
-    q = request.args.get("q", "").strip()
-    page = db.paginate(service.list_query(current_user, status, q), per_page=current_app.config["PER_PAGE"],
-                       error_out=False)
-    return render_template("notifications/index.html", page=page, status=status, q=q, form=ActionForm())
+    filters = NotificationFilterForm()
+    filters.checked()
+    page = paginate(service.list_query(current_user, **filters.filters()))
+    return render_template("notifications/index.html", page=page, filters=filters, form=ActionForm())
 
 
 def _own_or_404(notification_id):
