@@ -3,7 +3,8 @@ either refuses cleanly — exit 1, every stderr line `FILE:ROW: COLUMN: message`
 `FILE: ほか N 件` count), no table's row count changed — or imports validly: exit 0, and every
 stored value fits its column (length, no NUL, dates in range).
 
-Bounded: a fixed number of derandomized examples, well under 30 s on SQLite."""
+Bounded: a fixed number of derandomized examples (100 CSV file sets, 50 byte strings, 40
+workbooks), about 15 s of CPU on SQLite."""
 import datetime as dt
 import re
 import tempfile
@@ -123,7 +124,12 @@ def file_sets(draw):
 
 
 def table_counts():
-    return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
+    """Every table's row count, in one statement (two per example: one query per table was a
+    third of the test's time)."""
+    tables = db.metadata.sorted_tables
+    counts = db.session.execute(select(*[select(func.count()).select_from(t).scalar_subquery().label(t.name)
+                                         for t in tables])).one()
+    return dict(zip([t.name for t in tables], counts))
 
 
 def check_stored_values_fit():
@@ -173,7 +179,7 @@ def test_any_csv_files_are_refused_cleanly_or_imported_validly(runner, files):
     import_and_check(runner, files)
 
 
-@FUZZ
+@settings(FUZZ, max_examples=50)  # raw bytes: most are refused at the first line, fewer examples say as much
 @given(kind=st.sampled_from(KINDS), data=st.binary(max_size=300),
        prefix=st.sampled_from([b"", b"ref,name\r\n", b"\xef\xbb\xbfref,client_ref,held_on\r\n"]))
 def test_any_bytes_are_refused_cleanly_or_imported_validly(runner, kind, data, prefix):
