@@ -153,3 +153,14 @@ def test_a_stale_record_is_not_collected_as_a_check(app, make):
     checks = Checks()
     with pytest.raises(StaleRecord):
         checks.collect(lambda: (_ for _ in ()).throw(StaleRecord(case)))
+
+
+def test_the_staff_form_shows_a_taken_login_and_a_common_password_at_once(client, auth, make):
+    admin = make.user("boss2", role="admin", centers=["onestop"])
+    auth.login(admin)
+    response = client.post("/admin/users/new", data={"login": "boss2", "name": "重複 太郎", "role": "coordinator",
+                                                     "password": "password1234"})
+    page = text_of(response)
+    assert "ログイン名「boss2」は既に使われています。" in page
+    assert "よく使われる、または推測されやすいパスワードです。" in page
+    assert {"login", "password"} <= set(invalid_fields(response))
