@@ -138,7 +138,7 @@ class Snapshot:
             self._copy(self.url.database, self.path)
         else:
             self.name = f"{self.url.database}_snap"
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)',
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)', self._leave(self.url.database),
                         f'CREATE DATABASE "{self.name}" TEMPLATE "{self.url.database}"')
 
     def restore(self):
@@ -153,6 +153,12 @@ class Snapshot:
         if self.url.get_backend_name() != "sqlite":
             self._quiet()
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    @staticmethod
+    def _leave(name):
+        """End the connections earlier apps of this test session left open (a template must have none)."""
+        return (f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
 
     @staticmethod
     def _quiet():
