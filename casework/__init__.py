@@ -22,10 +22,10 @@ def create_app(test_config=None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)
-    __import__("casework.api").api.register(app)  # the JSON API, /api/v1/ (docs/api.md), after the error pages
     register_request_hooks(app)
     register_security(app)
     register_permissions(app)
+    __import__("casework.api").api.register(app)  # the JSON API /api/v1/ (docs/api.md): after pages, hooks, table
     register_unit_of_work(app)
     register_commands(app)
     return app

@@ -89,7 +89,7 @@ def install_error_handlers(app) -> None:
 
 def register(app) -> None:
     from .activities import consultations, dispatches, events, followups
-    from .auth import install, prepare
+    from .auth import install
     from .clients import cases, clients
     from .reports import reports
     from .tokens_page import bp as tokens_page
@@ -112,7 +112,6 @@ def register(app) -> None:
 
     api.register_converter(BoundedIntConverter, lambda _c: {"type": "integer", "minimum": 0, "maximum": INT_URL_MAX})
     blueprints = [clients, cases, consultations, events, dispatches, followups, reports]
-    prepare(blueprints)
     for blp in blueprints:
         api.register_blueprint(blp)
     docs = app.blueprints[api._make_doc_blueprint_name()]

@@ -32,6 +32,7 @@ def bearer_token() -> str | None:
 def authenticate_bearer():
     """App before_request, run right after the request state is reset: a bearer token on an API
     request is the request's user (Flask-Login's current_user), or the answer is 401."""
+    g.pop("api_token", None)  # tests (and the CLI) serve several requests in one app context
     if not is_api_request():
         return None
     token = bearer_token()
@@ -51,8 +52,9 @@ def is_bearer() -> bool:
 
 
 def check_scope():
-    """before_request of the API blueprints: a read-only token may not write; a session's write needs CSRF."""
-    if request.method in READS:
+    """before_request (after the permission table's check): on the API, a read-only token may
+    not write; a session's write needs CSRF."""
+    if request.method in READS or not is_api_request():
         return None
     row = g.get("api_token")
     if row is not None:
@@ -69,19 +71,14 @@ def check_scope():
     return None
 
 
-def prepare(blueprints) -> None:
-    """Before the blueprints are registered: the scope and CSRF check on each."""
-    for bp in blueprints:
-        bp.before_request(check_scope)
-
-
 def install(app, blueprints) -> None:
     from ..extensions import csrf, login_manager
 
     funcs = app.before_request_funcs.setdefault(None, [])
     names = [getattr(f, "__name__", "") for f in funcs]
-    at = names.index("_fresh_request_state") + 1 if "_fresh_request_state" in names else 0
+    at = names.index("_fresh_request_state") + 1  # casework/security.py resets the request's user first
     funcs.insert(at, authenticate_bearer)
+    app.before_request(check_scope)
     for bp in blueprints:
         csrf.exempt(bp)
         login_manager.blueprint_login_views[bp.name] = None  # not logged in: 401, not the login page
