@@ -155,6 +155,7 @@ def service_errors(source: str = "version"):
     rolls back any answer >= 400)."""
     try:
         yield
+        db.session.flush()  # the new version is the answer's ETag
     except StaleRecord as exc:
         changes = {k: {"stored": _plain(stored), "submitted": _plain(sent)} for k, (stored, sent) in exc.changes.items()}
         abort(412 if source == "if-match" else 409, detail=exc.message, current_version=exc.record.version,
