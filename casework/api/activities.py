@@ -231,6 +231,7 @@ def complete_followup(body, followup_id):
     followup = get_in_center_or_404(current_user, FollowUp, followup_id)
     version, source = expected_version(followup, body)
     check_fresh(followup, version, source)
+    body["completed_on"] = body.get("completed_on") or today_jst()
     with service_errors(source):
         followup_service.complete_followup(followup, followup_service.Findings(**body), expected_version=version,
                                            by=current_user)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ..models import CLIENT_KINDS, Case, Client, Consultation, Dispatch, Event, FollowUp
+from ..models import CLIENT_KINDS, Case, Client, Consultation, Event, FollowUp
 from ..services.followups import SALES_TRENDS
 from .common import Count, Day, Id, Strict, Text, length_of
 
@@ -302,7 +302,7 @@ class FollowUpArgs(ma.Schema):
 
 
 class CompleteIn(Strict):
-    completed_on = Day(required=True)
+    completed_on = Day(metadata={"description": "実施日（省略時: 今日）"})
     still_in_business = F.Boolean(**NULL)
     employees = Count(**NULL)
     sales_trend = F.String(validate=validate.OneOf(list(SALES_TRENDS)), **NULL)
