@@ -67,6 +67,10 @@ def _fill_every_kind():
 
     load_demo()
     admin = db.session.scalar(select(User).where(User.login == "admin"))
+    from casework.services.api_tokens import TokenData, create_token, revoke_token
+
+    create_token(admin, TokenData(name="移行テストのトークン", scope="read"))
+    revoke_token(admin, create_token(admin, TokenData(name="取消済みのトークン", scope="write"))[0].id)
     clients = list(db.session.scalars(select(Client).order_by(Client.id)))
     case = db.session.scalar(select(Case).where(Case.client_id == clients[0].id).order_by(Case.id))
     today = dt.date.today()

@@ -6,6 +6,8 @@ through casework/dates.py. PATCH bodies are the same schemas, partial, plus `ver
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -21,14 +23,23 @@ def text_of(model, name, **kwargs):
     return Text(length_of(model, name), **kwargs)
 
 
+class UtcDateTime(F.DateTime):
+    """A stored timestamp (UTC, kept naive in the database) written as ISO 8601 with its offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class Record(ma.Schema):
     class Meta:
         ordered = True
 
     id = F.Integer(required=True)
     version = F.Integer(required=True, metadata={"description": "楽観的ロックの版（ETag と同じ）"})
-    created_at = F.DateTime(required=True)
-    updated_at = F.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
 
 
 def Codes():
