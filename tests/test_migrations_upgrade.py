@@ -418,7 +418,8 @@ def test_counts_command_shows_the_revision_and_the_same_counts_around_an_upgrade
     assert f"schema revision: {_head()} (head {_head()}; 最新)" in after.output
     added = ("programs ", "program_terms ", "registrations ", "introductions ", "event_attendances ",
              "case_milestones ", "centers ", "event_kinds ",  # tables 0006 creates or seeds more rows into
-             "report_sections ", "report_rows ", "report_opening_balances ")  # and 0007
+             "report_sections ", "report_rows ", "report_opening_balances ",  # and 0007
+             "api_tokens ")  # and 0009
     assert f"{'centers':<22} {9:>9,}" in after.output and f"{'programs':<22} {27:>9,}" in after.output
     def same(output):
         return [line for line in output.splitlines()[1:] if not line.startswith(added)]
