@@ -14,8 +14,8 @@ from ..services import dispatch as dispatch_service
 from ..services import events as event_service
 from ..services import followups as followup_service
 from .clients import ETAG, IF_MATCH
-from .common import PageArgs, check_fresh, expected_version, keyset, merged, page_schema, service_errors, with_etag
-from .helpers import audit_confidential, center_or_422, colleague_or_422
+from .common import PageArgs, edit, listed, merged, page_schema, service_errors, with_etag
+from .helpers import center_or_422, colleague_or_422
 from .schemas import (
     CompleteIn, ConsultationArgs, ConsultationIn, ConsultationOut, ConsultationPatch, DispatchArgs, DispatchIn,
     DispatchOut, EventArgs, EventIn, EventOut, EventPatch, FollowUpArgs, FollowUpIn, FollowUpOut,
@@ -61,9 +61,7 @@ def list_consultations(client_id=None, case_id=None, center_id=None, held_from=N
         stmt = stmt.where(Consultation.client_id == client_id)
     if case_id is not None:
         stmt = stmt.where(Consultation.case_id == case_id)
-    found = keyset(stmt, Consultation, page, "api_consultations.list_consultations")
-    audit_confidential(found["items"])
-    return found
+    return listed(stmt, Consultation, page, "api_consultations.list_consultations")
 
 
 @consultations.route("", methods=["POST"])
@@ -95,16 +93,16 @@ def get_consultation(consultation_id):
 def update_consultation(body, consultation_id):
     """相談記録を更新する（If-Match か version が必要）"""
     consultation = get_in_center_or_404(current_user, Consultation, consultation_id)
-    version, source = expected_version(consultation, body)
-    check_fresh(consultation, version, source)
-    values = merged(consultation, body, [n for n in CONSULTATION_FIELDS if n != "theme_codes"])
-    values["theme_codes"] = body.get("theme_codes", [t.code for t in consultation.themes]) or []
-    values["staff_id"] = colleague_or_422(current_user, values["staff_id"], "staff_id", consultation.staff_id)
-    center_or_422(values.get("center_id"))
-    with service_errors(source):
+
+    def change(body, version):
+        values = merged(consultation, body, [n for n in CONSULTATION_FIELDS if n != "theme_codes"])
+        values["theme_codes"] = body.get("theme_codes", [t.code for t in consultation.themes]) or []
+        values["staff_id"] = colleague_or_422(current_user, values["staff_id"], "staff_id", consultation.staff_id)
+        center_or_422(values.get("center_id"))
         consultation_service.update_consultation(consultation, consultation_service.ConsultationData(**values),
                                                  expected_version=version, by=current_user)
-    return with_etag(consultation)
+
+    return edit(consultation, body, change)
 
 
 # --- events ------------------------------------------------------------------------------------
@@ -119,9 +117,7 @@ def list_events(center_id=None, kind_code=None, held_from=None, held_to=None, **
     """相談会・セミナーの一覧（id の昇順）"""
     stmt = event_service.event_list_query(current_user, center_id=center_id, kind_code=kind_code,
                                           held_from=held_from, held_to=held_to)
-    found = keyset(stmt, Event, page, "api_events.list_events")
-    audit_confidential(found["items"])
-    return found
+    return listed(stmt, Event, page, "api_events.list_events")
 
 
 @events.route("", methods=["POST"])
@@ -149,14 +145,13 @@ def get_event(event_id):
 def update_event(body, event_id):
     """相談会・セミナーを更新する（If-Match か version が必要）"""
     event = get_in_center_or_404(current_user, Event, event_id)
-    version, source = expected_version(event, body)
-    check_fresh(event, version, source)
-    values = merged(event, body, EVENT_FIELDS)
-    center_or_422(values["center_id"])
-    with service_errors(source):
-        event_service.update_event(event, event_service.EventData(**values), expected_version=version,
-                                   by=current_user)
-    return with_etag(event)
+
+    def change(body, version):
+        values = merged(event, body, EVENT_FIELDS)
+        center_or_422(values["center_id"])
+        event_service.update_event(event, event_service.EventData(**values), expected_version=version, by=current_user)
+
+    return edit(event, body, change)
 
 
 # --- dispatches --------------------------------------------------------------------------------
@@ -168,9 +163,7 @@ def list_dispatches(center_id=None, status=None, **page):
     """専門家派遣の一覧（id の昇順）"""
     stmt = dispatch_service.dispatch_list_query(current_user, dispatch_service.DispatchFilter(
         center_id=center_id, status=status))
-    found = keyset(stmt, Dispatch, page, "api_dispatches.list_dispatches")
-    audit_confidential(found["items"])
-    return found
+    return listed(stmt, Dispatch, page, "api_dispatches.list_dispatches")
 
 
 @dispatches.route("", methods=["POST"])
@@ -200,9 +193,7 @@ def list_followups(scope="all", status="all", **page):
     """フォローアップの一覧（id の昇順）"""
     stmt = followup_service.followup_list_query(current_user, followup_service.FollowUpFilter(scope=scope,
                                                                                              status=status))
-    found = keyset(stmt, FollowUp, page, "api_followups.list_followups")
-    audit_confidential(found["items"])
-    return found
+    return listed(stmt, FollowUp, page, "api_followups.list_followups")
 
 
 @followups.route("", methods=["POST"])
@@ -229,10 +220,6 @@ def get_followup(followup_id):
 def complete_followup(body, followup_id):
     """フォローアップの結果を記録して完了にする（If-Match か version が必要）"""
     followup = get_in_center_or_404(current_user, FollowUp, followup_id)
-    version, source = expected_version(followup, body)
-    check_fresh(followup, version, source)
-    body["completed_on"] = body.get("completed_on") or today_jst()
-    with service_errors(source):
-        followup_service.complete_followup(followup, followup_service.Findings(**body), expected_version=version,
-                                           by=current_user)
-    return with_etag(followup)
+    return edit(followup, body, lambda values, version: followup_service.complete_followup(
+        followup, followup_service.Findings(**{**values, "completed_on": values.get("completed_on") or today_jst()}),
+        expected_version=version, by=current_user))

@@ -47,10 +47,6 @@ def authenticate_bearer():
     return None
 
 
-def is_bearer() -> bool:
-    return g.get("api_token") is not None
-
-
 def check_scope():
     """before_request (after the permission table's check): on the API, a read-only token may
     not write; a session's write needs CSRF."""

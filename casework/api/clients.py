@@ -7,12 +7,12 @@ from flask_smorest import Blueprint, abort
 
 from ..access import get_client_or_404, get_in_center_or_404
 from ..dates import today_jst
-from ..models import Case
+from ..models import Case, Client
 from ..permissions import blueprint_requires
 from ..services import cases as case_service
 from ..services import clients as client_service
-from .common import PageArgs, check_fresh, expected_version, keyset, merged, page_schema, service_errors, with_etag
-from .helpers import audit_confidential, center_or_422, colleague_or_422
+from .common import PageArgs, edit, listed, merged, page_schema, service_errors, with_etag
+from .helpers import center_or_422, colleague_or_422
 from .schemas import CaseArgs, CaseIn, CaseOut, CasePatch, ClientArgs, ClientIn, ClientOut, ClientPatch
 
 ETAG = {"ETag": {"description": "記録の版（更新時に If-Match で送る）", "schema": {"type": "string"}}}
@@ -40,10 +40,7 @@ class CaseQuery(CaseArgs, PageArgs):
 @clients.response(200, page_schema(ClientOut, "ClientPage"))
 def list_clients(q=None, kind=None, **page):
     """相談先の一覧（id の昇順、?after= で次のページ）"""
-    stmt = client_service.search_query(current_user, q, kind=kind)
-    found = keyset(stmt, client_service.Client, page, "api_clients.list_clients")
-    audit_confidential(found["items"])
-    return found
+    return listed(client_service.search_query(current_user, q, kind=kind), Client, page, "api_clients.list_clients")
 
 
 @clients.route("", methods=["POST"])
@@ -81,13 +78,10 @@ CLIENT_FIELDS = [name for name in ClientIn().fields if name != "confirm_duplicat
 def update_client(body, client_id):
     """相談先を更新する（If-Match か version が必要）"""
     client = get_client_or_404(current_user, client_id)
-    version, source = expected_version(client, body)
-    check_fresh(client, version, source)
     body.pop("confirm_duplicate", None)
-    with service_errors(source):
-        data = client_service.ClientData(**merged(client, body, CLIENT_FIELDS))
-        client_service.update_client(client, data, expected_version=version, by=current_user)
-    return with_etag(client)
+    return edit(client, body, lambda values, version: client_service.update_client(
+        client, client_service.ClientData(**merged(client, values, CLIENT_FIELDS)), expected_version=version,
+        by=current_user))
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -100,9 +94,7 @@ def list_cases(client_id=None, center_id=None, status=None, **page):
     stmt = case_service.case_list_query(current_user, case_service.CaseFilter(center_id=center_id, status=status))
     if client_id is not None:
         stmt = stmt.where(Case.client_id == client_id)
-    found = keyset(stmt, Case, page, "api_cases.list_cases")
-    audit_confidential(found["items"])
-    return found
+    return listed(stmt, Case, page, "api_cases.list_cases")
 
 
 @cases.route("", methods=["POST"])
@@ -138,12 +130,12 @@ def get_case(case_id):
 def update_case(body, case_id):
     """案件を更新する（開始日・担当者・件名・テーマ・事業; If-Match か version が必要）"""
     case = get_in_center_or_404(current_user, Case, case_id)
-    version, source = expected_version(case, body)
-    check_fresh(case, version, source)
-    values = merged(case, body, ["opened_on", "assignee_id", "title", "program_id"])
-    values["theme_codes"] = body["theme_codes"] if "theme_codes" in body else [t.code for t in case.themes]
-    values["assignee_id"] = colleague_or_422(current_user, values["assignee_id"], "assignee_id", case.assignee_id)
-    with service_errors(source):
+
+    def change(body, version):
+        values = merged(case, body, ["opened_on", "assignee_id", "title", "program_id"])
+        values["theme_codes"] = body["theme_codes"] if "theme_codes" in body else [t.code for t in case.themes]
+        values["assignee_id"] = colleague_or_422(current_user, values["assignee_id"], "assignee_id", case.assignee_id)
         case_service.update_case(case, case_service.CaseData(center_id=case.center_id, **values),
                                  expected_version=version, by=current_user)
-    return with_etag(case)
+
+    return edit(case, body, change)

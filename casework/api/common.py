@@ -173,6 +173,26 @@ def _plain(value):
     return str(value)
 
 
+def listed(stmt, model, args: dict, endpoint: str) -> dict:
+    """A list's page, each confidential record on it put on the audit log (as its page would)."""
+    from .helpers import audit_confidential
+
+    found = keyset(stmt, model, args, endpoint)
+    audit_confidential(found["items"])
+    return found
+
+
+def edit(record, body: dict, change):
+    """A PATCH (or an action on a record): the version the client edited (If-Match / version,
+    else 428; a stale If-Match is 412 at once), then `change(values, version)` through the
+    service, whose StaleRecord is 409/412 with what changed. Answers the record with its ETag."""
+    version, source = expected_version(record, body)
+    check_fresh(record, version, source)
+    with service_errors(source):
+        change(body, version)
+    return with_etag(record)
+
+
 def merged(record, body: dict, names) -> dict:
     """The record's current values of these fields, overlaid with what the PATCH body sends."""
     return {name: body[name] if name in body else getattr(record, name) for name in names}
