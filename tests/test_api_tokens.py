@@ -30,7 +30,7 @@ def test_a_token_is_created_in_the_app_shown_once_and_stored_hashed(app, client,
     assert "API トークン" in text_of(page)  # the account menu links to the page
     response = _issue(client)
     assert response.status_code == 201
-    token = re.search(r'value="(cw_[^"]+)"', response.get_data(as_text=True)).group(1)
+    token = re.search(r'>(cw_[^<]+)</textarea>', response.get_data(as_text=True)).group(1)
     assert "今だけ表示" in text_of(response)
     row = db.session.scalar(select(ApiToken))
     assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()

@@ -105,7 +105,9 @@ def _login(client, w, role):
 @pytest.mark.parametrize("role", list(W.ROLES))
 def test_hostile_values_on_every_route_never_break_anything(app, role):
     w = W.build()
-    rules = sorted((r for r in app.url_map.iter_rules() if r.endpoint not in SKIP), key=lambda r: r.rule)
+    # the JSON API takes JSON, not forms: schemathesis fuzzes it (tests/test_api_schemathesis.py)
+    rules = sorted((r for r in app.url_map.iter_rules() if r.endpoint not in SKIP and not r.rule.startswith("/api/")),
+                   key=lambda r: r.rule)
     client = app.test_client()
     _login(client, w, role)
 
