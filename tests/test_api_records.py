@@ -148,3 +148,30 @@ def test_the_reports_are_the_cli_figures(app, make, runner):
             "value": 1, "unit": "件"} in rows
     assert client.get("/api/v1/tally/2024-13", headers=headers).status_code == 404
     assert client.get("/api/v1/reports/annual/20245", headers=headers).status_code == 404
+
+
+def test_the_openapi_document_is_valid_3_1_with_bearer_auth(app):
+    from openapi_spec_validator import validate
+
+    response = app.test_client().get("/api/v1/openapi.json")
+    spec = response.get_json()
+    validate(spec)
+    assert spec["openapi"] == "3.1.0"
+    assert spec["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http", "scheme": "bearer", "description": spec["components"]["securitySchemes"]["bearerAuth"]["description"]}
+    assert spec["security"] == [{"bearerAuth": []}]
+    operations = [op for path in spec["paths"].values() for method, op in path.items() if method != "parameters"]
+    assert len(operations) >= 20
+    for op in operations:  # every error is documented as problem+json
+        assert op["responses"]["default"] == {"$ref": "#/components/responses/DEFAULT_ERROR"}
+    assert "application/problem+json" in spec["components"]["responses"]["DEFAULT_ERROR"]["content"]
+
+
+def test_unknown_urls_and_methods_under_the_api_are_problems_too(app):
+    client = app.test_client()
+    missing = client.get("/api/v1/nothing-here")
+    assert missing.status_code == 404 and missing.mimetype == PROBLEM and missing.get_json()["title"] == "見つかりません"
+    wrong = client.delete("/api/v1/openapi.json")
+    assert wrong.status_code == 405 and wrong.mimetype == PROBLEM
+    page = client.get("/no-such-page")  # the screens keep their Japanese HTML page
+    assert page.status_code == 404 and page.mimetype == "text/html"
