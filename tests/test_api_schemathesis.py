@@ -23,7 +23,7 @@ CHECKS = {GenerationMode.POSITIVE: [not_a_server_error, status_code_conformance,
           GenerationMode.NEGATIVE: [not_a_server_error, content_type_conformance]}
 
 
-@pytest.mark.slow
+@pytest.mark.schemathesis
 @pytest.mark.parametrize("role", ["admin", "coordinator"])
 def test_every_operation_conforms_and_never_errors(app, role):
     w = W.build()
