@@ -21,7 +21,7 @@ blueprint_requires(bp, "api.token")
 
 
 class TokenForm(JapaneseForm):
-    name = TextField("名前（用途）", validators=[DataRequired("名前を入力してください（例: 月次集計の Excel）。")],
+    name = TextField("名前（用途）", validators=[DataRequired("名前を入力してください（例: 月次集計の表計算）。")],
                      description="どこで使うトークンか分かる名前（例: 月次集計の Excel）")
     scope = RadioField("権限の範囲", choices=list(API_TOKEN_SCOPES.items()), default="read",
                        validators=[InputRequired("権限の範囲を選んでください。")])

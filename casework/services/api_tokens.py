@@ -45,7 +45,7 @@ def create_token(user: User, data: TokenData) -> tuple[ApiToken, str]:
     name = (data.name or "").strip()
     checks = Checks()
     if not name:
-        checks.fail("名前を入力してください（例: 月次集計の Excel）。", "name")
+        checks.fail("名前を入力してください（例: 月次集計の表計算）。", "name")
     elif len(name) > 100:
         checks.fail("名前は100文字以内にしてください。", "name")
     if data.scope not in API_TOKEN_SCOPES:
