@@ -25,6 +25,7 @@ def create_app(test_config=None) -> Flask:
     register_request_hooks(app)
     register_security(app)
     register_permissions(app)
+    __import__("casework.api").api.register(app)  # the JSON API /api/v1/ (docs/api.md): after pages, hooks, table
     register_unit_of_work(app)
     register_commands(app)
     return app

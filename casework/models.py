@@ -1125,3 +1125,32 @@ class ReportOpeningBalance(Timestamped, db.Model):
     row: Mapped[ReportRow] = relationship(back_populates="openings")
 
     __table_args__ = (UniqueConstraint("row_id", "as_of_fy", name="uq_report_opening_balances_row_fy"),)
+
+
+# ---------------------------------------------------------------------------------------------
+# API tokens (issue 15: the JSON API, casework/api/): personal tokens a user creates and revokes
+# at アカウント → API トークン. Only the SHA-256 of the token is stored; the token itself is shown
+# once. A token acts as its user (same role, centers, visibility) within its scope.
+# ---------------------------------------------------------------------------------------------
+
+API_TOKEN_SCOPES = {"read": "読み取りのみ", "write": "読み取りと書き込み"}
+
+
+class ApiToken(Timestamped, db.Model):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))  # what the user calls it (Excel 集計表 …)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the token
+    prefix: Mapped[str] = mapped_column(String(12))  # the token's first characters, to tell tokens apart
+    scope: Mapped[str] = mapped_column(String(8), default="read")
+    expires_on: Mapped[dt.date] = mapped_column(Date)  # last day it works (Asia/Tokyo)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (CheckConstraint("scope IN ('read','write')", name="scope"),)
+
+    @property
+    def scope_label(self) -> str:
+        return API_TOKEN_SCOPES.get(self.scope, self.scope)

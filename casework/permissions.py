@@ -56,6 +56,10 @@ PERMISSIONS: dict[str, Permission] = {
     "report.define": Permission("報告書の定義（事業・行）の編集", ADMINS, hidden=True),
     "program.manage": Permission("事業と事業の語彙の管理", ADMINS, hidden=True),
     "program.record": Permission("事業の記録（登録企業・あっせん紹介・助成金・到達段階・参加企業）", STAFF),
+    # The JSON API (casework/api/, docs/api.md): its endpoints need api.use and what the same
+    # page needs on the web (tally.view, report.view …); records are the user's as on the web.
+    "api.use": Permission("JSON API の利用（画面と同じ記録・同じ権限で）", STAFF),
+    "api.token": Permission("自分の API トークンの発行・取消", STAFF),
 }
 
 

@@ -67,8 +67,8 @@ def _fresh_request_state():
 def enforce_session_timeouts():
     """End the session after SESSION_IDLE_TIMEOUT seconds without a request, or
     PERMANENT_SESSION_LIFETIME seconds after login, whatever the cookie says."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
-        return None
+    if request.endpoint == "static" or g.get("api_token") is not None or not current_user.is_authenticated:
+        return None  # a bearer token (casework/api/auth.py) is no session: nothing to time out
     now = int(time.time())
     login_at = session.get(LOGIN_AT)
     seen_at = session.get(SEEN_AT, login_at)

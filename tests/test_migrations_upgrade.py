@@ -67,6 +67,10 @@ def _fill_every_kind():
 
     load_demo()
     admin = db.session.scalar(select(User).where(User.login == "admin"))
+    from casework.services.api_tokens import TokenData, create_token, revoke_token
+
+    create_token(admin, TokenData(name="移行テストのトークン", scope="read"))
+    revoke_token(admin, create_token(admin, TokenData(name="取消済みのトークン", scope="write"))[0].id)
     clients = list(db.session.scalars(select(Client).order_by(Client.id)))
     case = db.session.scalar(select(Case).where(Case.client_id == clients[0].id).order_by(Case.id))
     today = dt.date.today()
@@ -414,7 +418,8 @@ def test_counts_command_shows_the_revision_and_the_same_counts_around_an_upgrade
     assert f"schema revision: {_head()} (head {_head()}; 最新)" in after.output
     added = ("programs ", "program_terms ", "registrations ", "introductions ", "event_attendances ",
              "case_milestones ", "centers ", "event_kinds ",  # tables 0006 creates or seeds more rows into
-             "report_sections ", "report_rows ", "report_opening_balances ")  # and 0007
+             "report_sections ", "report_rows ", "report_opening_balances ",  # and 0007
+             "api_tokens ")  # and 0009
     assert f"{'centers':<22} {9:>9,}" in after.output and f"{'programs':<22} {27:>9,}" in after.output
     def same(output):
         return [line for line in output.splitlines()[1:] if not line.startswith(added)]

@@ -30,7 +30,7 @@ OBJECT_TYPES = {
     "TallySnapshot": "月次集計", "Notification": "通知",
     "Program": "事業", "ProgramTerm": "事業の語彙", "Registration": "登録企業", "Introduction": "あっせん紹介",
     "EventAttendance": "催しの参加企業", "CaseMilestone": "案件の到達段階",
-    "ReportSection": "報告書の事業（表）", "ReportRow": "報告書の行", "ReportOpeningBalance": "累計の開始残高",
+    "ApiToken": "API トークン", "ReportSection": "報告書の事業（表）", "ReportRow": "報告書の行", "ReportOpeningBalance": "累計の開始残高",
 }
 
 

@@ -1,0 +1,322 @@
+"""What the API reads and writes (marshmallow; the OpenAPI document is generated from these).
+
+Output schemas name every field a record shows; input schemas are strict (an unknown field is
+a 422 naming it) and bounded: text to its column's size, ids and counts to 32 bits, dates
+through casework/dates.py. PATCH bodies are the same schemas, partial, plus `version`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import marshmallow as ma
+from marshmallow import validate
+
+from ..models import CLIENT_KINDS, Case, Client, Consultation, Event, FollowUp
+from ..services.followups import SALES_TRENDS
+from .common import Count, Day, Id, Strict, Text, length_of
+
+F = ma.fields
+NULL = {"allow_none": True}
+
+
+def text_of(model, name, **kwargs):
+    return Text(length_of(model, name), **kwargs)
+
+
+class UtcDateTime(F.DateTime):
+    """A stored timestamp (UTC, kept naive in the database) written as ISO 8601 with its offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Record(ma.Schema):
+    class Meta:
+        ordered = True
+
+    id = F.Integer(required=True)
+    version = F.Integer(required=True, metadata={"description": "楽観的ロックの版（ETag と同じ）"})
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+
+
+def Codes():
+    return F.List(F.String(), required=True)
+
+
+# --- clients ---------------------------------------------------------------------------------
+
+CLIENT_TEXT = ("name_kana", "corporate_number", "industry_code", "municipality_code", "address",
+               "representative", "contact_name", "contact_phone", "contact_email")
+
+
+class ClientOut(Record):
+    kind = F.String(required=True, metadata={"description": "corporation / sole_proprietor / prospective_founder"})
+    kind_label = F.String(required=True)
+    name = F.String(required=True)
+    name_kana = F.String(**NULL)
+    corporate_number = F.String(**NULL)
+    industry_code = F.String(**NULL)
+    municipality_code = F.String(**NULL)
+    address = F.String(**NULL)
+    employees = F.Integer(**NULL)
+    representative = F.String(**NULL)
+    contact_name = F.String(**NULL)
+    contact_phone = F.String(**NULL)
+    contact_email = F.String(**NULL)
+    notes = F.String(**NULL)
+
+
+class ClientIn(Strict):
+    name = text_of(Client, "name", required=True)
+    kind = F.String(validate=validate.OneOf(list(CLIENT_KINDS)), load_default="corporation")
+    name_kana = text_of(Client, "name_kana", **NULL)
+    corporate_number = Text(20, **NULL)  # hyphens and spaces are taken out by the service
+    industry_code = text_of(Client, "industry_code", **NULL)
+    municipality_code = text_of(Client, "municipality_code", **NULL)
+    address = text_of(Client, "address", **NULL)
+    employees = Count(**NULL)
+    representative = text_of(Client, "representative", **NULL)
+    contact_name = text_of(Client, "contact_name", **NULL)
+    contact_phone = text_of(Client, "contact_phone", **NULL)
+    contact_email = text_of(Client, "contact_email", **NULL)
+    notes = Text(20000, **NULL)
+    confirm_duplicate = F.Boolean(load_default=False, metadata={
+        "description": "似た名称・同じ法人番号の相談先があっても登録する（画面の確認と同じ）"})
+
+
+class ClientPatch(ClientIn):
+    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+
+
+class ClientArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    q = Text(100, metadata={"description": "名称・フリガナ・法人番号の部分一致"})
+    kind = F.String(validate=validate.OneOf(list(CLIENT_KINDS)))
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+class CaseOut(Record):
+    client_id = F.Integer(required=True)
+    center_id = F.Integer(required=True)
+    center_code = F.Function(lambda c: c.center.code, required=True)
+    assignee_id = F.Integer(**NULL)
+    title = F.String(**NULL)
+    opened_on = F.Date(required=True)
+    closed_on = F.Date(**NULL)
+    outcome_code = F.String(**NULL)
+    outcome_on = F.Date(**NULL)
+    stage = F.String(**NULL)
+    program_id = F.Integer(**NULL)
+    theme_codes = F.Function(lambda c: [t.code for t in c.themes], required=True)
+
+
+class CaseIn(Strict):
+    client_id = Id(required=True)
+    center_id = Id(metadata={"description": "省略時: 自分の既定のセンター"})
+    opened_on = Day(metadata={"description": "省略時: 今日"})
+    assignee_id = Id(**NULL)
+    title = text_of(Case, "title", **NULL)
+    theme_codes = F.List(Text(32), validate=validate.Length(max=50))
+    program_id = Id(**NULL)
+
+
+class CasePatch(Strict):
+    opened_on = Day()
+    assignee_id = Id(**NULL)
+    title = text_of(Case, "title", **NULL)
+    theme_codes = F.List(Text(32), validate=validate.Length(max=50))
+    program_id = Id(**NULL)
+    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+
+
+class CaseArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    client_id = Id()
+    center_id = Id()
+    status = F.String(validate=validate.OneOf(["open", "closed"]))
+
+
+# --- consultations ---------------------------------------------------------------------------
+
+class ConsultationOut(Record):
+    client_id = F.Integer(required=True)
+    case_id = F.Integer(required=True)
+    center_id = F.Integer(required=True)
+    channel_code = F.String(required=True)
+    held_on = F.Date(required=True)
+    staff_id = F.Integer(**NULL)
+    event_id = F.Integer(**NULL)
+    notes = F.String(**NULL)
+    next_action = F.String(**NULL)
+    next_action_on = F.Date(**NULL)
+    program_id = F.Integer(**NULL)
+    activity_id = F.Integer(**NULL)
+    category_id = F.Integer(**NULL)
+    theme_codes = F.Function(lambda c: [t.code for t in c.themes], required=True)
+
+
+class ConsultationFields(Strict):
+    held_on = Day(required=True)
+    channel_code = Text(32, required=True)
+    center_id = Id(**NULL)
+    case_id = Id(**NULL)
+    staff_id = Id(**NULL)
+    theme_codes = F.List(Text(32), validate=validate.Length(max=50))
+    notes = Text(20000, **NULL)
+    next_action = text_of(Consultation, "next_action", **NULL)
+    next_action_on = Day(**NULL)
+    event_id = Id(**NULL)
+    program_id = Id(**NULL)
+    activity_id = Id(**NULL)
+    category_id = Id(**NULL)
+
+
+class ConsultationIn(ConsultationFields):
+    client_id = Id(required=True)
+
+
+class ConsultationPatch(ConsultationFields):
+    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+
+
+class ConsultationArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    client_id = Id()
+    case_id = Id()
+    center_id = Id()
+    held_from = Day()
+    held_to = Day()
+
+
+# --- events ----------------------------------------------------------------------------------
+
+class EventOut(Record):
+    center_id = F.Integer(required=True)
+    kind_code = F.String(required=True)
+    held_on = F.Date(required=True)
+    ends_on = F.Date(**NULL)
+    title = F.String(**NULL)
+    place = F.String(**NULL)
+    municipality_code = F.String(**NULL)
+    participants = F.Integer(**NULL)
+    companies = F.Integer(**NULL)
+    partners = F.String(**NULL)
+    area = F.String(**NULL)
+    notes = F.String(**NULL)
+    program_id = F.Integer(**NULL)
+
+
+class EventIn(Strict):
+    center_id = Id(required=True)
+    kind_code = Text(32, required=True)
+    held_on = Day(required=True)
+    ends_on = Day(**NULL)
+    title = text_of(Event, "title", **NULL)
+    place = text_of(Event, "place", **NULL)
+    municipality_code = Text(16, **NULL)
+    participants = Count(**NULL)
+    companies = Count(**NULL)
+    partners = text_of(Event, "partners", **NULL)
+    area = text_of(Event, "area", **NULL)
+    notes = Text(20000, **NULL)
+    program_id = Id(**NULL)
+
+
+class EventPatch(EventIn):
+    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+
+
+class EventArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    center_id = Id()
+    kind_code = Text(32)
+    held_from = Day()
+    held_to = Day()
+
+
+# --- dispatches and follow-ups ------------------------------------------------------------------
+
+class DispatchOut(Record):
+    case_id = F.Integer(required=True)
+    client_id = F.Integer(required=True)
+    center_id = F.Integer(required=True)
+    expert_id = F.Integer(required=True)
+    expert_name = F.Function(lambda d: d.expert.name, required=True)
+    program_id = F.Integer(**NULL)
+    purpose = F.String(**NULL)
+    planned_visits = F.Integer(**NULL)
+    status = F.String(required=True, metadata={"description": "requested / approved / rejected / completed"})
+    requested_on = F.Date(required=True)
+    decided_on = F.Date(**NULL)
+    decision_note = F.String(**NULL)
+
+
+class DispatchIn(Strict):
+    case_id = Id(required=True)
+    expert_id = Id(required=True)
+    requested_on = Day(metadata={"description": "省略時: 今日"})
+    program_id = Id(**NULL)
+    purpose = Text(20000, **NULL)
+    planned_visits = ma.fields.Integer(strict=True, validate=validate.Range(1, 1000), **NULL)
+
+
+class DispatchArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    center_id = Id()
+    status = F.String(validate=validate.OneOf(["requested", "approved", "rejected", "completed"]))
+
+
+class FollowUpOut(Record):
+    client_id = F.Integer(required=True)
+    case_id = F.Integer(**NULL)
+    center_id = F.Integer(required=True)
+    assignee_id = F.Integer(**NULL)
+    due_on = F.Date(required=True)
+    reason = F.String(required=True)
+    source = F.String(required=True)
+    completed_on = F.Date(**NULL)
+    still_in_business = F.Boolean(**NULL)
+    employees = F.Integer(**NULL)
+    sales_trend = F.String(**NULL)
+    jobs_retained = F.Integer(**NULL)
+    findings = F.String(**NULL)
+
+
+class FollowUpIn(Strict):
+    case_id = Id(required=True)
+    due_on = Day(required=True)
+    reason = text_of(FollowUp, "reason", required=True)
+    assignee_id = Id(**NULL)
+
+
+class FollowUpArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    scope = F.String(validate=validate.OneOf(["mine", "all"]), load_default="all",
+                     metadata={"description": "mine: 自分が担当 / all: 所属センターのすべて"})
+    status = F.String(validate=validate.OneOf(["open", "done", "all"]), load_default="all")
+
+
+class CompleteIn(Strict):
+    completed_on = Day(metadata={"description": "実施日（省略時: 今日）"})
+    still_in_business = F.Boolean(**NULL)
+    employees = Count(**NULL)
+    sales_trend = F.String(validate=validate.OneOf(list(SALES_TRENDS)), **NULL)
+    jobs_retained = Count(**NULL)
+    findings = Text(20000, **NULL)
+    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
