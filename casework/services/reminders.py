@@ -30,6 +30,7 @@ KINDS = {
     "stale_case": "長期間動きのない案件",
     "dispatch_pending": "専門家派遣の承認待ち",
     "tally_open": "月次集計の締め",
+    "referral": "センター間の紹介",
 }
 
 
@@ -281,6 +282,7 @@ CANDIDATES = {
     "deal": [("succession.deal", "id"), ("succession.deal_detail", "id"), ("succession.index", None)],
     "founder": [("founders.detail", "id"), ("cases.detail", "id"), ("clients.detail", "client_id")],
     "case": [("cases.detail", "id"), ("clients.detail", "client_id")],
+    "client": [("clients.detail", "client_id")],
     "consultation": [("consultations.detail", "id"), ("cases.detail", "case_id"), ("clients.detail", "client_id")],
     "dispatch": [("dispatch.detail", "dispatch_id"), ("dispatch.index", None)],
     "tally": [("tallies.detail", "ym"), ("tallies.index", None)],
