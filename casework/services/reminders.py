@@ -31,6 +31,7 @@ KINDS = {
     "dispatch_pending": "専門家派遣の承認待ち",
     "tally_open": "月次集計の締め",
     "referral": "センター間の紹介",
+    "duplicate_check": "相談先の重複の確認",
 }
 
 
