@@ -46,3 +46,10 @@ class StepForm(VersionedForm):
     stepped_on = DateField("日付", past_only=True, validators=[InputRequired(DATE_REQUIRED)])
     note = TextAreaField("メモ", validators=[Optional()])
     reason = TextAreaField("破談の理由", validators=[Optional()])
+
+
+class ConfirmAnonymousForm(VersionedForm):
+    """ノンネームシート: staff confirm that the text identifies nobody although the check matched."""
+    confirmed = BooleanField("会社を特定できる情報が含まれていないことを確認しました",
+                             validators=[DataRequired("確認にチェックしてください。")])
+    note = StringField("確認の内容（任意）", validators=[Optional(), Length(max=300)])
