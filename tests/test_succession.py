@@ -310,3 +310,30 @@ def test_an_anonymous_sheet_shows_at_once(client, auth, make):
     auth.login(member)
     response = client.get(f"/succession/profiles/{profile.id}/sheet")
     assert response.status_code == 200 and "岩木りんご園" not in text_of(response)
+
+
+def test_a_deal_shows_its_nda_date_stage_dates_and_closing_amount(client, auth, make):
+    from casework.extensions import db
+    from casework.models import Deal
+    from casework.services import succession as service
+
+    from . import lifecycle_helpers as lh
+
+    member = make.user("sk", role="succession", centers=["succession"])
+    seller = lh.profile(make.case(make.client("譲渡側商店"), center_code="succession"))
+    buyer = lh.profile(make.case(make.client("譲受側商事"), center_code="succession"), side="buyer")
+    deal = service.propose_deal(seller, buyer, dt.date(2024, 5, 1), by=member)
+    day = dt.date(2024, 5, 10)
+    for stage in service.DEAL_PATH[1:-1]:
+        service.advance_deal(deal, stage, day, by=member)
+        day += dt.timedelta(days=10)
+    db.session.commit()
+    auth.login(member)
+    response = client.post(f"/succession/deals/{deal.id}/step", data={
+        "stage": "closed", "stepped_on": day.isoformat(), "closing_amount": "３０,０００,０００", "version": deal.version})
+    assert response.status_code == 302, text_of(response)
+    db.session.expire_all()
+    assert db.session.get(Deal, deal.id).closing_amount == 30_000_000
+    page = text_of(client.get(f"/succession/deals/{deal.id}"))
+    assert "秘密保持契約の締結日 2024-05-20" in page and "成約金額 30,000,000円" in page
+    assert "提案 2024-05-01、ネームクリア 2024-05-10、秘密保持契約 2024-05-20" in page
