@@ -118,6 +118,9 @@ def test_client_export_has_everything_about_the_client_and_is_audited(client, au
     archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
     assert {"client.csv", "consultations.csv", "deals.csv", "export.json"} <= set(archive.namelist())
     assert w.names["succession"] in archive.read("client.csv").decode("utf-8-sig")
+    header = archive.read("consultations.csv").decode("utf-8-sig").splitlines()[0].split(",")
+    assert {"番号", "相談先", "案件", "センター", "相談日", "相談方法"} <= set(header), header
+    assert not [h for h in header if h.isascii()], header  # every column says what it is in Japanese
 
 
 def test_client_export_is_refused_to_non_admins(client, auth, make):

@@ -8,7 +8,7 @@ from ...extensions import db
 from ...models import AuditEntry
 from ...permissions import requires
 from ...services.errors import DomainError
-from ...services import audit, audit_display, clients as client_service, merge, restoring, voiding
+from ...services import audit, clients as client_service, labels, merge, restoring, voiding
 from ..forms_common import record_id
 from ..saving import Submission
 from . import bp
@@ -50,7 +50,7 @@ def merge_clients():
               if getattr(survivor, name) in (None, "") and getattr(duplicate, name) not in (None, "")]
     return render_template("corrections/merge_confirm.html", survivor=survivor, duplicate=duplicate, form=form,
                            moving=moving, filled=filled, refusal=refusal,
-                           label=audit_display.field_label), submission.status
+                           label=labels.field_label), submission.status
 
 
 @bp.route("/merges/<int:merge_id>/undo", methods=["GET", "POST"])
