@@ -295,6 +295,7 @@ class Client(Timestamped, Versioned, Voidable, db.Model):
     contact_email: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    founded_on: Mapped[dt.date | None] = mapped_column(Date)  # 設立・開業日 (set by the founding of a founder's case)
 
     industry: Mapped[Industry | None] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
@@ -630,12 +631,21 @@ class Deal(Timestamped, Versioned, Voidable, db.Model):
     stage_on: Mapped[dt.date] = mapped_column(Date)
     broken_reason: Mapped[str | None] = mapped_column(Text)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closing_amount: Mapped[int | None] = mapped_column(BigInteger)  # 成約金額（円）, optional
 
     seller: Mapped[MatchProfile] = relationship(foreign_keys=[seller_id])
     buyer: Mapped[MatchProfile] = relationship(foreign_keys=[buyer_id])
     steps: Mapped[list["DealStep"]] = relationship(order_by="DealStep.id", back_populates="deal")
 
-    __table_args__ = (UniqueConstraint("seller_id", "buyer_id", name="uq_deals_pair"),)
+    __table_args__ = (UniqueConstraint("seller_id", "buyer_id", name="uq_deals_pair"),
+                      CheckConstraint("closing_amount IS NULL OR closing_amount >= 0", name="closing_amount"))
+
+    def stage_dates(self) -> dict[str, dt.date]:
+        """The date each stage was reached (the latest step of a stage), 提案 included."""
+        dates = {"proposed": min((s.stepped_on for s in self.steps if s.stage == "proposed"), default=None)}
+        for step in self.steps:
+            dates[step.stage] = step.stepped_on
+        return {k: v for k, v in dates.items() if v is not None}
 
 
 class DealStep(Timestamped, db.Model):

@@ -47,6 +47,8 @@ PERMISSIONS: dict[str, Permission] = {
     "expert.manage": Permission("専門家の登録・謝金の変更", MANAGERS),
     "dispatch.decide": Permission("専門家派遣の承認・却下", MANAGERS),
     "record.void": Permission("他の職員の記録・相談先・案件の取消", MANAGERS),
+    "record.restore": Permission("取り消した記録の復元", ADMINS, hidden=True),
+    "client.merge": Permission("重複した相談先の統合（統括責任者は所属センターの範囲で）", MANAGERS),
     "tally.view": Permission("月次集計の閲覧", MANAGERS),
     "tally.store": Permission("月次集計の保存・再計算", MANAGERS),
     "admin.manage": Permission("管理（職員・センター・語彙・権限一覧）", ADMINS, hidden=True),

@@ -50,7 +50,7 @@ def test_audit_page_speaks_japanese(client, auth, make):
     response = client.get("/admin/audit/")
     page = text_of(response)
     assert f"段階の変更 案件 #{case.id} ワンストップ総合相談" in page
-    assert '"to": "事業計画"' in response.get_data(as_text=True).replace("&#34;", '"')
+    assert "変更後: 事業計画" in page  # the detail reads as labels and values, not JSON
     assert "報告書の受領 派遣の訪問 #7" in page
     assert not re.search(r"\\u[0-9a-f]{4}", response.get_data(as_text=True))
     used = {a for (a,) in db.session.execute(select(AuditEntry.action).distinct())}
@@ -118,6 +118,9 @@ def test_client_export_has_everything_about_the_client_and_is_audited(client, au
     archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
     assert {"client.csv", "consultations.csv", "deals.csv", "export.json"} <= set(archive.namelist())
     assert w.names["succession"] in archive.read("client.csv").decode("utf-8-sig")
+    header = archive.read("consultations.csv").decode("utf-8-sig").splitlines()[0].split(",")
+    assert {"番号", "相談先", "案件", "センター", "相談日", "相談方法"} <= set(header), header
+    assert not [h for h in header if h.isascii()], header  # every column says what it is in Japanese
 
 
 def test_client_export_is_refused_to_non_admins(client, auth, make):
@@ -125,3 +128,27 @@ def test_client_export_is_refused_to_non_admins(client, auth, make):
     auth.login(make.user("mgr", role="manager", centers=["onestop"]))
     assert client.get(f"/admin/privacy/clients/{c.id}/export.json").status_code == 403
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export")) is None
+
+
+def test_audit_detail_reads_as_japanese_with_before_after_and_links(client, auth, make):
+    from casework.extensions import db
+    from casework.services import audit
+
+    admin = make.user("adm", role="admin", centers=[])
+    coord = make.user("coord2", centers=["onestop"], name="相談 花子")
+    c = make.client("株式会社旧商号")
+    case = make.case(c)
+    audit.record("change", c, user=admin, detail={"name": ["株式会社旧商号", "株式会社新商号"], "employees": [None, 12]})
+    audit.record("change", case, user=admin, detail={"assignee_id": [None, coord.id]})
+    audit.record("create", None, object_type="Consultation", object_id=99, user=admin,
+                 detail={"client_id": c.id, "case_id": case.id})
+    db.session.commit()
+    auth.login(admin)
+    response = client.get("/admin/audit/")
+    html, page = response.get_data(as_text=True), text_of(response)
+    assert "株式会社旧商号 → 株式会社新商号" in page and "（なし） → 12" in page
+    assert f"（なし） → 相談 花子（#{coord.id}）" in page
+    assert f'<a href="/clients/{c.id}">相談先 #{c.id}</a>' in html
+    assert f'<a href="/cases/{case.id}">案件 #{case.id}</a>' in html
+    assert f'<a href="/clients/{c.id}">株式会社旧商号（#{c.id}）</a>' in html
+    assert '{"' not in page and "name:" not in page and "assignee_id" not in page and "client_id" not in page

@@ -57,3 +57,23 @@ def test_stale_edit_is_refused(client, logged_in, make):
 
 def test_unknown_client_is_404(client, logged_in):
     assert client.get("/clients/9999").status_code == 404
+
+
+def test_a_look_alike_known_only_to_succession_is_warned_of_without_a_name(client, logged_in, make):
+    from casework.models import Notification
+
+    admin = make.user("adm", role="admin", centers=[])
+    secret = make.client("有限会社八甲田温泉旅館", name_kana="ハッコウダオンセンリョカン")
+    make.case(secret, center_code="succession")
+    data = _form(name="有限会社八甲田温泉旅館", name_kana="ハッコウダオンセンリョカン")
+    response = client.post("/clients/new", data=data)
+    page = text_of(response)
+    assert response.status_code == 200 and db.session.query(Client).count() == 1
+    assert "閲覧できないセンターに、似た相談先が登録されている可能性があります" in page
+    assert f"/clients/{secret.id}" not in response.get_data(as_text=True)
+    assert "ハッコウダオンセンリョカン" not in page.replace(f'value="ハッコウダオンセンリョカン"', "")
+    response = client.post("/clients/new", data={**data, "confirm_duplicate": "y"})
+    assert response.status_code == 302 and db.session.query(Client).count() == 2
+    [note] = db.session.query(Notification).filter_by(kind="duplicate_check").all()
+    assert note.user_id == admin.id and "有限会社八甲田温泉旅館" in note.title
+    assert note.link == response.headers["Location"]

@@ -172,3 +172,37 @@ def test_founding_shows_the_industry_by_name(client, auth, make):
         "founded_on": "2024-07-31", "business_name": "さくら食堂", "industry_code": "M", "version": case.version})
     page = text_of(client.get(f"/founders/cases/{case.id}"))
     assert "業種 宿泊業、飲食サービス業" in page
+
+
+def test_founding_turns_the_founder_into_a_company_and_keeps_what_it_was(client, auth, make):
+    from casework.models import AuditEntry, Client
+
+    im = make.user("im1", role="im", centers=["startup"])
+    case = _founder_case(make, im)
+    auth.login(im)
+    response = client.post(f"/founders/cases/{case.id}/founding", data={
+        "founded_on": "2024-07-31", "business_name": "株式会社さくらデザイン", "incorporated": "y",
+        "corporate_number": VALID_NUMBER, "industry_code": "L", "version": case.version})
+    assert response.status_code == 302, text_of(response)
+    db.session.expire_all()
+    founder = db.session.get(Client, case.client_id)
+    assert (founder.kind, founder.corporate_number, founder.founded_on, founder.industry_code) == (
+        "corporation", VALID_NUMBER, dt.date(2024, 7, 31), "L")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "change", AuditEntry.object_type == "Client"))
+    assert entry.detail["kind"] == ["prospective_founder", "corporation"] and entry.detail["reason"] == "創業の記録"
+    page = text_of(client.get(f"/clients/{founder.id}"))
+    assert "区分 法人" in page and "設立・開業日 2024-07-31" in page
+    assert "山田 さくら" in text_of(client.get(f"/clients/?q={VALID_NUMBER}"))  # found by the new 法人番号
+
+
+def test_a_sole_proprietor_founding_keeps_the_client_without_a_number(client, auth, make):
+    from casework.models import Client
+
+    im = make.user("im1", role="im", centers=["startup"])
+    case = _founder_case(make, im)
+    auth.login(im)
+    client.post(f"/founders/cases/{case.id}/founding", data={
+        "founded_on": "2024-08-01", "business_name": "さくら工房", "version": case.version})
+    db.session.expire_all()
+    founder = db.session.get(Client, case.client_id)
+    assert (founder.kind, founder.corporate_number, founder.founded_on) == ("sole_proprietor", None, dt.date(2024, 8, 1))

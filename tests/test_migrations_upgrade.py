@@ -246,7 +246,7 @@ def _search(term: str) -> set[str]:
 
 # --- tests ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005", "0006", "0007"])
 def test_upgrade_from_an_earlier_revision_keeps_every_record_and_figure(app, make, revision):
     today = dt.date.today()
     _fill_every_kind()
@@ -263,6 +263,9 @@ def test_upgrade_from_an_earlier_revision_keeps_every_record_and_figure(app, mak
     upgrade(revision=revision)
     present = set(inspect(db.engine).get_table_names())
     expected = {t: r for t, r in _insertable(source, revision).items() if t in present}  # 0006's kinds: none yet
+    # a column a later revision adds cannot hold data yet (clients.founded_on, 0011): compare the others
+    columns = {t: {c["name"] for c in inspect(db.engine).get_columns(t)} for t in expected}
+    expected = {t: [{k: v for k, v in r.items() if k in columns[t]} for r in rows] for t, rows in expected.items()}
     _insert_reflected(expected)
     before = _figures(today)
     if revision != "0001":  # the report of that revision: its own sections (0007 adds the programs' tables)

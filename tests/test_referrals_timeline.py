@@ -41,8 +41,9 @@ def test_referral_requires_consent_and_opens_a_case(client, auth, make):
     referral = db.session.scalar(select(Referral))
     new_case = db.session.get(Case, referral.to_case_id)
     assert (new_case.center.code, new_case.assignee_id, new_case.opened_on) == ("succession", member.id, dt.date(2024, 6, 1))
-    # the referral to the confidential center is not shown to the よろず coordinator afterwards
-    assert "株式会社よろず紹介" not in text_of(client.get("/referrals/"))
+    # the よろず coordinator sees the referral they sent in their list, and nothing of the
+    # succession side on the client's page
+    assert "株式会社よろず紹介" in text_of(client.get("/referrals/"))
     page = text_of(client.get(f"/clients/{c.id}"))
     assert "事業承継・引継ぎ支援センター" not in page
     auth.logout()
@@ -111,6 +112,9 @@ def test_the_referrer_keeps_their_client_but_never_sees_the_succession_side(clie
         response = client.get(url)
         assert response.status_code == 200, url
         shown = text_of(response)
+        if url == "/referrals/":  # the sender's own referral: where it went, nothing done there since
+            assert "株式会社紹介元商店" in shown and "事業承継・引継ぎ支援センター" in shown
+            shown = shown.replace("事業承継・引継ぎ支援センター", "")
         assert not [s for s in secrets if s in shown], (url, [s for s in secrets if s in shown])
     assert "株式会社紹介元商店" in text_of(client.get("/clients/?q=ショウカイモト"))  # still found
     for url in (f"/cases/{succession_case.id}", f"/referrals/{referral.id}/void", "/succession/"):
@@ -164,3 +168,42 @@ def test_a_client_known_to_no_other_center_leaves_the_referrers_sight(client, au
     page = text_of(client.get("/clients/"))
     assert "今後は紹介先センターの職員だけが閲覧できます" in page and "まだ案件のない株式会社" not in page
     assert client.get(f"/clients/{c.id}").status_code == 404
+
+
+def test_the_receiving_center_is_told_and_others_of_the_sender_see_nothing(client, auth, make):
+    from casework.models import Notification
+
+    coord = make.user("os", centers=["onestop"])
+    colleague = make.user("os2", centers=["onestop"])
+    member = make.user("sk", role="succession", centers=["succession"])
+    member2 = make.user("sk2", role="succession", centers=["succession"])
+    c = make.client("株式会社通知確認")
+    make.consultation(c)
+    auth.login(coord)
+    assert _refer_to_succession(client, make, c).status_code == 302
+    referral = db.session.scalar(select(Referral))
+    notes = list(db.session.scalars(select(Notification).where(Notification.kind == "referral")))
+    assert sorted(n.user_id for n in notes) == sorted([member.id, member2.id])
+    assert notes[0].title == "紹介を受けました: 株式会社通知確認（ワンストップ総合相談から）"
+    assert notes[0].link == f"/clients/{c.id}"
+    auth.logout()
+    auth.login(member)
+    assert "紹介を受けました: 株式会社通知確認" in text_of(client.get("/notifications/"))
+    auth.logout()
+    auth.login(colleague)  # the sender's colleague: the referral to the confidential center stays hidden
+    assert "株式会社通知確認" not in text_of(client.get("/referrals/"))
+    assert client.get(f"/referrals/{referral.id}/void").status_code == 404
+
+
+def test_a_referral_that_opens_a_case_tells_its_assignee_only(client, auth, make):
+    from casework.models import Notification
+
+    coord = make.user("os", centers=["onestop"])
+    member = make.user("sk", role="succession", centers=["succession"])
+    make.user("sk2", role="succession", centers=["succession"])
+    c = make.client("株式会社担当通知")
+    auth.login(coord)
+    assert _refer_to_succession(client, make, c, open_case="y", to_assignee_id=member.id).status_code == 302
+    referral = db.session.scalar(select(Referral))
+    [note] = db.session.scalars(select(Notification).where(Notification.kind == "referral"))
+    assert note.user_id == member.id and note.link == f"/cases/{referral.to_case_id}"

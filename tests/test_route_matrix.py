@@ -223,7 +223,7 @@ def test_the_matrix_knows_every_record_parameter(app):
     """Report (as a failure) URL parameters the matrix cannot fill with a real record."""
     known = CENTER_PARAMS | CLIENT_PARAMS | OWN_PARAMS | {
         "expert_id", "program_id", "user_id", "staff_id", "center_id", "run_id", "job_run_id", "snapshot_id",
-        "entry_id", "audit_id", "term_id", "section_id", "row_id"}
+        "entry_id", "audit_id", "term_id", "section_id", "row_id", "merge_id", "void_id"}
     unknown = sorted({f"{r.endpoint}: {a}" for r in _rules(app) for a in _int_args(r) if a not in known})
     assert not unknown, "add these to tests/test_route_matrix.py and tests/world.py: " + ", ".join(unknown)
 

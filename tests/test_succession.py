@@ -264,3 +264,76 @@ def test_deal_list_is_paged_not_cut(client, auth, make):
     second = client.get("/succession/deals/?page=2")
     assert "全30件" in text_of(second) and "前へ" in text_of(second) and deal_links(second) == 5
     assert "全30件" in text_of(client.get("/succession/deals/?stage=nonsense"))  # an unknown stage filters nothing
+
+
+def test_the_nonname_sheet_is_refused_while_its_text_names_the_company(client, auth, make):
+    from casework.extensions import db
+    from casework.models import AuditEntry
+
+    from . import lifecycle_helpers as lh
+
+    member = make.user("sk", role="succession", centers=["succession"])
+    c = make.client("有限会社八甲田温泉旅館", name_kana="ハッコウダオンセンリョカン", representative="山田 花子",
+                    address="青森市八甲田 1-23", contact_phone="017-123-4567")
+    case = make.case(c, center_code="succession")
+    profile = lh.profile(case, summary="八甲田温泉旅館は創業80年。代表の山田は後継者を探している。電話 0171234567",
+                         reasons="後継者不在")
+    auth.login(member)
+    response = client.get(f"/succession/profiles/{profile.id}/sheet")
+    html, page = response.get_data(as_text=True), text_of(response)
+    assert response.status_code == 409
+    assert "会社を特定できる情報が含まれています" in page
+    assert "概要：名称「八甲田温泉旅館」" in page and "概要：代表者「山田」" in page and "概要：電話番号「0171234567」" in page
+    assert "<mark>八甲田温泉旅館</mark>" in html and "<mark>山田</mark>" in html
+    response = client.post(f"/succession/profiles/{profile.id}/sheet/confirm", data={"version": profile.version},
+                           follow_redirects=True)
+    assert "チェックしてください" in text_of(response) and "<mark>" in response.get_data(as_text=True)
+    response = client.post(f"/succession/profiles/{profile.id}/sheet/confirm",
+                           data={"version": profile.version, "confirmed": "y", "note": "先方了承済み"},
+                           follow_redirects=True)
+    assert response.status_code == 200 and "ノンネームシート（譲渡" in text_of(response)
+    entry = db.session.query(AuditEntry).filter_by(action="confirm_anonymous").one()
+    assert entry.object_id == profile.id and entry.detail["version"] == profile.version
+    assert entry.detail["matches"] == ["代表者", "名称", "電話番号"]
+    # an edit of the profile asks again
+    profile.summary = profile.summary + " 温泉付き。"
+    db.session.commit()
+    assert client.get(f"/succession/profiles/{profile.id}/sheet").status_code == 409
+
+
+def test_an_anonymous_sheet_shows_at_once(client, auth, make):
+    from . import lifecycle_helpers as lh
+
+    member = make.user("sk", role="succession", centers=["succession"])
+    c = make.client("株式会社岩木りんご園", name_kana="イワキリンゴエン")
+    profile = lh.profile(make.case(c, center_code="succession"), summary="津軽地方の果樹園。従業員10名。")
+    auth.login(member)
+    response = client.get(f"/succession/profiles/{profile.id}/sheet")
+    assert response.status_code == 200 and "岩木りんご園" not in text_of(response)
+
+
+def test_a_deal_shows_its_nda_date_stage_dates_and_closing_amount(client, auth, make):
+    from casework.extensions import db
+    from casework.models import Deal
+    from casework.services import succession as service
+
+    from . import lifecycle_helpers as lh
+
+    member = make.user("sk", role="succession", centers=["succession"])
+    seller = lh.profile(make.case(make.client("譲渡側商店"), center_code="succession"))
+    buyer = lh.profile(make.case(make.client("譲受側商事"), center_code="succession"), side="buyer")
+    deal = service.propose_deal(seller, buyer, dt.date(2024, 5, 1), by=member)
+    day = dt.date(2024, 5, 10)
+    for stage in service.DEAL_PATH[1:-1]:
+        service.advance_deal(deal, stage, day, by=member)
+        day += dt.timedelta(days=10)
+    db.session.commit()
+    auth.login(member)
+    response = client.post(f"/succession/deals/{deal.id}/step", data={
+        "stage": "closed", "stepped_on": day.isoformat(), "closing_amount": "３０,０００,０００", "version": deal.version})
+    assert response.status_code == 302, text_of(response)
+    db.session.expire_all()
+    assert db.session.get(Deal, deal.id).closing_amount == 30_000_000
+    page = text_of(client.get(f"/succession/deals/{deal.id}"))
+    assert "秘密保持契約の締結日 2024-05-20" in page and "成約金額 30,000,000円" in page
+    assert "提案 2024-05-01、ネームクリア 2024-05-10、秘密保持契約 2024-05-20" in page

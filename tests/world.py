@@ -87,6 +87,7 @@ def build() -> World:
                  "run_id": run.id, "job_run_id": run.id, "snapshot_id": snapshot.id, "entry_id": entry.id,
                  "audit_id": entry.id, "term_id": db.session.scalar(select(ProgramTerm.id).limit(1)),
                  "section_id": 1, "row_id": 1}  # the seeded report definitions
+    w.globals.update(_corrections(w))
     for name, user in w.users.items():
         note = Notification(user_id=user.id, kind="reminder", title=f"{name}へのお知らせ", link="/")
         db.session.add(note)
@@ -163,3 +164,18 @@ def _program_records(client, case, event, code: str, label: str) -> dict:
     db.session.flush()
     return {"registration_id": registration.id, "introduction_id": introduction.id, "milestone_id": milestone.id,
             "attendance_id": attendance.id}
+
+
+def _corrections(w: World) -> dict:
+    """A merge (of an onestop client) and a void, for the corrections pages (merge_id, void_id)."""
+    from casework.services import audit, voiding
+
+    survivor = db.session.get(Case, w.ids["onestop"]["case_id"]).client
+    duplicate = factories.client(name="一般テスト株式会社（重複）", name_kana="テストジュウフク")
+    merge = audit.record("merge", survivor, user=w.users["admin"], detail={
+        "duplicate_id": duplicate.id, "duplicate_name": duplicate.name, "reason": "二重登録", "moved": {}})
+    spare = factories.consultation(survivor, notes="取消する相談")
+    voiding.void_record(spare, "誤登録", w.users["admin"])
+    db.session.flush()
+    void = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "void").order_by(AuditEntry.id.desc()))
+    return {"merge_id": merge.id, "void_id": void.id}

@@ -18,7 +18,8 @@ ACTIONS = {
     "export": "出力", "login": "ログイン", "login_failed": "ログイン失敗", "logout": "ログアウト",
     "password_change": "パスワード変更", "denied": "アクセス拒否", "stage": "段階の変更", "approve": "承認",
     "decide": "決定", "complete": "完了", "report_received": "報告書の受領", "import": "取込",
-    "tally_snapshot": "月次集計の保存",
+    "tally_snapshot": "月次集計の保存", "merge": "統合", "unmerge": "統合の取消", "restore": "復元",
+    "confirm_anonymous": "匿名化の確認",
 }
 
 # What an entry's object_type (the model's class name) is called on screen.

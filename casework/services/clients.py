@@ -130,6 +130,24 @@ def likely_duplicates(user: User, name: str, name_kana: str | None = None, corpo
                       exclude_id: int | None = None, limit: int = 5) -> list[Client]:
     """Clients that look like the one being registered: same 法人番号, or the same folded name
     or kana once legal-form words (株式会社, 有限会社, ...) are removed."""
+    stmt = _duplicates_query(name, name_kana, corporate_number, exclude_id)
+    if stmt is None:
+        return []
+    return list(db.session.scalars(stmt.where(client_filter(user)).order_by(Client.id).limit(limit)))
+
+
+def hidden_duplicates(user: User, name: str, name_kana: str | None = None, corporate_number: str | None = None,
+                      exclude_id: int | None = None) -> int:
+    """How many look-alike clients exist that this user may not see (known only to a
+    confidential center): the form warns without saying who they are."""
+    stmt = _duplicates_query(name, name_kana, corporate_number, exclude_id)
+    visible = client_filter(user)
+    if stmt is None or visible is True:  # nothing is hidden from this user
+        return 0
+    return db.session.scalar(select(func.count()).select_from(stmt.where(~visible).subquery()))
+
+
+def _duplicates_query(name, name_kana, corporate_number, exclude_id):
     conditions = []
     if corporate_number:
         conditions.append(Client.corporate_number == corporate_number.replace("-", ""))
@@ -138,11 +156,24 @@ def likely_duplicates(user: User, name: str, name_kana: str | None = None, corpo
         if len(core) >= 2:
             conditions.append(Client.search_text.contains(core, autoescape=True))
     if not conditions:
-        return []
-    stmt = select(Client).where(Client.voided_at.is_(None), client_filter(user), or_(*conditions))
-    if exclude_id:
-        stmt = stmt.where(Client.id != exclude_id)
-    return list(db.session.scalars(stmt.order_by(Client.id).limit(limit)))
+        return None
+    stmt = select(Client).where(Client.voided_at.is_(None), or_(*conditions))
+    return stmt.where(Client.id != exclude_id) if exclude_id else stmt
+
+
+def tell_admins_of_hidden_duplicate(client: Client, by: User | None) -> None:
+    """A client registered although a look-alike exists that the registering staff may not see:
+    the administrators are told, so that one of them checks it (and merges if it is the same)."""
+    from .reminders import Item, record_link, save_items
+    from ..dates import today_jst
+    from ..permissions import roles_with
+
+    admins = db.session.scalars(select(User.id).where(User.active, User.role.in_(roles_with("records.all_centers"))))
+    save_items([Item(user_id, "duplicate_check", f"client:{client.id}:duplicate",
+                     f"重複の確認: 「{client.name}」に似た相談先があります",
+                     f"{by.name if by else ''}さんが登録しました（本人には見えないセンターの相談先と似ています）。"
+                     "同じ相談先なら統合してください。", record_link("client", client.id, client_id=client.id), None)
+                for user_id in admins], today_jst())
 
 
 _LEGAL_FORMS = [fold(w) for w in ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "(株)", "(有)", "(同)",

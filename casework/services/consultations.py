@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..access import can_see_center, visible_with_client
 from ..dates import today_jst
 from ..extensions import db
-from ..models import Case, Channel, Client, Consultation, Event, User
+from ..models import Case, Center, Channel, Client, Consultation, Event, User
 from . import audit
 from .cases import CaseData, find_open_case, open_case, themes_of as _themes
 from .errors import Checks, DomainError
@@ -84,6 +84,14 @@ def _program_values(data: ConsultationData, center_id: int, by: User | None) -> 
             "category_id": category.id if category else None}
 
 
+def opened_case_title(center_id: int, theme_codes, held_on: dt.date) -> str:
+    """The 件名 of a case a consultation opens: center, the first themes, the date
+    (「ワンストップ総合相談：資金繰り・販路開拓（2026-11-23の相談）」)."""
+    center = db.session.get(Center, center_id)
+    themes = "・".join(theme.label for theme in _themes(theme_codes)[:2])
+    return f"{center.name if center else '相談'}{'：' + themes if themes else ''}（{held_on:%Y-%m-%d}の相談）"
+
+
 def log_consultation(client: Client, data: ConsultationData, by: User | None = None, ref: str | None = None) -> Consultation:
     """Record one contact. Without a case, it joins the client's case at that center open on
     that date, or a new case is opened (the legacy rule of interchange.md)."""
@@ -92,7 +100,8 @@ def log_consultation(client: Client, data: ConsultationData, by: User | None = N
         case = find_open_case(client.id, data.center_id, data.held_on) or open_case(
             client, CaseData(center_id=data.center_id, opened_on=data.held_on,
                              assignee_id=data.staff_id or getattr(by, "id", None),
-                             program_id=programs.get("program_id")), by=by)
+                             program_id=programs.get("program_id"),
+                             title=opened_case_title(data.center_id, data.theme_codes, data.held_on)), by=by)
     consultation = Consultation(**programs,
         ref=ref, client=client, case=case, center_id=case.center_id, channel_code=data.channel_code,
         held_on=data.held_on, staff_id=data.staff_id, event_id=data.event_id,

@@ -13,7 +13,7 @@ from ..access import and_visible
 from ..dates import today_jst
 from ..extensions import db
 from ..models import FOUNDER_STAGES, Case, CaseStageChange, Center, Client, Founding, Grant, Industry, User
-from ..textnorm import valid_corporate_number
+from ..textnorm import client_search_text, valid_corporate_number
 from . import audit
 from .cases import close_case
 from .errors import Checks, DomainError
@@ -121,12 +121,31 @@ def record_founding(case: Case, data: FoundingData, *, expected_version: int | N
     founding = Founding(case_id=case.id, founded_on=data.founded_on, business_name=name,
                         corporate_number=number, industry_code=data.industry_code or None)
     db.session.add(founding)
+    _update_founded_client(case, data, number, by)
     _record_stage(case, "founded", data.founded_on, by, data.note)
     audit.record("create", founding, user=by, center_id=case.center_id,
                  detail={"case_id": case.id, "business_name": name, "corporate_number": number})
     close_case(case, closed_on=data.founded_on, outcome_code="founded", outcome_on=data.founded_on,
                note=f"創業: {name}", by=by)
     return founding
+
+
+def _update_founded_client(case: Case, data: FoundingData, number: str | None, by: User | None) -> None:
+    """The founder is a company now: 区分 (法人 / 個人事業主), 法人番号 and the founding date move to
+    the client; what it was before stays on the audit log (and the founding record)."""
+    client = case.client
+    values = {"kind": "corporation" if data.incorporated else "sole_proprietor", "founded_on": data.founded_on}
+    if number and not client.corporate_number:
+        values["corporate_number"] = number
+    if data.industry_code and not client.industry_code:
+        values["industry_code"] = data.industry_code
+    diff = audit.changes(client, values)
+    if diff:
+        for name, value in values.items():
+            setattr(client, name, value)
+        if "corporate_number" in diff:
+            client.search_text = client_search_text(client.name, client.name_kana, client.corporate_number)
+        audit.record("change", client, user=by, detail={**diff, "reason": "創業の記録"})
 
 
 def founding_of(case: Case) -> Founding | None:

@@ -20,9 +20,14 @@ from ..models import (
 )
 from ..models import CaseMilestone, EventAttendance, Introduction, Registration
 from . import audit
-from .spreadsheet import csv_of_dicts
+from .labels import column_headers
+from .spreadsheet import csv_text
 
 SECRET_COLUMNS = {"search_text"}  # derived, not information about the client
+# The record kind of each section, for its CSV's Japanese headers (services/labels.py).
+SECTION_MODELS = {"client": "Client", "cases": "Case", "consultations": "Consultation", "events_attended": "Event",
+                  "dispatches": "Dispatch", "dispatch_visits": "DispatchVisit", "diagnoses": "Diagnosis",
+                  "match_profiles": "MatchProfile", "deals": "Deal", "audit_log": "AuditEntry"}
 
 
 def client_export(client: Client, by: User | None = None) -> dict:
@@ -82,7 +87,10 @@ def to_zip(export: dict) -> bytes:
             rows = [rows] if isinstance(rows, dict) else rows
             rows = [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for k, v in row.items()}
                     for row in rows]
-            zf.writestr(f"{section}.csv", csv_of_dicts(rows))  # formula-safe cells (services/spreadsheet.py)
+            keys = list(rows[0]) if rows else []
+            # Japanese headers (what the screens call each field); formula-safe cells (services/spreadsheet.py)
+            headers = column_headers(keys, SECTION_MODELS.get(section))
+            zf.writestr(f"{section}.csv", "\ufeff" + csv_text(headers, ([r.get(k) for k in keys] for r in rows)))
         zf.writestr("export.json", to_json(export))
     return buffer.getvalue()
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..access import can_see_center, hidden_confidential_center_ids
 from ..dates import today_jst
 from ..extensions import db
-from ..models import Case, Center, Client, Referral, User
+from ..models import Case, Center, Client, Referral, User, memberships
 from . import audit
 from .cases import CaseData, open_case
 from .errors import Checks, DomainError
@@ -71,10 +71,31 @@ def refer_client(client: Client, data: ReferralData, by: User | None = None) -> 
         case.created_by_id = getattr(by, "id", None)
         referral.to_case_id = case.id
     db.session.flush()
+    _tell_receivers(referral, client, data.to_assignee_id if data.open_case else None)
     audit.record("create", referral, user=by, center_id=data.from_center_id,
                  detail={"to_center_id": target.id, "consent_on": str(data.consent_on),
                          "consent_method": data.consent_method, "to_case_id": referral.to_case_id})
     return referral
+
+
+def _tell_receivers(referral: Referral, client: Client, assignee_id: int | None) -> None:
+    """The receiving center hears of the referral at once (the bell): the new case's assignee, or
+    else every member of the center."""
+    from .reminders import Item, record_link, save_items
+
+    if assignee_id:
+        receivers = [assignee_id]
+    else:
+        receivers = list(db.session.scalars(select(memberships.c.user_id)
+                                            .where(memberships.c.center_id == referral.to_center_id)))
+    from_center = db.session.get(Center, referral.from_center_id)
+    link = (record_link("case", referral.to_case_id, client_id=client.id) if referral.to_case_id
+            else record_link("client", client.id, client_id=client.id))
+    save_items([Item(user_id, "referral", f"referral:{referral.id}",
+                     f"紹介を受けました: {client.name}（{from_center.name if from_center else ''}から）",
+                     f"紹介日 {referral.referred_on:%Y-%m-%d}" + (f"・{referral.note}" if referral.note else ""),
+                     link, referral.to_center_id)
+                for user_id in receivers if user_id != referral.referred_by_id], today_jst())
 
 
 def void_referral(referral: Referral, reason: str, by: User, *, expected_version: int | None = None) -> list:
@@ -97,12 +118,17 @@ def visible_referral_filter(user: User):
     return clause
 
 
-def referrals_query(user: User, client_id: int | None = None):
-    """Referrals the user may see, of live clients they may see, newest first."""
+def referrals_query(user: User, client_id: int | None = None, *, own: bool = False):
+    """Referrals the user may see, of live clients they may see, newest first. `own`: also those
+    the user sent, wherever they went (the list of the sender; not what the receiving center
+    did with them since)."""
     from ..access import client_filter
 
+    visible = visible_referral_filter(user) & client_filter(user)
+    if own:
+        visible = visible | (Referral.voided_at.is_(None) & (Referral.referred_by_id == user.id))
     stmt = (select(Referral).join(Client, Referral.client_id == Client.id)
-            .where(visible_referral_filter(user), Client.voided_at.is_(None), client_filter(user)))
+            .where(visible, Client.voided_at.is_(None)))
     if client_id:
         stmt = stmt.where(Referral.client_id == client_id)
     return stmt.order_by(Referral.referred_on.desc(), Referral.id.desc())

@@ -17,7 +17,7 @@ from ..dates import JST
 from ..extensions import db
 from ..models import (
     DEAL_STAGES, Case, Center, Client, Consultation, Deal, Dispatch, DispatchVisit, FollowUp, MatchProfile,
-    Notification, User, memberships, utcnow,
+    Notification, TallySnapshot, User, memberships, utcnow,
 )
 
 KINDS = {
@@ -28,6 +28,10 @@ KINDS = {
     "founder_no_contact": "創業者との接触なし",
     "next_action": "次回対応日の到来",
     "stale_case": "長期間動きのない案件",
+    "dispatch_pending": "専門家派遣の承認待ち",
+    "tally_open": "月次集計の締め",
+    "referral": "センター間の紹介",
+    "duplicate_check": "相談先の重複の確認",
 }
 
 
@@ -52,7 +56,7 @@ def build_digest(day: dt.date) -> dict:
     items = (list(_followups(day)) + list(_reports_overdue(day))
              + list(_deals_idle(day, int(cfg["DEAL_IDLE_DAYS"])))
              + list(_founders_without_contact(day, int(cfg["FOUNDER_NO_CONTACT_DAYS"])))
-             + list(_next_actions(day)))
+             + list(_next_actions(day)) + list(_dispatches_pending(day)) + list(_months_to_close(day)))
     created = save_items(items, day)
     return {"items": len(items), "created": created,
             "users": len({i.user_id for i in items})}
@@ -149,6 +153,44 @@ def _deals_idle(day: dt.date, idle_days: int):
                        record_link("deal", deal.id), deal.center_id)
 
 
+def _staff_with(permission: str) -> list[User]:
+    from ..permissions import roles_with
+
+    return list(db.session.scalars(select(User).where(User.active, User.role.in_(roles_with(permission)))
+                                   .order_by(User.id)))
+
+
+def _dispatches_pending(day: dt.date):
+    """Dispatch requests waiting for a decision: every manager who may decide and sees the center."""
+    deciders = _staff_with("dispatch.decide")
+    rows = db.session.execute(
+        select(Dispatch, Client.name).join(Client, Dispatch.client_id == Client.id)
+        .where(Dispatch.voided_at.is_(None), Dispatch.status == "requested", Client.voided_at.is_(None))
+        .order_by(Dispatch.requested_on, Dispatch.id))
+    for dispatch, client_name in rows:
+        for user in deciders:
+            yield Item(user.id, "dispatch_pending", f"dispatch:{dispatch.id}:pending",
+                       f"専門家派遣の承認待ち: {client_name}",
+                       f"申請日 {dispatch.requested_on:%Y-%m-%d}（{(day - dispatch.requested_on).days}日経過）",
+                       record_link("dispatch", dispatch.id, dispatch_id=dispatch.id), dispatch.center_id)
+
+
+def _months_to_close(day: dt.date):
+    """Last month's stored tally when its records changed since (it needs restating): whoever
+    stores tallies. A month not stored yet is the monthly job's to store; the home page lists it."""
+    from .tallies import add_months, fingerprint, month_key
+
+    year, month = add_months(day.year, day.month, -1)
+    key = month_key(year, month)
+    stored = db.session.scalar(select(TallySnapshot.fingerprint).where(TallySnapshot.month == key))
+    if stored is None or stored == fingerprint(year, month):
+        return
+    body = "保存後に記録が変更されています。再計算してください。"
+    for user in _staff_with("tally.store"):
+        yield Item(user.id, "tally_open", f"tally:{key}", f"{year}年{month}月の月次集計", body,
+                   record_link("tally", 0, ym=key), None)
+
+
 def _founders_without_contact(day: dt.date, days: int):
     last_contact = (select(Consultation.case_id, func.max(Consultation.held_on).label("last_on"))
                     .where(Consultation.voided_at.is_(None)).group_by(Consultation.case_id).subquery())
@@ -241,7 +283,10 @@ CANDIDATES = {
     "deal": [("succession.deal", "id"), ("succession.deal_detail", "id"), ("succession.index", None)],
     "founder": [("founders.detail", "id"), ("cases.detail", "id"), ("clients.detail", "client_id")],
     "case": [("cases.detail", "id"), ("clients.detail", "client_id")],
+    "client": [("clients.detail", "client_id")],
     "consultation": [("consultations.detail", "id"), ("cases.detail", "case_id"), ("clients.detail", "client_id")],
+    "dispatch": [("dispatch.detail", "dispatch_id"), ("dispatch.index", None)],
+    "tally": [("tallies.detail", "ym"), ("tallies.index", None)],
 }
 
 

@@ -309,7 +309,8 @@ def next_stage(deal: Deal) -> str | None:
 
 
 def advance_deal(deal: Deal, stage: str, stepped_on: dt.date, *, note: str | None = None, reason: str | None = None,
-                 expected_version: int | None = None, by: User | None = None) -> DealStep:
+                 closing_amount: int | None = None, expected_version: int | None = None,
+                 by: User | None = None) -> DealStep:
     """One step forward (提案 → … → 成約) or 破談 with a reason; 成約 closes both cases (ma_closed)."""
     check_version(deal, expected_version)
     if deal.stage in ("closed", "broken"):
@@ -323,6 +324,8 @@ def advance_deal(deal: Deal, stage: str, stepped_on: dt.date, *, note: str | Non
         checks.fail("未来の日付です。", "stepped_on")
     if stage == "broken" and not (reason or "").strip():
         checks.fail("破談の理由を入力してください。", "reason")
+    if closing_amount is not None and stage != "closed":
+        checks.fail("成約金額は「成約」を記録するときに入力してください。", "closing_amount")
     checks.raise_if_any()
     step = DealStep(deal_id=deal.id, stage=stage, stepped_on=stepped_on, by_id=getattr(by, "id", None),
                     note=(reason if stage == "broken" else note or "").strip() or None)
@@ -331,8 +334,11 @@ def advance_deal(deal: Deal, stage: str, stepped_on: dt.date, *, note: str | Non
     deal.stage, deal.stage_on = stage, stepped_on
     if stage == "broken":
         deal.broken_reason = reason.strip()
+    if stage == "closed" and closing_amount is not None:
+        deal.closing_amount = closing_amount
     db.session.flush()
-    audit.record("stage", deal, user=by, detail={"from": before, "to": stage, "on": str(stepped_on)})
+    audit.record("stage", deal, user=by, detail={"from": before, "to": stage, "on": str(stepped_on),
+                                                 **({"amount": closing_amount} if stage == "closed" and closing_amount is not None else {})})
     if stage == "closed":
         for profile in (deal.seller, deal.buyer):
             profile.active = False

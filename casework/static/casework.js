@@ -7,11 +7,25 @@
     var link = document.querySelector('[data-hotkey="' + ev.key.toLowerCase() + '"]');
     if (link) { ev.preventDefault(); link.click(); }
   });
-  // Ctrl+Enter submits the form the focus is in (fast entry of the daily log).
+  // Ctrl+Enter submits the form the focus is in (fast entry of the daily log) with the save button
+  // used last on this page (保存 or 保存して次を記録), else the one marked data-default-submit.
+  function lastSubmitKey(form) { return "casework:last-submit:" + (form.getAttribute("action") || location.pathname).split("?")[0]; }
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest && ev.target.closest("button[type=submit][name], input[type=submit][name]");
+    if (button && button.form) {
+      try { sessionStorage.setItem(lastSubmitKey(button.form), button.name); } catch (e) { /* storage off */ }
+    }
+  }, true);
   document.addEventListener("keydown", function (ev) {
     if (ev.key !== "Enter" || !(ev.ctrlKey || ev.metaKey)) return;
     var form = ev.target && ev.target.form;
-    if (form) { ev.preventDefault(); (form.requestSubmit ? form.requestSubmit() : form.submit()); }
+    if (!form) return;
+    ev.preventDefault();
+    var last = null;
+    try { last = sessionStorage.getItem(lastSubmitKey(form)); } catch (e) { /* storage off */ }
+    var button = (last && form.querySelector('[type=submit][name="' + last + '"]')) ||
+      form.querySelector("[data-default-submit]") || form.querySelector("[type=submit]");
+    if (form.requestSubmit) form.requestSubmit(button || undefined); else form.submit();
   });
   // <form data-confirm="..."> asks before submitting (void, stage changes).
   document.addEventListener("submit", function (ev) {
@@ -86,7 +100,39 @@
       if (first.scrollIntoView) first.scrollIntoView({ block: "center" });
     }
   }
+  // At phone width the header's menu folds behind a メニュー button (CSS shows it only there).
+  function setupMenu() {
+    var bar = document.querySelector(".topbar"), nav = bar && bar.querySelector(".mainnav");
+    if (!nav) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "menu-toggle";
+    button.textContent = "メニュー";
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", nav.id);
+    button.addEventListener("click", function () {
+      button.setAttribute("aria-expanded", String(bar.classList.toggle("menu-open")));
+    });
+    bar.insertBefore(button, nav);
+    bar.classList.add("has-menu");
+  }
+  // Lists read as cards on a phone: each cell carries its column's heading (colspans counted).
+  function labelCells(table) {
+    var heads = [];
+    Array.prototype.forEach.call(table.querySelectorAll("thead tr:last-child th"), function (th) {
+      for (var n = 0; n < (th.colSpan || 1); n++) heads.push(th.textContent.trim());
+    });
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
+      var column = 0;
+      Array.prototype.forEach.call(tr.children, function (cell) {
+        if (!cell.hasAttribute("data-label") && heads[column] !== undefined) cell.setAttribute("data-label", heads[column]);
+        column += cell.colSpan || 1;
+      });
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    setupMenu();
+    Array.prototype.forEach.call(document.querySelectorAll("table.list"), labelCells);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-autocomplete]"), setupAutocomplete);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-date]"), setupDatePicker);
     focusFirstError();

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Center, User
-from ...services import audit
+from ...services import audit, audit_display
 from . import bp
 from .forms import AuditSearchForm
 
@@ -24,4 +24,6 @@ def index():
         page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"] * 2, error_out=False)
     centers = {c.id: c.name for c in db.session.scalars(select(Center))}
     return render_template("audit/index.html", form=form, page=page, actions=audit.ACTIONS,
-                           object_types=audit.OBJECT_TYPES, centers=centers)
+                           object_types=audit.OBJECT_TYPES, centers=centers,
+                           details=audit_display.describe(page.items if page else []),
+                           record_url=audit_display.record_url)

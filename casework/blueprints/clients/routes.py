@@ -28,19 +28,23 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = ClientForm()
-    duplicates = []
+    duplicates, hidden = [], 0
     submission = Submission(form)
     if submission.valid():
         data = form.client_data()
         duplicates = client_service.likely_duplicates(current_user, data.name, data.name_kana, data.corporate_number)
-        if duplicates and not form.confirm_duplicate.data:
+        hidden = client_service.hidden_duplicates(current_user, data.name, data.name_kana, data.corporate_number)
+        if (duplicates or hidden) and not form.confirm_duplicate.data:
             flash("似た名称・同じ法人番号の相談先が既に登録されています。同じ相談先でないか確認してください。", "warning")
         else:
             with submission:
                 client = client_service.register_client(data, by=current_user)
+                if hidden:
+                    client_service.tell_admins_of_hidden_duplicate(client, current_user)
                 flash(f"相談先「{client.name}」を登録しました。", "success")
                 return redirect(url_for("clients.detail", client_id=client.id))
-    return render_template("clients/form.html", form=form, client=None, duplicates=duplicates), submission.status
+    return render_template("clients/form.html", form=form, client=None, duplicates=duplicates,
+                           hidden_duplicates=hidden), submission.status
 
 
 @bp.route("/<int:client_id>")

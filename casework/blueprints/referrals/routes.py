@@ -17,7 +17,7 @@ from .forms import ReferralForm
 
 @bp.route("/")
 def index():
-    page = db.paginate(service.referrals_query(current_user), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = db.paginate(service.referrals_query(current_user, own=True), per_page=current_app.config["PER_PAGE"], error_out=False)
     return render_template("referrals/index.html", page=page)
 
 

@@ -69,7 +69,8 @@ def step(deal_id):
     if submission.valid():
         with submission:
             service.advance_deal(deal, form.stage.data, form.stepped_on.data, note=form.note.data,
-                                 reason=form.reason.data, expected_version=form.expected_version(), by=current_user)
+                                 reason=form.reason.data, closing_amount=form.closing_amount.data,
+                                 expected_version=form.expected_version(), by=current_user)
             closed = "両方の案件を成約で終了しました。" if form.stage.data == "closed" else ""
             flash(f"「{DEAL_STAGES[form.stage.data]}」を記録しました。{closed}", "success")
             return redirect(url_for("succession.deal", deal_id=deal_id))

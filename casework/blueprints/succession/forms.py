@@ -3,6 +3,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...models import DEAL_STAGES, PROFILE_SIDES
 from ...services.succession import EMPLOYEE_BANDS, PRICE_BANDS, REGIONS, SALES_BANDS
+from ..fields import IntegerField
 from ..forms_common import DateField, JapaneseForm, VersionedForm, id_value, industry_choices
 
 DATE_REQUIRED = "日付を入力してください。"
@@ -46,3 +47,11 @@ class StepForm(VersionedForm):
     stepped_on = DateField("日付", past_only=True, validators=[InputRequired(DATE_REQUIRED)])
     note = TextAreaField("メモ", validators=[Optional()])
     reason = TextAreaField("破談の理由", validators=[Optional()])
+    closing_amount = IntegerField("成約金額（円・任意）", min=0, max=10**12, validators=[Optional()])
+
+
+class ConfirmAnonymousForm(VersionedForm):
+    """ノンネームシート: staff confirm that the text identifies nobody although the check matched."""
+    confirmed = BooleanField("会社を特定できる情報が含まれていないことを確認しました",
+                             validators=[DataRequired("確認にチェックしてください。")])
+    note = StringField("確認の内容（任意）", validators=[Optional(), Length(max=300)])

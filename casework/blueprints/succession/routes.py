@@ -9,12 +9,12 @@ from ...access import can_see_center, deny, found_or_404, get_client_or_404
 from ...dates import today_jst
 from ...extensions import db
 from ...models import DEAL_STAGES, PROFILE_SIDES, MatchProfile
-from ...services import succession as service
+from ...services import anonymity, succession as service
 from ..forms_common import paginate, record_id
 from ..saving import Submission
 from ..voiding import void_page
 from . import bp
-from .forms import DiagnosisForm, ProfileForm, ProposeForm
+from .forms import ConfirmAnonymousForm, DiagnosisForm, ProfileForm, ProposeForm
 
 
 def load_profile(profile_id) -> MatchProfile:
@@ -112,7 +112,29 @@ def sheet(profile_id):
     """ノンネームシート: nothing that identifies the company (no name, no address, no client id)."""
     profile = load_profile(profile_id)
     service.audit_view(current_user, profile, page="nonname_sheet")
+    found = anonymity.findings(profile)
+    if found and not anonymity.confirmed(profile):
+        # refused until the text is anonymised, or staff confirm it is (audited)
+        return render_template("succession/sheet_check.html", profile=profile, found=found,
+                               fields=anonymity.CHECKED_FIELDS, highlighted=anonymity.highlighted,
+                               form=ConfirmAnonymousForm()), 409
     return render_template("succession/sheet.html", profile=profile, sides=PROFILE_SIDES, bands=_bands())
+
+
+@bp.route("/profiles/<int:profile_id>/sheet/confirm", methods=["POST"])
+def sheet_confirm(profile_id):
+    profile = load_profile(profile_id)
+    form = ConfirmAnonymousForm()
+    submission = Submission(form, notice=False)
+    if submission.valid():
+        if form.version.data and record_id(form.version.data) != profile.version:
+            flash("確認の後にプロフィールが変更されました。内容を確かめて、もう一度確認してください。", "warning")
+        else:
+            anonymity.confirm_anonymous(profile, note=form.note.data, by=current_user)
+            flash("匿名化を確認しました（監査ログに記録されます）。", "success")
+    else:
+        flash("「会社を特定できる情報が含まれていないことを確認しました」にチェックしてください。", "danger")
+    return redirect(url_for("succession.sheet", profile_id=profile.id))
 
 
 @bp.route("/profiles/<int:profile_id>/void", methods=["GET", "POST"])
