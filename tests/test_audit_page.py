@@ -140,6 +140,8 @@ def test_audit_detail_reads_as_japanese_with_before_after_and_links(client, auth
     case = make.case(c)
     audit.record("change", c, user=admin, detail={"name": ["株式会社旧商号", "株式会社新商号"], "employees": [None, 12]})
     audit.record("change", case, user=admin, detail={"assignee_id": [None, coord.id]})
+    audit.record("change", c, user=admin, detail={"kind": ["prospective_founder", "corporation"]})
+    audit.record("stage", case, user=admin, detail={"from": "consultation", "to": "business_plan"})
     audit.record("create", None, object_type="Consultation", object_id=99, user=admin,
                  detail={"client_id": c.id, "case_id": case.id})
     db.session.commit()
@@ -151,4 +153,6 @@ def test_audit_detail_reads_as_japanese_with_before_after_and_links(client, auth
     assert f'<a href="/clients/{c.id}">相談先 #{c.id}</a>' in html
     assert f'<a href="/cases/{case.id}">案件 #{case.id}</a>' in html
     assert f'<a href="/clients/{c.id}">株式会社旧商号（#{c.id}）</a>' in html
+    assert "創業予定者 → 法人" in page and "変更前: 相談" in page and "変更後: 事業計画" in page
+    assert "prospective_founder" not in page and "business_plan" not in page
     assert '{"' not in page and "name:" not in page and "assignee_id" not in page and "client_id" not in page

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Center, Client, User
-from .labels import METHODS, PEOPLE, field_label
+from .labels import METHODS, PEOPLE, field_label, value_labels
 
 # The page of each kind of record (one int argument each); kinds without a page show no link.
 OBJECT_PAGES = {
@@ -64,6 +64,7 @@ class _Names:
         self.users = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids["user"] or [-1]))).all())
         self.centers = dict(db.session.execute(select(Center.id, Center.name).where(Center.id.in_(ids["center"] or [-1]))).all())
         self.clients = dict(db.session.execute(select(Client.id, Client.name).where(Client.id.in_(ids["client"] or [-1]))).all())
+        self.codes = value_labels() if entries else {}
 
     @staticmethod
     def kind(key: str) -> str | None:
@@ -90,6 +91,8 @@ class _Names:
             return f"{name}（#{value}）" if name else f"#{value}"
         if key == "method":
             return METHODS.get(str(value), str(value))
+        if isinstance(value, str) and value in self.codes.get(key, {}):
+            return self.codes[key][value]
         return str(value)
 
 

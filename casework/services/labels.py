@@ -75,3 +75,24 @@ def column_headers(names, model: str | None = None) -> list[str]:
     """Japanese headers for these columns; a label two columns share keeps its key beside it."""
     labels = [field_label(n, model) for n in names]
     return [f"{label}（{name}）" if labels.count(label) > 1 else label for label, name in zip(labels, names)]
+
+
+def value_labels() -> dict[str, dict[str, str]]:
+    """field name → {stored code: what the screens call it}, for showing stored details."""
+    from ..extensions import db
+    from ..models import (CLIENT_KINDS, DEAL_STAGES, DISPATCH_STATUSES, FOUNDER_STAGES, GRANT_DECISION_LABELS,
+                          INTRODUCTION_OUTCOMES, PROFILE_SIDES, ROLES, Channel, Industry, Outcome, Theme)
+
+    stages = {**FOUNDER_STAGES, **DEAL_STAGES}
+    outcomes = dict(db.session.execute(db.select(Outcome.code, Outcome.label)).all())
+    channels = dict(db.session.execute(db.select(Channel.code, Channel.label)).all())
+    sources = {"manual": "手入力", "dispatch_report": "専門家報告書",
+               **{f"{code}+{m}m": f"{label}後{m}か月" for code, label in outcomes.items() for m in (3, 6, 12)}}
+    return {
+        "kind": CLIENT_KINDS, "stage": stages, "from": stages, "to": stages, "decision": GRANT_DECISION_LABELS,
+        "status": DISPATCH_STATUSES, "side": PROFILE_SIDES, "role": {k: v for k, v in ROLES.items()},
+        "outcome": {**INTRODUCTION_OUTCOMES, **outcomes}, "outcome_code": outcomes, "channel_code": channels,
+        "theme_codes": dict(db.session.execute(db.select(Theme.code, Theme.label)).all()),
+        "industry_code": dict(db.session.execute(db.select(Industry.code, Industry.name)).all()),
+        "source": sources,
+    }
