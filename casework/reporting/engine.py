@@ -15,8 +15,8 @@ from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds
 from ..extensions import db
 from ..models import Client, Industry, Theme, consultation_themes
 from .metrics import (
-    Breakdown, Definitions, Metric, center_ids, counting, covering, held_over_periods, in_period, metric, metric_filters,
-    record_conditions, report_definitions, with_live_client,
+    Breakdown, Definitions, Metric, center_ids, counting, covering, held_over_periods, in_period, live_client, metric,
+    metric_filters, record_conditions, report_definitions, with_live_client,
 )
 
 Period = tuple[dt.date, dt.date]  # half-open [start, end)
@@ -256,8 +256,79 @@ def _annual_report(fy: int, center_codes: set[str] | None = None, definitions: D
             body["number"] = s.number
         if s.note:
             body["note"] = s.note
+        if s.project_year_offset:
+            body["year_headers"] = {which: f"{fy_label(y)} ({fy_label(y + s.project_year_offset)}事業)"
+                                    for which, y in (("previous", fy - 1), ("current", fy))}
+        if s.split_by:
+            body["tables"] = split_tables(s, [m for m in metrics if m.section == s.key], fy, center_codes)
         report["sections"].append(body)
     return report
+
+
+def split_tables(s, metrics: list[Metric], fy: int, center_codes: set[str] | None = None) -> list[dict]:
+    """One table per parent record (s.split_by: an event) of fiscal year fy that the section's rows
+    count records of — 1(2)②'s one table per 商談会 — with a 全体 column and, when the section
+    names a second column, the うち県内 part of each sum (None: the records give none, printed -).
+
+    [{"key", "label", "dates", "area", "columns": [{"key", "label"}], "rows": [{"key", "label",
+    "unit", "total"[, "in_prefecture"][, "printed"]}]}], the parents in date order. Per table and
+    split column one GROUP BY (parent, filtered columns), as the grouped counts do."""
+    from ..models import Event
+    from .sources import source_of_model
+
+    centers = center_ids()
+    start, end = fiscal_year_bounds(fy)
+    labels = list(s.column_labels) or ["全体"]
+    second = len(labels) > 1
+    totals, parts, parents = {}, {}, set()
+    split_metrics = [m for m in metrics if s.split_by in source_of_model(m.model).splits]
+    by_model = lambda m: m.table.name  # noqa: E731
+    for _name, group in groupby(sorted(split_metrics, key=by_model), key=by_model):
+        group = list(group)
+        filters = {m.id: metric_filters(m, centers, center_codes) for m in group}
+        group = [m for m in group if filters[m.id] is not None]
+        if not group:
+            continue
+        first, source = group[0], source_of_model(group[0].model)
+        parent = getattr(first.model, source.splits[s.split_by])
+        dims = sorted({name for m in group for name in filters[m.id]})
+        sums = sorted({c for m in group if m.sum_of for c in (m.sum_of, source.in_prefecture.get(m.sum_of)) if c})
+        stmt = select(parent, *[getattr(first.model, d) for d in dims], func.count(),
+                      *[func.sum(getattr(first.model, c)) for c in sums]).select_from(first.model)
+        stmt = with_live_client(stmt, first).where(first.model.voided_at.is_(None), in_period(first, start, end),
+                                                   *_shared_filters(group, filters))
+        stmt = stmt.group_by(parent, *[getattr(first.model, d) for d in dims])
+        for row in db.session.connection().execute(stmt):
+            key, values = row[0], dict(zip(dims, row[1:1 + len(dims)]))
+            n, summed = row[1 + len(dims)], dict(zip(sums, row[2 + len(dims):]))
+            for m in group:
+                if not all(values[name] in allowed for name, allowed in filters[m.id].items()):
+                    continue
+                parents.add(key)
+                totals[(key, m.id)] = totals.get((key, m.id), 0) + (int(summed[m.sum_of] or 0) if m.sum_of else n)
+                part = source.in_prefecture.get(m.sum_of) if m.sum_of else None
+                if part is not None and summed[part] is not None:
+                    parts[(key, m.id)] = parts.get((key, m.id), 0) + int(summed[part])
+    if not parents:
+        return []
+    events = db.session.execute(select(Event).where(Event.id.in_(sorted(parents)))
+                                .order_by(Event.held_on, Event.id)).scalars()
+    tables = []
+    for event in events:
+        rows = []
+        for m in split_metrics:
+            row = {"key": m.key, "label": m.label, "unit": m.unit, "total": totals.get((event.id, m.id), 0)}
+            if second:
+                row["in_prefecture"] = parts.get((event.id, m.id))
+            if m.unit == "千円":
+                row["printed"] = {c: None if row[c] is None else thousand_yen(row[c])
+                                  for c in ("total", "in_prefecture") if c in row}
+            rows.append(row)
+        tables.append({"key": event.ref or str(event.id), "label": event.title or "", "dates": _list_cell(event, "dates", None),
+                       "area": _list_cell(event, "area", None),
+                       "columns": [{"key": k, "label": label} for k, label in zip(("total", "in_prefecture"), labels)],
+                       "rows": rows})
+    return tables
 
 
 def _opening(m: Metric, fy: int) -> int:
@@ -297,21 +368,57 @@ def list_table(t, fy: int, center_codes: set[str] | None = None) -> dict:
     from ..models import Municipality
     from .sources import source_of_model
 
+    from .sources import LIST_UNITS
+
     m = t.metric
     source = source_of_model(m.model)
     columns = [c for c in t.columns if c in source.list_columns] or list(source.list_columns)
     start, end = fiscal_year_bounds(fy)
+    headers = {**source.list_columns, **dict(t.labels)}
     model = m.model
-    stmt = with_live_client(select(model, Municipality.name).select_from(model), m) if m.has_client else \
-        select(model, Municipality.name).select_from(model)
-    if hasattr(model, "municipality_code"):
+    place = hasattr(model, "municipality_code")
+    stmt = select(model, Municipality.name if place else literal(None)).select_from(model)
+    stmt = with_live_client(stmt, m) if m.has_client else stmt
+    if place:
         stmt = stmt.outerjoin(Municipality, Municipality.code == model.municipality_code)
     stmt = stmt.where(*record_conditions(m, center_ids(), center_codes), in_period(m, start, end))
     rows = []
-    for record, municipality in db.session.execute(stmt.order_by(m.date, model.id)):
-        rows.append({c: _list_cell(record, c, municipality) for c in columns})
-    return {"key": t.key, "label": t.label,
-            "columns": [{"key": c, "label": source.list_columns[c]} for c in columns], "rows": rows}
+    records = db.session.execute(stmt.order_by(m.date, model.id)).all()
+    dealings = _dealings([r.id for r, _m in records]) if "dealings" in columns else {}
+    for record, municipality in records:
+        row = {c: _list_cell(record, c, municipality) for c in columns}
+        for c in columns:
+            if c in source.money_columns:
+                row[c] = thousand_yen(row[c]) if isinstance(row[c], int) else None
+        if "dealings" in columns:
+            row["dealings"] = dealings.get(record.id, "")
+        rows.append(row)
+
+    def column(c):
+        out = {"key": c, "label": headers[c].replace("{year}", fy_label(fy))}
+        if c in LIST_UNITS:
+            out["unit"] = LIST_UNITS[c]
+        return out
+
+    return {"key": t.key, "label": t.label, "columns": [column(c) for c in columns], "rows": rows}
+
+
+def _dealings(event_ids: list[int]) -> dict[int, str]:
+    """{event id: 「取引成立9社 見積依頼1社」} from the events' attendances (deals, quote requests)."""
+    from ..models import EventAttendance
+
+    if not event_ids:
+        return {}
+    stmt = (select(EventAttendance.event_id, func.sum(EventAttendance.deals), func.sum(EventAttendance.quote_requests))
+            .where(EventAttendance.event_id.in_(event_ids), EventAttendance.voided_at.is_(None),
+                   live_client(EventAttendance.client_id))
+            .group_by(EventAttendance.event_id))
+    out = {}
+    for event_id, deals, quotes in db.session.execute(stmt):
+        parts = ([f"取引成立{deals:,}社"] if deals is not None else []) + \
+            ([f"見積依頼{quotes:,}社"] if quotes is not None else [])
+        out[event_id] = " ".join(parts)
+    return out
 
 
 def _list_cell(record, column: str, municipality: str | None):
@@ -334,6 +441,15 @@ def _list_cell(record, column: str, municipality: str | None):
         return record.participants or 0
     if column == "companies":
         return getattr(record, "companies", None) or 0
+    if column == "attendance":  # 参加者: people (名), or companies (社) for an event of companies
+        if record.participants:
+            return f"{record.participants:,}名"
+        return f"{record.companies:,}社" if record.companies else ""
+    if column == "project_years":
+        first, last = record.project_fiscal_year, record.project_end_fiscal_year or record.project_fiscal_year
+        if first is None:
+            return ""
+        return fy_label(first) if last == first else f"{fy_label(first)}～ {fy_label(last)}"
     if column == "partners":
         return getattr(record, "partners", None) or ""
     return getattr(record, column, None) or ""
