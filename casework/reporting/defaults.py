@@ -268,6 +268,7 @@ ROW_CHANGES_0008 = {
     ("industry_forum", "list"): {"list_columns": "dates;area;partners=参加機関;participants"},
     ("gx_promotion", "list"): {"list_columns": "dates;area;partners=参加機関;participants"},
     ("specific_fields", "list"): {"list_columns": "dates;area;participants"},
+    ("startup_trainings", "list"): {"list_columns": "title=区分;dates;area;participants"},
 }
 # section key, row key, label, source, then what differs from _F (sort order: after the section's rows)
 NEW_ROWS_0008 = [

@@ -20,6 +20,7 @@ from .metrics import (
 )
 
 Period = tuple[dt.date, dt.date]  # half-open [start, end)
+KANA = "アイウエオカキクケコサシスセソタチツテト"  # the printed report numbers sub-tables ア, イ, ウ …
 
 
 def count_metrics(metrics: list[Metric], periods: list[Period], center_codes: set[str] | None = None
@@ -314,7 +315,7 @@ def split_tables(s, metrics: list[Metric], fy: int, center_codes: set[str] | Non
     events = db.session.execute(select(Event).where(Event.id.in_(sorted(parents)))
                                 .order_by(Event.held_on, Event.id)).scalars()
     tables = []
-    for event in events:
+    for i, event in enumerate(events):
         rows = []
         for m in split_metrics:
             row = {"key": m.key, "label": m.label, "unit": m.unit, "total": totals.get((event.id, m.id), 0)}
@@ -324,7 +325,8 @@ def split_tables(s, metrics: list[Metric], fy: int, center_codes: set[str] | Non
                 row["printed"] = {c: None if row[c] is None else thousand_yen(row[c])
                                   for c in ("total", "in_prefecture") if c in row}
             rows.append(row)
-        tables.append({"key": event.ref or str(event.id), "label": event.title or "", "dates": _list_cell(event, "dates", None),
+        tables.append({"key": event.ref or str(event.id), "number": KANA[i] if i < len(KANA) else str(i + 1),
+                       "label": event.title or "", "dates": _list_cell(event, "dates", None),
                        "area": _list_cell(event, "area", None),
                        "columns": [{"key": k, "label": label} for k, label in zip(("total", "in_prefecture"), labels)],
                        "rows": rows})

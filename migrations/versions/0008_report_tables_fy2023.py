@@ -34,7 +34,8 @@ ROW_CHANGES = {'sales_experts.list': {'list_columns': 'title=専門アドバイ�
  'rd_seminars.list': {'list_columns': 'title=区分;dates;area;attendance=参加者'},
  'industry_forum.list': {'list_columns': 'dates;area;partners=参加機関;participants'},
  'gx_promotion.list': {'list_columns': 'dates;area;partners=参加機関;participants'},
- 'specific_fields.list': {'list_columns': 'dates;area;participants'}}
+ 'specific_fields.list': {'list_columns': 'dates;area;participants'},
+ 'startup_trainings.list': {'list_columns': 'title=区分;dates;area;participants'}}
 
 ROW_COLUMNS = ("kind", "date_column", "center_code", "program_code", "channels", "event_kinds", "outcome", "decision",
                "activity", "category", "side", "course", "milestone", "null_center_is", "aggregation", "sum_of", "unit",
@@ -143,7 +144,8 @@ def upgrade():
 LIST_COLUMNS_0007 = {'sales_experts.list': 'title;dates;area;companies', 'rd_seminars.list': 'title;dates;area;participants',
                      'industry_forum.list': 'dates;area;partners;participants',
                      'gx_promotion.list': 'dates;area;partners;participants',
-                     'specific_fields.list': 'dates;area;participants'}
+                     'specific_fields.list': 'dates;area;participants',
+                     'startup_trainings.list': 'title;dates;area;participants'}
 
 
 def downgrade():

@@ -100,11 +100,15 @@ UNPRINTED = {("reconstruction", "consultations"): (30, 25), ("reconstruction", "
              ("reconstruction", "referred"): (4, 3)}
 # Tables of one year (FY2023) whose rows are records: number → (report section key or None,
 # title, printed columns, the report list's column key for each (None: not listed), rows as printed).
+# A section that splits its tables by event (1(2)② ア / イ: one table per 商談会) has the keys
+# label / total / in_prefecture: its tables in date order, ア the first.
 LISTS = {
-    "1(2)② ア": (None, "4道県合同商談会", ["区分", "全体", "うち青森県（受注企業）"], None, [
+    "1(2)② ア": ("trade_fair_results", "4道県合同商談会", ["区分", "全体", "うち青森県（受注企業）"],
+                 ["label", "total", "in_prefecture"], [
         ("出席企業（発注企業）", "87社", "-"), ("出席企業（受注企業）", "164社", "21社"), ("商談件数", "914件", "128件"),
         ("商談成立件数", "26件", "3件"), ("商談成立金額", "23,022千円", "4,143千円")]),
-    "1(2)② イ": (None, "受発注交流商談会", ["区分", "全体", "うち青森県（受注企業）"], None, [
+    "1(2)② イ": ("trade_fair_results", "受発注交流商談会", ["区分", "全体", "うち青森県（受注企業）"],
+                 ["label", "total", "in_prefecture"], [
         ("出席企業（発注企業）", "32社", "-"), ("出席企業（受注企業）", "48社", "38社"), ("商談件数", "239件", "239件"),
         ("商談成立件数", "6件", "6件"), ("商談成立金額", "2,249千円", "2,249千円")]),
     "1(3)① ア": ("startup_trainings", "IMスキルアップ研修", ["区分", "日程", "開催地区", "参加人数"],
@@ -113,7 +117,7 @@ LISTS = {
     "1(3)① イ": (None, "UIJターン創業相談会", ["開催回数", "開催場所", "相談件数"], None, [
         ("12回", "東京交通会館8階 青森暮らしサポートセンター(すべてオンライン開催)", "15件")]),
     "2(1)②": ("rd_seminars", "競争的研究資金獲得セミナー", ["区分", "日程", "開催地区", "参加者"],
-              ["title", "dates", "area", None], [
+              ["title", "dates", "area", "attendance"], [
         ("施策説明会", "令和6年3月", "オンライン", "58名"), ("個別相談会", "令和6年3月", "オンライン", "4社")]),
     "2(3)": ("hr_development", "産学官金連携人材育成支援事業", ["研修名", "連携機関", "日程", "開催地区", "参加人数"],
              ["title", "partners", "dates", "area", "participants"], [
@@ -130,15 +134,16 @@ LISTS = {
     "2(6)": ("industry_forum", "「21あおり産業創造フォーラム」開催事業", ["日程", "開催地区", "参加機関", "参加人数"],
              ["dates", "area", "partners", "participants"], [
         ("令和5年9月", "青森市", "県内企業、金融機関、行政機関、商工団体等", "144名")]),
-    "2(7)": (None, "戦略的基盤技術高度化支援事業（サポイン事業）", ["研究テーマ", "事業実施期間", "研究等実施機関", "令和5年度 交付決定額"],
-             None, [
+    "2(7)": ("supporting_industry", "戦略的基盤技術高度化支援事業（サポイン事業）",
+             ["研究テーマ", "事業実施期間", "研究等実施機関", "令和5年度 交付決定額"],
+             ["title", "project_years", "partners", "granted_amount"], [
         ("デジタル社会に貢献する立体構造のニオブ酸リチウム圧電素子を搭載した高精度MEMS振動ジャイロ開発", "令和3年度～ 令和5年度",
          "多摩川精機(株)（八戸市） 京都大学 多摩川モバイル電装(株) （三沢市）", "37,733千円")]),
     "2(10)": ("gx_promotion", "中小企業等GX推進事業", ["日程", "開催地区", "参加機関", "参加人数"],
               ["dates", "area", "partners", "participants"], [
         ("令和6年3月", "青森市", "県内企業、大学、研究機関、支援機関等", "15名")]),
     "6(1)②": ("sales_experts", "専門アドバイザー事業", ["専門アドバイザー", "日程", "開催場所", "参加企業", "商談等"],
-               ["title", "dates", "area", "companies", None], [
+               ["title", "dates", "area", "companies", "dealings"], [
         ("(同)青森生産者ふるさと会", "令和5年10月", "東奥日報新町ビル2F Seven C's", "10社", "取引成立9社 見積依頼1社"),
         ("Smile circle(株)", "令和5年10月", "東奥日報新町ビル2F Seven C's", "18社", "取引成立2社 見積依頼2社")]),
     "6(1)③": ("sales_exhibitions", "大規模展示会出展支援事業", ["日程", "開催地区", "出展企業"], ["dates", "area", "companies"],
@@ -148,6 +153,9 @@ LISTS = {
     "7(3)①": (None, "支援能力の向上", ["開催回数", "開催地区", "参加人数"], None, [("49回", "県内各地", "1,188名")]),
     "7(3)②": (None, "広報普及活動", ["開催回数", "開催地区", "参加人数"], None, [("103回", "県内各地", "638名")]),
 }
+# Year headers of a round adopted in one fiscal year for the next year's project
+YEAR_HEADERS = {"2(2)": ("advanced_manufacturing", ["令和4年度 (令和5年度事業)", "令和5年度 (令和6年度事業)"]),
+                "2(8)": ("new_business", ["令和4年度 (令和5年度事業)", "令和5年度 (令和6年度事業)"])}
 # 主な相談テーマ / 主な業種 as printed (FY2023), and what casework's vocabulary calls them
 BREAKDOWNS = {
     "1(1)①": ("主な相談テーマ", ["ビジネスプラン", "マーケティング", "技術", "経営全般", "資金繰り", "IT"]),
@@ -238,7 +246,7 @@ def build(ds: Dataset) -> None:
     for fy, days, visitors in ((2022, 388, 1254), (2023, 430, 1170)):
         for _ in range(days):
             ds.event("yorozu", "outreach_day", ds.day(fy), title="よろず出張相談会", municipality=rng.choice(MUNICIPALITIES))
-        labels = quotas(visitors, [("商品開発", 40), ("ビジネスプラン", 30), ("販路開拓", 20), ("経営全般", 10)])
+        labels = quotas(visitors, [("商品開発", 45), ("事業計画策定", 35), ("販路提案", 20)])
         rng.shuffle(labels)
         for i in range(visitors):
             ds.consultation(rng.choice(clients), "yorozu", "window", ds.day(fy), themes=labels[i])
@@ -480,7 +488,8 @@ def expected() -> dict:
              for n, (section, t, c, keys, rows) in LISTS.items()]
     breakdowns = [{"number": n, "label": label, "printed": printed if isinstance(printed, list) else
                    {str(k): v for k, v in printed.items()}} for n, (label, printed) in BREAKDOWNS.items()]
-    return {"fiscal_year": 2023, "tables": tables, "lists": lists, "breakdowns": breakdowns}
+    headers = [{"number": n, "section": section, "headers": h} for n, (section, h) in YEAR_HEADERS.items()]
+    return {"fiscal_year": 2023, "tables": tables, "lists": lists, "breakdowns": breakdowns, "year_headers": headers}
 
 
 COLUMN_ORDER = {}
