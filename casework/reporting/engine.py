@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
-from sqlalchemy import case, distinct, false, func, literal, literal_column, or_, select, true
+from sqlalchemy import Date, bindparam, case, distinct, false, func, literal, literal_column, or_, select, true
 
 from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds
 from ..extensions import db
 from ..models import Client, Industry, Theme, consultation_themes
 from .metrics import (
-    Breakdown, Definitions, Metric, center_ids, counting, covering, held_over_periods, in_period, live_client, metric,
-    metric_filters, record_conditions, report_definitions, with_live_client,
+    Breakdown, Definitions, Metric, center_ids, counting, covering, held_over_periods, in_period, live_client,
+    lookup_stamp, metric, metric_filters, record_conditions, report_definitions, with_live_client,
 )
 
 Period = tuple[dt.date, dt.date]  # half-open [start, end)
@@ -43,8 +43,7 @@ def _count_metrics(metrics: list[Metric], periods: list[Period], center_codes: s
     # reads one covering index (ix_consultations_program_counted / ix_consultations_held_counted)
     by_source = lambda m: (m.table.name, m.date_column, m.program is not None and m.table.name == "consultations")  # noqa: E731
     groups = [list(g) for _k, g in groupby(sorted(metrics, key=by_source), key=by_source)]
-    lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
-    occupied = _tables_with_records(groups, lo, hi)
+    occupied = _tables_with_records(groups, periods)
     for group in groups:
         if not occupied[id(group)]:  # nothing in the period: every figure of the group is 0
             result.update({(m.id, i): 0 for m in group for i in range(len(periods))})
@@ -57,45 +56,86 @@ def _count_metrics(metrics: list[Metric], periods: list[Period], center_codes: s
         # a record held over periods (registrations) may count in several: per-period aggregates
         summed = [m for m in live if not m.distinct and not held_over_periods(m)]
         if summed:
-            result.update(_grouped_counts(summed, filters, periods))
+            result.update(_grouped_counts(summed, filters, periods, center_codes))
         distinct_ = [m for m in live if m.distinct or held_over_periods(m)]
         if distinct_:
             result.update(_distinct_counts(distinct_, periods, centers, center_codes))
     return result
 
 
-def _tables_with_records(groups: list[list[Metric]], lo: dt.date, hi: dt.date) -> dict[int, bool]:
-    """Which groups' tables hold any unvoided record in [lo, hi): one statement of EXISTS, so the
-    tables a period has nothing in (a new program's records, a month without grants) cost no query."""
+# Statements built once per rule set (definitions, vocabulary ids, centers chosen, number of
+# periods), with the periods' days as bind parameters: a tally or report counted again — another
+# month, another request — reuses them instead of building the SQL again (docs/performance.md).
+_STATEMENTS: dict = {}
+
+
+def _statement(kind: str, metrics, center_codes, n_periods: int, build):
+    key = (kind, tuple(metrics), None if center_codes is None else frozenset(center_codes), n_periods, lookup_stamp())
+    hit = _STATEMENTS.get(key)
+    if hit is None:
+        if len(_STATEMENTS) >= 512:
+            _STATEMENTS.clear()
+        hit = _STATEMENTS[key] = build()
+    return hit
+
+
+def _bound(n_periods: int):
+    """Bind parameters for n periods' [start, end) and their span (lo, hi)."""
+    periods = [(bindparam(f"s{i}", type_=Date), bindparam(f"e{i}", type_=Date)) for i in range(n_periods)]
+    return periods, bindparam("lo", type_=Date), bindparam("hi", type_=Date)
+
+
+def _values(periods: list[Period]) -> dict:
+    out = {"lo": min(p[0] for p in periods), "hi": max(p[1] for p in periods)}
+    for i, (start, end) in enumerate(periods):
+        out[f"s{i}"], out[f"e{i}"] = start, end
+    return out
+
+
+def _tables_with_records(groups: list[list[Metric]], periods: list[Period]) -> dict[int, bool]:
+    """Which groups' tables hold any unvoided record in the periods' span: one statement of EXISTS,
+    so the tables a period has nothing in (a new program's records, a month without grants) cost no query."""
     from sqlalchemy import exists
 
-    probes, seen = {}, {}
-    for group in groups:
-        m = group[0]
-        key = (m.table.name, m.date_column)
-        if key not in seen:
-            seen[key] = len(probes)
-            probes[key] = exists(select(literal(1)).select_from(m.model).where(
-                m.model.voided_at.is_(None), covering(m, lo, hi)))
-    row = db.session.connection().execute(select(*probes.values())).one()
+    firsts = [group[0] for group in groups]
+    seen = {}
+    for m in firsts:
+        seen.setdefault((m.table.name, m.date_column), len(seen))
+
+    def build():
+        _p, lo, hi = _bound(0)
+        probes = {}
+        for m in firsts:
+            key = (m.table.name, m.date_column)
+            if key not in probes:
+                probes[key] = exists(select(literal(1)).select_from(m.model).where(
+                    m.model.voided_at.is_(None), covering(m, lo, hi)))
+        return select(*probes.values())
+
+    stmt = _statement("exists", sorted(seen), None, 0, build)
+    row = db.session.connection().execute(stmt, _values(periods)).one()
     return {id(group): bool(row[seen[(group[0].table.name, group[0].date_column)]]) for group in groups}
 
 
-def _grouped_counts(group: list[Metric], filters: dict, periods: list[Period]) -> dict[tuple[str, int], int]:
+def _grouped_counts(group: list[Metric], filters: dict, periods: list[Period], center_codes=None
+                    ) -> dict[tuple[str, int], int]:
     first = group[0]
     dims = sorted({name for m in group for name in filters[m.id]})
     sums = sorted({m.sum_of for m in group if m.sum_of})
-    bucket = _bucket(first, periods)
-    stmt = select(bucket, *[getattr(first.model, d) for d in dims], func.count(),
-                  *[func.sum(getattr(first.model, c)) for c in sums])
-    stmt = with_live_client(stmt.select_from(first.model), first)
-    lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
-    grouping = ([] if len(periods) == 1 else [bucket]) + [getattr(first.model, d) for d in dims]
-    stmt = stmt.where(first.model.voided_at.is_(None), in_period(first, lo, hi), *_shared_filters(group, filters))
-    if grouping:
-        stmt = stmt.group_by(*grouping)
+
+    def build():
+        bound, lo, hi = _bound(len(periods))
+        bucket = _bucket(first, bound)
+        stmt = select(bucket, *[getattr(first.model, d) for d in dims], func.count(),
+                      *[func.sum(getattr(first.model, c)) for c in sums])
+        stmt = with_live_client(stmt.select_from(first.model), first)
+        grouping = ([] if len(periods) == 1 else [bucket]) + [getattr(first.model, d) for d in dims]
+        stmt = stmt.where(first.model.voided_at.is_(None), in_period(first, lo, hi), *_shared_filters(group, filters))
+        return stmt.group_by(*grouping) if grouping else stmt
+
+    stmt = _statement("grouped", group, center_codes, len(periods), build)
     result = {(m.id, i): 0 for m in group for i in range(len(periods))}
-    for row in db.session.connection().execute(stmt):
+    for row in db.session.connection().execute(stmt, _values(periods)):
         period, keys = row[0], dict(zip(dims, row[1:1 + len(dims)]))
         n, totals = row[1 + len(dims)], dict(zip(sums, row[2 + len(dims):]))
         if period is None or period < 0:
@@ -123,24 +163,28 @@ def _distinct_counts(group: list[Metric], periods: list[Period], centers: dict[s
                      center_codes: set[str] | None) -> dict[tuple[str, int], int]:
     """One row of conditional aggregates: COUNT(DISTINCT CASE …) for distinct counts, COUNT/SUM
     (CASE …) per period for records held over periods."""
-    filters = {m.id: metric_filters(m, centers, center_codes) for m in group}
-    columns, keys = [], []
-    for m in group:
-        conds = _all(record_conditions(m, centers, center_codes)[1:] or [true()])
-        for i, (start, end) in enumerate(periods):
-            when = in_period(m, start, end) & conds
-            if m.distinct:
-                columns.append(func.count(distinct(case((when, getattr(m.model, m.distinct))))))
-            elif m.sum_of:
-                columns.append(func.sum(case((when, getattr(m.model, m.sum_of)))))
-            else:
-                columns.append(func.count(case((when, m.model.id))))
-            keys.append((m.id, i))
-    first = group[0]
-    lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
-    stmt = with_live_client(select(*columns).select_from(first.model), first)
-    row = db.session.connection().execute(stmt.where(first.model.voided_at.is_(None), covering(first, lo, hi),
-                                        *_shared_filters(group, filters))).one()
+    keys = [(m.id, i) for m in group for i in range(len(periods))]
+
+    def build():
+        filters = {m.id: metric_filters(m, centers, center_codes) for m in group}
+        bound, lo, hi = _bound(len(periods))
+        columns = []
+        for m in group:
+            conds = _all(record_conditions(m, centers, center_codes)[1:] or [true()])
+            for start, end in bound:
+                when = in_period(m, start, end) & conds
+                if m.distinct:
+                    columns.append(func.count(distinct(case((when, getattr(m.model, m.distinct))))))
+                elif m.sum_of:
+                    columns.append(func.sum(case((when, getattr(m.model, m.sum_of)))))
+                else:
+                    columns.append(func.count(case((when, m.model.id))))
+        first = group[0]
+        stmt = with_live_client(select(*columns).select_from(first.model), first)
+        return stmt.where(first.model.voided_at.is_(None), covering(first, lo, hi), *_shared_filters(group, filters))
+
+    stmt = _statement("distinct", group, center_codes, len(periods), build)
+    row = db.session.connection().execute(stmt, _values(periods)).one()
     return {key: int(value or 0) for key, value in zip(keys, row)}
 
 
@@ -149,13 +193,21 @@ def any_records(metrics: list[Metric], period: Period, center_codes: set[str] | 
     from sqlalchemy import exists
 
     centers = center_ids()
-    columns, ids = [], []
-    for m in metrics:
-        conds = record_conditions(m, centers, center_codes)
-        probe = with_live_client(select(literal(1)).select_from(m.model), m).where(*conds, in_period(m, *period))
-        columns.append(exists(probe))
-        ids.append(m.id)
-    row = db.session.connection().execute(select(*columns)).one() if columns else ()
+    ids = [m.id for m in metrics]
+
+    def build():
+        ((start, end),), _lo, _hi = _bound(1)
+        columns = []
+        for m in metrics:
+            conds = record_conditions(m, centers, center_codes)
+            probe = with_live_client(select(literal(1)).select_from(m.model), m).where(*conds, in_period(m, start, end))
+            columns.append(exists(probe))
+        return select(*columns)
+
+    if not metrics:
+        return {}
+    stmt = _statement("any", metrics, center_codes, 1, build)
+    row = db.session.connection().execute(stmt, _values([period])).one()
     return {i: bool(v) for i, v in zip(ids, row)}
 
 

@@ -343,14 +343,7 @@ def metric_filters(m: Metric, centers: dict[str, int], center_codes: set[str] | 
 def term_ids(kind: str, codes, program_code: str | None = None) -> list[int]:
     """Ids of the program vocabulary entries of this kind with these codes (of the program when
     one is named); [-1] when none, so nothing matches."""
-    from ..models import Program, ProgramTerm
-
-    def every_term():
-        stmt = select(ProgramTerm.id, ProgramTerm.kind, ProgramTerm.code, Program.code).join(
-            Program, Program.id == ProgramTerm.program_id)
-        return db.session.execute(stmt).all()
-
-    terms = _cached("terms", every_term)
+    terms = _cached("terms", _every_term)
     return [i for i, k, code, program in terms
             if k == kind and code in codes and (program_code is None or program == program_code)] or [-1]
 
@@ -378,6 +371,23 @@ def _cached(key, compute):
     if key not in cache:
         cache[key] = compute()
     return cache[key]
+
+
+def lookup_stamp() -> tuple:
+    """The vocabulary ids the compiled rules hold (centers, programs, program terms): statements
+    built for one stamp are reused while it holds (engine._statement)."""
+    def stamp():
+        return (tuple(sorted(center_ids().items())), tuple(sorted(program_ids().items())),
+                tuple(_cached("terms", _every_term)))
+    return _cached("stamp", stamp)
+
+
+def _every_term():
+    from ..models import Program, ProgramTerm
+
+    stmt = select(ProgramTerm.id, ProgramTerm.kind, ProgramTerm.code, Program.code).join(
+        Program, Program.id == ProgramTerm.program_id)
+    return db.session.execute(stmt).all()
 
 
 def program_ids() -> dict[str, int]:
