@@ -433,8 +433,8 @@ def test_upgrade_from_0007_gives_the_report_tables_their_printed_shape_and_keeps
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE report_sections SET title = '受発注（編集済み）' WHERE key = 'trade_matching'"))
         conn.execute(text("INSERT INTO report_sections (key, number, title, optional, sort_order, active, version, "
-                          "created_at, updated_at) VALUES ('s1', '9(1)', '管理者が追加した事業', 0, 900, 1, 1, :n, :n)"),
-                     {"n": now})
+                          "created_at, updated_at) VALUES ('s1', '9(1)', '管理者が追加した事業', :f, 900, :t, 1, :n, :n)"),
+                     {"n": now, "f": False, "t": True})
     upgrade()
     with db.engine.connect() as conn:
         sections = {r.key: r for r in conn.execute(text("SELECT * FROM report_sections"))}
