@@ -70,13 +70,18 @@ _STATEMENTS: dict = {}
 
 
 def _statement(kind: str, metrics, center_codes, n_periods: int, build):
-    key = (kind, tuple(metrics), None if center_codes is None else frozenset(center_codes), n_periods, lookup_stamp())
+    """The statement `build()` makes for these metrics, built once per key. The key names the
+    metrics by identity (the definitions in force are compiled once per change, so the same rules
+    are the same objects; the entry holds them, so an identity is not reused while it lives)."""
+    metrics = tuple(metrics)
+    key = (kind, tuple(id(m) if isinstance(m, Metric) else m for m in metrics), None if center_codes is None else frozenset(center_codes), n_periods,
+           lookup_stamp())
     hit = _STATEMENTS.get(key)
     if hit is None:
         if len(_STATEMENTS) >= 512:
             _STATEMENTS.clear()
-        hit = _STATEMENTS[key] = build()
-    return hit
+        hit = _STATEMENTS[key] = (build(), metrics)
+    return hit[0]
 
 
 def _bound(n_periods: int):

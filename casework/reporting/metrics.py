@@ -377,9 +377,13 @@ def lookup_stamp() -> tuple:
     """The vocabulary ids the compiled rules hold (centers, programs, program terms): statements
     built for one stamp are reused while it holds (engine._statement)."""
     def stamp():
-        return (tuple(sorted(center_ids().items())), tuple(sorted(program_ids().items())),
-                tuple(_cached("terms", _every_term)))
+        full = (tuple(sorted(center_ids().items())), tuple(sorted(program_ids().items())),
+                tuple(tuple(t) for t in _cached("terms", _every_term)))
+        return _STAMPS.setdefault(full, len(_STAMPS))  # a small number per distinct set of ids
     return _cached("stamp", stamp)
+
+
+_STAMPS: dict[tuple, int] = {}
 
 
 def _every_term():
