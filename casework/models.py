@@ -100,6 +100,16 @@ class Industry(db.Model):
     middle_to: Mapped[str | None] = mapped_column(String(2))
 
 
+class IndustryDivision(db.Model):
+    """JSIC middle divisions 01–99 (revision 14), each of one major: 主な業種 as the report prints
+    them (食料品製造業, 繊維工業); report_label drops the name's trailing （…を除く）."""
+    __tablename__ = "industry_divisions"
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    major_code: Mapped[str] = mapped_column(ForeignKey("industries.code"))
+    name: Mapped[str] = mapped_column(String(60))
+    report_label: Mapped[str] = mapped_column(String(60))
+
+
 class Municipality(db.Model):
     __tablename__ = "municipalities"
     code: Mapped[str] = mapped_column(String(6), primary_key=True)
@@ -287,6 +297,7 @@ class Client(Timestamped, Versioned, Voidable, db.Model):
     corporate_number: Mapped[str | None] = mapped_column(String(13), index=True)
     industry_code: Mapped[str | None] = mapped_column(ForeignKey("industries.code"))
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
+    industry_division_code: Mapped[str | None] = mapped_column(ForeignKey("industry_divisions.code"))  # JSIC 中分類
     address: Mapped[str | None] = mapped_column(String(300))
     employees: Mapped[int | None] = mapped_column(Integer)
     representative: Mapped[str | None] = mapped_column(String(100))

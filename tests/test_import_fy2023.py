@@ -12,8 +12,7 @@ What this checks:
   the printed order where the vocabulary names them.
 
 Not checkable against the print (the vocabularies do not hold the printed words): 専門家派遣's
-業種内訳 (繊維業 is a middle division of 製造業), 6(1)'s 主な業種 (食料品製造業 …: JSIC middle
-divisions), 1(3)②'s 飲食業等; 2(6)'s award and lecture tables (no record holds them); the tables
+業種内訳 （繊維業） (JSIC's 11 is 繊維工業, as 6(1) prints it), 1(3)②'s 飲食業等; 2(6)'s award and lecture tables (no record holds them); the tables
 1(3)①イ and 7(3)①② print as one-row tables of a count (their figures are checked as rows above).
 """
 import html
@@ -187,7 +186,8 @@ def check_breakdowns(report):
     """主な相談テーマ / 主な業種 in the printed order, where the vocabulary names them."""
     sections = sections_by_key(report)
     for section, key, number in (("onestop", "top_themes", "1(1)①"), ("yorozu", "top_themes", "1(1)②"),
-                                 ("startup", "top_industries", "1(3)①"), ("dx_support", "top_industries", "2(9)")):
+                                 ("startup", "top_industries", "1(3)①"), ("dx_support", "top_industries", "2(9)"),
+                                 ("sales_advisors", "top_industries", "6(1)")):
         printed_labels = next(b for b in EXPECTED["breakdowns"] if b["number"] == number)["printed"]
         labels = [entry["label"] for entry in sections[section][key]["current"]][:len(printed_labels)]
         # casework prints the vocabulary's label: 宿泊業，飲食サービス業 for the report's 飲食サービス業

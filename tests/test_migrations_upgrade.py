@@ -29,7 +29,8 @@ from .migrations.dump import dump
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCABULARY_TABLES = {"centers", "channels", "themes", "industries", "municipalities", "event_kinds", "outcomes",
-                     "dispatch_programs", "programs", "program_terms", "report_sections", "report_rows"}
+                     "dispatch_programs", "programs", "program_terms", "report_sections", "report_rows",
+                     "industry_divisions"}  # (0008)
 # seeded by 0006 (programs) and 0007 (report definitions) with the same ids as the models' seed
 PROGRAM_VOCABULARIES = {"programs", "program_terms", "report_sections", "report_rows"}
 # A center's own figures from before casework (累計の開始残高): nothing seeds them, and a database
@@ -414,7 +415,8 @@ def test_counts_command_shows_the_revision_and_the_same_counts_around_an_upgrade
     assert f"schema revision: {_head()} (head {_head()}; 最新)" in after.output
     added = ("programs ", "program_terms ", "registrations ", "introductions ", "event_attendances ",
              "case_milestones ", "centers ", "event_kinds ",  # tables 0006 creates or seeds more rows into
-             "report_sections ", "report_rows ", "report_opening_balances ")  # and 0007
+             "report_sections ", "report_rows ", "report_opening_balances ",  # and 0007
+             "industry_divisions ", "themes ")  # and 0008
     assert f"{'centers':<22} {9:>9,}" in after.output and f"{'programs':<22} {27:>9,}" in after.output
     def same(output):
         return [line for line in output.splitlines()[1:] if not line.startswith(added)]

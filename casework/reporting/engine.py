@@ -13,7 +13,7 @@ from sqlalchemy import Date, bindparam, case, distinct, false, func, literal, li
 
 from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds
 from ..extensions import db
-from ..models import Client, Industry, Theme, consultation_themes
+from ..models import Client, Industry, IndustryDivision, Theme, consultation_themes
 from .metrics import (
     Breakdown, Definitions, Metric, center_ids, counting, covering, held_over_periods, in_period, live_client,
     lookup_stamp, metric, metric_filters, record_conditions, report_definitions, with_live_client,
@@ -74,8 +74,9 @@ def _statement(kind: str, metrics, center_codes, n_periods: int, build):
     metrics by identity (the definitions in force are compiled once per change, so the same rules
     are the same objects; the entry holds them, so an identity is not reused while it lives)."""
     metrics = tuple(metrics)
-    key = (kind, tuple(id(m) if isinstance(m, Metric) else m for m in metrics), None if center_codes is None else frozenset(center_codes), n_periods,
-           lookup_stamp())
+    programs = any(isinstance(m, Metric) and (m.program or any(t for _c, _v, t in m.where)) for m in metrics)
+    key = (kind, tuple(id(m) if isinstance(m, Metric) else m for m in metrics),
+           None if center_codes is None else frozenset(center_codes), n_periods, lookup_stamp(programs))
     hit = _STATEMENTS.get(key)
     if hit is None:
         if len(_STATEMENTS) >= 512:
@@ -248,9 +249,18 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
                 .join(Client, Client.id == m.model.client_id)
                 .join(Industry, Industry.code == Client.industry_code)
                 .where(Client.voided_at.is_(None)))
+    elif b.by == "industry_division":  # JSIC 中分類 where the client has one, else the major division
+        key = func.coalesce(IndustryDivision.code, Industry.code)
+        label = func.coalesce(IndustryDivision.report_label, Industry.report_label)
+        order = func.coalesce(IndustryDivision.code, Industry.middle_from)
+        stmt = (select(bucket.label("p"), label, order, key, counted).select_from(m.model)
+                .join(Client, Client.id == m.model.client_id)
+                .join(Industry, Industry.code == Client.industry_code)
+                .outerjoin(IndustryDivision, IndustryDivision.code == Client.industry_division_code)
+                .where(Client.voided_at.is_(None)))
     else:
         raise ValueError(b.by)
-    if m.has_client and b.by != "industry":
+    if m.has_client and b.by not in ("industry", "industry_division"):
         stmt = with_live_client(stmt, m)
     lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
     stmt = stmt.where(*conds, in_period(m, lo, hi)).group_by(bucket, label, order, key)

@@ -373,14 +373,16 @@ def _cached(key, compute):
     return cache[key]
 
 
-def lookup_stamp() -> tuple:
-    """The vocabulary ids the compiled rules hold (centers, programs, program terms): statements
-    built for one stamp are reused while it holds (engine._statement)."""
+def lookup_stamp(programs: bool = True) -> int:
+    """The vocabulary ids compiled rules hold (centers; with programs, programs and program
+    terms) as a small number: statements built for one stamp are reused while it holds
+    (engine._statement). Rules without a program need no programs table (a database before 0006)."""
     def stamp():
-        full = (tuple(sorted(center_ids().items())), tuple(sorted(program_ids().items())),
-                tuple(tuple(t) for t in _cached("terms", _every_term)))
+        full = (tuple(sorted(center_ids().items())),
+                (tuple(sorted(program_ids().items())), tuple(tuple(t) for t in _cached("terms", _every_term)))
+                if programs else ())
         return _STAMPS.setdefault(full, len(_STAMPS))  # a small number per distinct set of ids
-    return _cached("stamp", stamp)
+    return _cached(("stamp", programs), stamp)
 
 
 _STAMPS: dict[tuple, int] = {}

@@ -99,5 +99,5 @@ def seed_rows() -> dict[str, list[dict]]:
     for table_name, more in [*program_rows().items(), *report_vocabulary_rows().items()]:
         rows[table_name] = rows.get(table_name, []) + more
     # programs after the tables they refer to
-    ordered = {name: rows[name] for name in [*vocabulary_rows(), "programs", "program_terms"]}
+    ordered = {name: rows[name] for name in [*vocabulary_rows(), "industry_divisions", "programs", "program_terms"]}
     return {**ordered, **definition_rows()}

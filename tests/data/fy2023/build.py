@@ -399,11 +399,15 @@ def build(ds: Dataset) -> None:
                                       "course": course, "decision": "採択", "decided_on": day.isoformat(),
                                       "granted_on": day.isoformat(), "granted_amount": part * 1000})
     # 6(1) ビジネスサポートステーション: 延べ社数 of desk and visits; the advisers' days; exhibitions
+    # 主な業種 (JSIC middle divisions of 製造業): 食料品製造業 5 : 繊維工業 3 : 木材・木製品製造業 2
     clients = ds.clients("Z", 300, list("E"))
+    for i, row in enumerate(r for r in ds.rows["clients"] if r["ref"] in set(clients)):
+        row["industry_division"] = "09" if i % 10 < 5 else "11" if i % 10 < 8 else "12"
     for fy, window, visits in ((2022, 108, 343), (2023, 74, 325)):
         for channel, n in (("window", window), ("visit", visits)):
-            for _ in range(n):
-                ds.consultation(rng.choice(clients), "sales", channel, ds.day(fy), program="business_support_station")
+            for i in range(n):
+                client = clients[i % len(clients)] if channel == "window" else rng.choice(clients)
+                ds.consultation(client, "sales", channel, ds.day(fy), program="business_support_station")
     for adviser, day, companies, deals, quotes in (("(同)青森生産者ふるさと会", dt.date(2023, 10, 12), 10, 9, 1),
                                                    ("Smile circle(株)", dt.date(2023, 10, 26), 18, 2, 2)):
         event = ds.event("sales", "consultation_day", day, title=adviser, area="東奥日報新町ビル2F Seven C's",
