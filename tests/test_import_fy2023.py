@@ -12,7 +12,8 @@ What this checks:
   the printed order where the vocabulary names them.
 
 Not checkable against the print (the vocabularies do not hold the printed words): 専門家派遣's
-業種内訳 （繊維業） (JSIC's 11 is 繊維工業, as 6(1) prints it), 1(3)②'s 飲食業等; 2(6)'s award and lecture tables (no record holds them); the tables
+業種内訳 （繊維業） (JSIC's 11 is 繊維工業, as 6(1) prints it), 1(3)②'s 飲食業等; 2(6)'s lecture table
+(テーマ / 講師: no record holds it); the tables
 1(3)①イ and 7(3)①② print as one-row tables of a count (their figures are checked as rows above).
 """
 import html
@@ -161,7 +162,8 @@ def listed_tables(report, table) -> tuple[list[str], list[dict]]:
         rows = [{"label": r["label"], **{c["key"]: (r.get("printed") or r)[c["key"]] for c in split["columns"]}}
                 for r in split["rows"]]
         return ["区分"] + [c["label"] for c in split["columns"]], rows
-    (listed,) = section["lists"]
+    # the section's list of that label (「21あおりアワード」表彰), else its first (【実績】)
+    listed = next((t for t in section["lists"] if t["label"] == table["title"]), section["lists"][0])
     return [c["label"] for c in listed["columns"]], listed["rows"]
 
 

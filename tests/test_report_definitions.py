@@ -4,7 +4,7 @@ from pathlib import Path
 
 from casework.reporting import defaults
 from casework.reporting.metrics import DEFAULTS, load_definitions
-from casework.seed.report_vocabulary import report_vocabulary_rows
+from casework.seed.report_vocabulary import PROGRAM_TERMS, report_vocabulary_rows
 
 VERSIONS = Path(__file__).parent.parent / "migrations" / "versions"
 
@@ -51,6 +51,8 @@ def test_revisions_0007_and_0008_seed_the_default_definitions():
     assert rows == want["report_rows"]
     assert openings == want["report_opening_balances"]
     assert themes == report_vocabulary_rows()["themes"]
+    assert _migration("0008_report_tables_fy2023.py").PROGRAM_TERMS == PROGRAM_TERMS
+    assert _migration("0008_report_tables_fy2023.py").INDUSTRY_DIVISIONS == report_vocabulary_rows()["industry_divisions"]
 
 
 def test_stored_definitions_are_the_defaults(app):

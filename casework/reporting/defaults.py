@@ -285,6 +285,9 @@ NEW_ROWS_0008 = [
      dict(program_code="trade_fairs", aggregation="sum", sum_of="deals")),
     ("trade_fair_results", "deal_amount", "商談成立金額", "event_attendances",
      dict(program_code="trade_fairs", aggregation="sum", sum_of="amount", unit="千円")),
+    # 2(6) 「21あおりアワード」表彰: the forum's awarded companies (attendances, side = 部門)
+    ("industry_forum", "awards", "「21あおりアワード」表彰", "event_attendances",
+     dict(kind="list", program_code="industry_forum", list_columns="side;company")),
     # 2(7) the research themes with their project years, institutions and the year's granted amount
     ("supporting_industry", "list", "実績", "grants",
      dict(kind="list", program_code="supporting_industry", date_column="granted_on",

@@ -514,6 +514,12 @@ def _list_cell(record, column: str, municipality: str | None):
         if record.participants:
             return f"{record.participants:,}名"
         return f"{record.companies:,}社" if record.companies else ""
+    if column == "side":  # the attendance's side (発注企業 / 受注企業, an award's 部門)
+        return record.side.label if record.side is not None else ""
+    if column == "company":
+        return record.company_label
+    if column in ("meetings", "deals", "amount") and hasattr(record, "event_id"):
+        return getattr(record, column)
     if column == "project_years":
         first, last = record.project_fiscal_year, record.project_end_fiscal_year or record.project_fiscal_year
         if first is None:

@@ -63,7 +63,8 @@ EVENT_LIST_COLUMNS = {"title": "研修名", "partners": "連携機関", "dates":
 GRANT_LIST_COLUMNS = {"title": "研究テーマ", "project_years": "事業実施期間", "partners": "研究等実施機関",
                       "amount": "採択金額", "granted_amount": "{year} 交付決定額"}
 # a list column's printed unit (a number column without one is text)
-LIST_UNITS = {"participants": "名", "companies": "社", "amount": "千円", "granted_amount": "千円"}
+LIST_UNITS = {"participants": "名", "companies": "社", "amount": "千円", "granted_amount": "千円", "meetings": "件",
+              "deals": "件"}
 
 SOURCES: dict[str, Source] = {}
 
@@ -100,7 +101,11 @@ register(Source("event_attendances", "商談会等の出席企業（催しの日
                       "quote_requests": "見積依頼"},
                 in_prefecture={"companies": "companies_in_prefecture", "meetings": "meetings_in_prefecture",
                                "deals": "deals_in_prefecture", "amount": "amount_in_prefecture"},
-                splits={"event": "event_id"}))
+                splits={"event": "event_id"},
+                # a list of an event's attendances: 「21あおりアワード」表彰 部門 / 企業名 (side: the award's 部門)
+                list_columns={"side": "部門", "company": "企業名", "companies": "企業数", "meetings": "商談件数",
+                              "deals": "商談成立件数", "amount": "商談成立金額"},
+                money_columns=("amount",)))
 
 SPLITS = {"event": "催しごとに表を分ける（商談会ごとの表）"}
 

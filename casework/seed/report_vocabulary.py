@@ -20,6 +20,27 @@ def industry_divisions() -> list[dict]:
                      report_label=re.sub(r"（[^）]*）$", "", r["name"])) for r in csv.DictReader(fh)]
 
 
+# program, kind, code, label: program vocabulary the report's tables need (2(6) 表彰の部門)
+PROGRAM_TERMS = [
+    ("industry_forum", "side", "management_innovation", "経営革新部門"),
+    ("industry_forum", "side", "startup", "創業部門"),
+    ("industry_forum", "side", "industry_academia", "産学連携部門"),
+    ("industry_forum", "side", "dx", "DX部門"),
+]
+
+
+def program_terms() -> list[dict]:
+    """PROGRAM_TERMS as rows after the default programs' (ids explicit, for create_all)."""
+    from .programs import program_rows
+
+    seeded = program_rows()
+    program_ids = {p["code"]: p["id"] for p in seeded["programs"]}
+    first = len(seeded["program_terms"]) + 1
+    return [dict(id=first + i, program_id=program_ids[program], kind=kind, code=code, label=label, unit=None,
+                 sort_order=(i + 1) * 10, active=True, version=1)
+            for i, (program, kind, code, label) in enumerate(PROGRAM_TERMS)]
+
+
 def report_vocabulary_rows() -> dict[str, list[dict]]:
     return {"themes": [dict(code=c, label=label, sort_order=o, active=True) for c, label, o in THEMES],
-            "industry_divisions": industry_divisions()}
+            "industry_divisions": industry_divisions(), "program_terms": program_terms()}

@@ -129,6 +129,14 @@ INDUSTRY_DIVISIONS = [
     {'code': '99', 'major_code': 'T', 'name': '分類不能の産業', 'report_label': '分類不能の産業'},
 ]
 
+# program, kind, code, label (2(6) 表彰の部門)
+PROGRAM_TERMS = [
+    ('industry_forum', 'side', 'management_innovation', '経営革新部門'),
+    ('industry_forum', 'side', 'startup', '創業部門'),
+    ('industry_forum', 'side', 'industry_academia', '産学連携部門'),
+    ('industry_forum', 'side', 'dx', 'DX部門'),
+]
+
 SECTION_CHANGES = {'advanced_manufacturing': {'project_year_offset': 1, 'note': None},
  'new_business': {'project_year_offset': 1, 'note': None},
  'trade_fairs_program': {'active': False}}
@@ -190,6 +198,13 @@ NEW_ROWS = [{'section': 'trade_fair_results',
   'aggregation': 'sum',
   'sum_of': 'amount',
   'unit': '千円'},
+ {'section': 'industry_forum',
+  'key': 'awards',
+  'label': '「21あおりアワード」表彰',
+  'source': 'event_attendances',
+  'kind': 'list',
+  'program_code': 'industry_forum',
+  'list_columns': 'side;company'},
  {'section': 'supporting_industry',
   'key': 'list',
   'label': '実績',
@@ -227,6 +242,16 @@ def upgrade():
         op.create_foreign_key(op.f('fk_clients_industry_division_code_industry_divisions'), 'clients',
                               'industry_divisions', ['industry_division_code'], ['code'])
     bind = op.get_bind()
+    programs = sa.table('programs', sa.column('id'), sa.column('code'))
+    terms = sa.table('program_terms', *[sa.column(c) for c in (
+        'program_id', 'kind', 'code', 'label', 'unit', 'sort_order', 'active', 'version', 'created_at', 'updated_at')])
+    program_ids = dict(bind.execute(sa.select(programs.c.code, programs.c.id)).all())
+    have = set(bind.execute(sa.select(terms.c.program_id, terms.c.kind, terms.c.code)).all())
+    for i, (program, kind, code, label) in enumerate(PROGRAM_TERMS, 1):
+        if program in program_ids and (program_ids[program], kind, code) not in have:
+            bind.execute(terms.insert().values(program_id=program_ids[program], kind=kind, code=code, label=label,
+                                               unit=None, sort_order=i * 10, active=True, version=1,
+                                               created_at=now, updated_at=now))
     themes = sa.table('themes', sa.column('code'), sa.column('label'), sa.column('sort_order'), sa.column('active'))
     known = set(bind.execute(sa.select(themes.c.code)).scalars())
     op.bulk_insert(themes, [t for t in THEMES if t['code'] not in known])
@@ -311,6 +336,17 @@ def downgrade():
     breakdowns = sa.table('report_rows', sa.column('breakdown_by'))
     bind.execute(breakdowns.update().where(breakdowns.c.breakdown_by == 'industry_division')
                  .values(breakdown_by='industry'))
+    programs = sa.table('programs', sa.column('id'), sa.column('code'))
+    terms = sa.table('program_terms', sa.column('id'), sa.column('program_id'), sa.column('kind'), sa.column('code'))
+    attendances = sa.table('event_attendances', sa.column('side_id'))
+    program_ids = dict(bind.execute(sa.select(programs.c.code, programs.c.id)).all())
+    for program, kind, code, _label in PROGRAM_TERMS:
+        if program in program_ids:
+            ids = sa.select(terms.c.id).where(terms.c.program_id == program_ids[program], terms.c.kind == kind,
+                                              terms.c.code == code)
+            bind.execute(attendances.update().where(attendances.c.side_id.in_(ids)).values(side_id=None))
+            bind.execute(terms.delete().where(terms.c.program_id == program_ids[program], terms.c.kind == kind,
+                                              terms.c.code == code))
     codes = [t['code'] for t in THEMES]
     for link in ('consultation_themes', 'case_themes'):
         table = sa.table(link, sa.column('theme_code'))

@@ -134,6 +134,9 @@ LISTS = {
     "2(6)": ("industry_forum", "「21あおり産業創造フォーラム」開催事業", ["日程", "開催地区", "参加機関", "参加人数"],
              ["dates", "area", "partners", "participants"], [
         ("令和5年9月", "青森市", "県内企業、金融機関、行政機関、商工団体等", "144名")]),
+    "2(6) 表彰": ("industry_forum", "「21あおりアワード」表彰", ["部門", "企業名"], ["side", "company"], [
+        ("経営革新部門", "佐藤製菓"), ("創業部門", "カマラードの家"), ("産学連携部門", "(株)肉の博明"),
+        ("DX部門", "(株)ケアスマイル青森")]),
     "2(7)": ("supporting_industry", "戦略的基盤技術高度化支援事業（サポイン事業）",
              ["研究テーマ", "事業実施期間", "研究等実施機関", "令和5年度 交付決定額"],
              ["title", "project_years", "partners", "granted_amount"], [
@@ -367,8 +370,13 @@ def build(ds: Dataset) -> None:
     # 2(5), 2(6), 2(10): seminars and the forum
     ds.event("technology", "seminar", dt.date(2024, 3, 13), title="特定分野連携セミナー", area="オンライン",
              participants=33, program="specific_fields")
-    ds.event("technology", "forum", dt.date(2023, 9, 27), title="青森県DX推進フォーラム×21あおり産業創造フォーラム",
-             area="青森市", partners="県内企業、金融機関、行政機関、商工団体等", participants=144, program="industry_forum")
+    forum = ds.event("technology", "forum", dt.date(2023, 9, 27), title="青森県DX推進フォーラム×21あおり産業創造フォーラム",
+                     area="青森市", partners="県内企業、金融機関、行政機関、商工団体等", participants=144,
+                     program="industry_forum")
+    for category, company in (("経営革新部門", "佐藤製菓"), ("創業部門", "カマラードの家"), ("産学連携部門", "(株)肉の博明"),
+                              ("DX部門", "(株)ケアスマイル青森")):  # 「21あおりアワード」表彰: a company per 部門
+        ds.rows["attendances"].append({"ref": ds.ref("T"), "event_ref": forum, "side": category,
+                                       "company_name": company, "companies": 1})
     ds.event("technology", "seminar", dt.date(2024, 3, 19), title="グリーン成長産業参入促進セミナー", area="青森市",
              partners="県内企業、大学、研究機関、支援機関等", participants=15, program="gx_promotion")
     # 2(7) サポイン: one project FY2021-FY2023, granted in FY2023
