@@ -110,7 +110,9 @@ def filed_tables(report: dict, definitions: Definitions | None = None) -> list[d
         if thousands:
             notes.append(ROUNDING_NOTE)
         heading = f"{section['number']} {section['title']}" if section.get("number") else section["title"]
-        out.append({"key": section["key"], "heading": heading, "header": header, "rows": rows if section["rows"] and "tables" not in section else [],
+        split = "tables" in section  # a table per event: the section's own rows are not printed
+        out.append({"key": section["key"], "heading": heading, "header": header,
+                    "rows": rows if section["rows"] and not split else [],
                     "lists": lists, "themes": themes, "notes": notes})
     return out
 

@@ -203,9 +203,9 @@ def compile_definitions(sections: list[dict], rows: list[dict], openings: list[d
                                         row.get("unit") or "件"))
         elif kind == "list":
             columns = [c.partition("=") for c in _codes(row.get("list_columns"))]
+            headers = tuple((c.strip(), label.strip()) for c, eq, label in columns if eq and label.strip())
             lists.append(ListTable(section, row["key"], row["label"], compile_metric(section, row),
-                                   tuple(c.strip() for c, _eq, _label in columns),
-                                   tuple((c.strip(), label.strip()) for c, eq, label in columns if eq and label.strip())))
+                                   tuple(c.strip() for c, _eq, _label in columns), headers))
     known = {m.id for m in metrics}
     breakdowns = [b for b in breakdowns if b.metric in known]  # a breakdown of a deactivated row goes too
     return Definitions(compiled_sections, tuple(metrics), tuple(breakdowns), tuple(lists))

@@ -89,8 +89,8 @@ def vocabulary_rows() -> dict[str, list[dict]]:
 
 def seed_rows() -> dict[str, list[dict]]:
     """Everything a fresh database holds: 0002's vocabularies, then the default programs (0006),
-    then the default report definitions (0007) and the report's vocabulary (0008). Keep vocabulary_rows() as it is: migration 0002
-    reads it."""
+    then the default report definitions (0007) and the report's vocabulary (0008). Keep
+    vocabulary_rows() as it is: migration 0002 reads it."""
     from ..reporting.defaults import definition_rows
     from .programs import program_rows
     from .report_vocabulary import report_vocabulary_rows
