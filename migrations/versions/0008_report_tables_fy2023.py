@@ -12,7 +12,7 @@ Revision ID: 0008
 Revises: 0007
 """
 import datetime as dt
-import importlib.util
+import runpy
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -292,14 +292,6 @@ def upgrade():
                                           sort_order=max((o for _k, o in taken), default=0) + 10,
                                           active=True, version=1, created_at=now, updated_at=now))
 
-def load(name):
-    path = Path(__file__).resolve().parent.parent / "frozen" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"casework_migrations_frozen_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 # what 0007 wrote (downgrade)
 LIST_COLUMNS_0007 = {'sales_experts.list': 'title;dates;area;companies', 'rd_seminars.list': 'title;dates;area;participants',
                      'industry_forum.list': 'dates;area;partners;participants',
@@ -356,7 +348,8 @@ def downgrade():
     if bind.dialect.name == 'sqlite':  # a column of a foreign key: SQLite copies the table to drop it
         with op.batch_alter_table('clients', recreate='always') as batch:
             batch.drop_column('industry_division_code')
-        load('clients_search_v1').after_clients_rebuild(bind)  # the copy lost the search triggers
+        helper = Path(__file__).resolve().parent.parent / 'frozen' / 'clients_search_v1.py'
+        runpy.run_path(str(helper))['after_clients_rebuild'](bind)  # the copy lost the search triggers
     else:
         op.drop_constraint(op.f('fk_clients_industry_division_code_industry_divisions'), 'clients', type_='foreignkey')
         op.drop_column('clients', 'industry_division_code')
