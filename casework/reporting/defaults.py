@@ -270,7 +270,7 @@ ROW_CHANGES_0008 = {
     ("specific_fields", "list"): {"list_columns": "dates;area;participants"},
     ("startup_trainings", "list"): {"list_columns": "title=区分;dates;area;participants"},
     # 主な業種 as printed: 食料品製造業, 繊維工業 … (JSIC middle divisions, the major where a client has none)
-    ("sales_advisors", "top_industries"): {"breakdown_by": "industry_division"},
+    ("sales_advisors", "top_industries"): {"breakdown_by": "industry_middle"},
 }
 # section key, row key, label, source, then what differs from _F (sort order: after the section's rows)
 NEW_ROWS_0008 = [

@@ -249,7 +249,7 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
                 .join(Client, Client.id == m.model.client_id)
                 .join(Industry, Industry.code == Client.industry_code)
                 .where(Client.voided_at.is_(None)))
-    elif b.by == "industry_division":  # JSIC 中分類 where the client has one, else the major division
+    elif b.by == "industry_middle":  # JSIC 中分類 where the client has one, else the major division
         key = func.coalesce(IndustryDivision.code, Industry.code)
         label = func.coalesce(IndustryDivision.report_label, Industry.report_label)
         order = func.coalesce(IndustryDivision.code, Industry.middle_from)
@@ -260,7 +260,7 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
                 .where(Client.voided_at.is_(None)))
     else:
         raise ValueError(b.by)
-    if m.has_client and b.by not in ("industry", "industry_division"):
+    if m.has_client and b.by not in ("industry", "industry_middle"):
         stmt = with_live_client(stmt, m)
     lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
     stmt = stmt.where(*conds, in_period(m, lo, hi)).group_by(bucket, label, order, key)

@@ -144,7 +144,7 @@ def _check_row(data: RowData, section: ReportSection, row: ReportRow | None = No
                               "入力してください。", "list_headers")
     others = {r.key for r in section.rows if row is None or r.id != row.id}
     if data.kind == "breakdown":
-        if data.breakdown_by not in ("theme", "industry", "industry_division"):
+        if data.breakdown_by not in ("theme", "industry", "industry_middle"):
             raise DomainError("内訳の種類（相談テーマ・業種）を選んでください。", "breakdown_by")
         if data.breakdown_of not in others:
             raise DomainError("内訳を出す行を選んでください。", "breakdown_of")

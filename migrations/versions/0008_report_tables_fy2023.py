@@ -150,7 +150,7 @@ ROW_CHANGES = {'sales_experts.list': {'list_columns': 'title=専門アドバイ�
  'gx_promotion.list': {'list_columns': 'dates;area;partners=参加機関;participants'},
  'specific_fields.list': {'list_columns': 'dates;area;participants'},
  'startup_trainings.list': {'list_columns': 'title=区分;dates;area;participants'},
- 'sales_advisors.top_industries': {'breakdown_by': 'industry_division'}}
+ 'sales_advisors.top_industries': {'breakdown_by': 'industry_middle'}}
 
 ROW_COLUMNS = ("kind", "date_column", "center_code", "program_code", "channels", "event_kinds", "outcome", "decision",
                "activity", "category", "side", "course", "milestone", "null_center_is", "aggregation", "sum_of", "unit",
@@ -326,7 +326,7 @@ def downgrade():
             bind.execute(rows.update().where(rows.c.section_id == section_ids[section], rows.c.key == key)
                          .values(list_columns=list_columns))
     breakdowns = sa.table('report_rows', sa.column('breakdown_by'))
-    bind.execute(breakdowns.update().where(breakdowns.c.breakdown_by == 'industry_division')
+    bind.execute(breakdowns.update().where(breakdowns.c.breakdown_by == 'industry_middle')
                  .values(breakdown_by='industry'))
     programs = sa.table('programs', sa.column('id'), sa.column('code'))
     terms = sa.table('program_terms', sa.column('id'), sa.column('program_id'), sa.column('kind'), sa.column('code'))

@@ -66,7 +66,7 @@ class RowForm(VersionedForm):
     combine_with = SelectField("併記する行（例：派遣企業に「派遣延べ回数」を括弧書き）", default="")
     breakdown_of = SelectField("内訳を出す行（行の種類が「内訳」のとき）", default="")
     breakdown_by = SelectField("内訳の種類", choices=[BLANK, ("theme", "相談テーマ"), ("industry", "業種"),
-                                                        ("industry_division", "業種（中分類）")], default="")
+                                                        ("industry_middle", "業種（中分類）")], default="")
     list_columns = MultiCheckboxField("一覧表の列（行の種類が「一覧表」のとき）")
     list_headers = StringField("列の見出しを変えるとき（例：title=専門アドバイザー;area=開催場所）",
                                validators=[Optional(), Length(max=200)])
