@@ -235,6 +235,18 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
                     definitions: Definitions | None = None) -> list[list[dict]]:
     """Per period, [{"label", "count"}] most first, ties in vocabulary order; zeros left out."""
     m = (definitions or report_definitions()).metric_by_id[b.metric]
+    stmt = _statement("breakdown", (m, b), center_codes, len(periods), lambda: _breakdown_statement(
+        m, b, len(periods), center_codes))
+    out = [[] for _ in periods]
+    for p, lab, sort_key, _code, n in db.session.connection().execute(stmt, _values(periods)):
+        if 0 <= p < len(periods) and n:
+            out[p].append((-n, sort_key, lab))
+    return [[{"label": lab, "count": -neg} for neg, _k, lab in sorted(entries)] for entries in out]
+
+
+def _breakdown_statement(m: Metric, b: Breakdown, n_periods: int, center_codes: set[str] | None):
+    """The GROUP BY (period, entry) of a breakdown, the periods as bind parameters."""
+    periods, lo, hi = _bound(n_periods)
     conds = record_conditions(m, center_ids(), center_codes)
     bucket = _bucket(m, periods)
     counted = func.count(distinct(m.model.client_id)) if b.distinct else func.count(m.model.id)
@@ -262,13 +274,7 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
         raise ValueError(b.by)
     if m.has_client and b.by not in ("industry", "industry_middle"):
         stmt = with_live_client(stmt, m)
-    lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
-    stmt = stmt.where(*conds, in_period(m, lo, hi)).group_by(bucket, label, order, key)
-    out = [[] for _ in periods]
-    for p, lab, sort_key, _code, n in db.session.connection().execute(stmt):
-        if 0 <= p < len(periods) and n:
-            out[p].append((-n, sort_key, lab))
-    return [[{"label": lab, "count": -neg} for neg, _k, lab in sorted(entries)] for entries in out]
+    return stmt.where(*conds, in_period(m, lo, hi)).group_by(bucket, label, order, key)
 
 
 def annual_report(fy: int, center_codes: set[str] | None = None, definitions: Definitions | None = None) -> dict:
@@ -445,14 +451,20 @@ def list_table(t, fy: int, center_codes: set[str] | None = None) -> dict:
     start, end = fiscal_year_bounds(fy)
     headers = {**source.list_columns, **dict(t.labels)}
     model = m.model
-    place = hasattr(model, "municipality_code")
-    stmt = select(model, Municipality.name if place else literal(None)).select_from(model)
-    stmt = with_live_client(stmt, m) if m.has_client else stmt
-    if place:
-        stmt = stmt.outerjoin(Municipality, Municipality.code == model.municipality_code)
-    stmt = stmt.where(*record_conditions(m, center_ids(), center_codes), in_period(m, start, end))
+
+    def build():
+        ((first, last),), _lo, _hi = _bound(1)
+        place = hasattr(model, "municipality_code")
+        stmt = select(model, Municipality.name if place else literal(None)).select_from(model)
+        stmt = with_live_client(stmt, m) if m.has_client else stmt
+        if place:
+            stmt = stmt.outerjoin(Municipality, Municipality.code == model.municipality_code)
+        stmt = stmt.where(*record_conditions(m, center_ids(), center_codes), in_period(m, first, last))
+        return stmt.order_by(m.date, model.id)
+
     rows = []
-    records = db.session.execute(stmt.order_by(m.date, model.id)).all()
+    stmt = _statement("list", (m,), center_codes, 1, build)
+    records = db.session.execute(stmt, _values([(start, end)])).all()
     dealings = _dealings([r.id for r, _m in records]) if "dealings" in columns else {}
     for record, municipality in records:
         row = {c: _list_cell(record, c, municipality) for c in columns}
