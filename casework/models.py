@@ -14,7 +14,7 @@ from sqlalchemy import (
     Integer, Numeric, String, Table, Text, UniqueConstraint, func, select, text,
 )
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, column_property, declared_attr, mapped_column, relationship
 
 from . import searchindex
 from .extensions import db
@@ -98,6 +98,16 @@ class Industry(db.Model):
     report_label: Mapped[str] = mapped_column(String(60))
     middle_from: Mapped[str | None] = mapped_column(String(2))
     middle_to: Mapped[str | None] = mapped_column(String(2))
+
+
+class IndustryDivision(db.Model):
+    """JSIC middle divisions 01–99 (revision 14), each of one major: 主な業種 as the report prints
+    them (食料品製造業, 繊維工業); report_label drops the name's trailing （…を除く）."""
+    __tablename__ = "industry_divisions"
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    major_code: Mapped[str] = mapped_column(ForeignKey("industries.code"))
+    name: Mapped[str] = mapped_column(String(60))
+    report_label: Mapped[str] = mapped_column(String(60))
 
 
 class Municipality(db.Model):
@@ -287,6 +297,7 @@ class Client(Timestamped, Versioned, Voidable, db.Model):
     corporate_number: Mapped[str | None] = mapped_column(String(13), index=True)
     industry_code: Mapped[str | None] = mapped_column(ForeignKey("industries.code"))
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
+    industry_division_code: Mapped[str | None] = mapped_column(ForeignKey("industry_divisions.code"))  # JSIC 中分類
     address: Mapped[str | None] = mapped_column(String(300))
     employees: Mapped[int | None] = mapped_column(Integer)
     representative: Mapped[str | None] = mapped_column(String(100))
@@ -837,6 +848,15 @@ class EventAttendance(Timestamped, Versioned, Voidable, db.Model):
         CheckConstraint("quote_requests IS NULL OR quote_requests >= 0", name="quote_requests"),
     )
 
+    # The event's day, program and kind, so the report counts attendances as it counts events (an
+    # attendance of a voided event has no day: it falls in no period).
+    held_on = column_property(select(Event.held_on).where(Event.id == event_id, Event.voided_at.is_(None))
+                              .correlate_except(Event).scalar_subquery())
+    program_id = column_property(select(Event.program_id).where(Event.id == event_id)
+                                 .correlate_except(Event).scalar_subquery())
+    kind_code = column_property(select(Event.kind_code).where(Event.id == event_id)
+                                .correlate_except(Event).scalar_subquery())
+
     @property
     def company_label(self) -> str:
         if self.client is not None:
@@ -1069,6 +1089,12 @@ class ReportSection(Timestamped, Versioned, db.Model):
     note: Mapped[str | None] = mapped_column(Text)  # printed under the table (※「累計」欄は…)
     sort_order: Mapped[int] = mapped_column(Integer, default=100)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 「令和4年度 (令和5年度事業)」: a round adopted in one fiscal year for the project of a later one
+    project_year_offset: Mapped[int | None] = mapped_column(Integer)
+    # "event": besides its rows, one table per event of the fiscal year whose records the rows count
+    split_by: Mapped[str | None] = mapped_column(String(16))
+    # those tables' columns: "全体;うち青森県（受注企業）" (the second sums the うち県内 counts)
+    column_labels: Mapped[str | None] = mapped_column(String(200))
 
     rows: Mapped[list["ReportRow"]] = relationship(back_populates="section", order_by="ReportRow.sort_order")
 

@@ -11,12 +11,12 @@ What this checks:
   the printed rows (研修名, 連携機関, 日程, 開催地区, 参加人数 …); 主な相談テーマ / 主な業種 come out in
   the printed order where the vocabulary names them.
 
-Not checkable against the print (the vocabularies do not hold the printed words): よろず's
-themes 事業計画策定 and 販路提案, 専門家派遣's 業種内訳 (繊維業 is a middle division of 製造業),
-6(1)'s 主な業種 (食料品製造業 …: JSIC middle divisions), 1(3)②'s 飲食業等; the per-side
-attendance tables of the two 商談会 (1(2)② ア/イ: imported as attendances, not a report table),
-2(1)②'s 4社 (the list shows 参加人数), 6(1)②'s 商談等, 2(7)'s research-theme list.
+Not checkable against the print (the vocabularies do not hold the printed words): 専門家派遣's
+業種内訳 （繊維業） (JSIC's 11 is 繊維工業, as 6(1) prints it), 1(3)②'s 飲食業等; 2(6)'s lecture table
+(テーマ / 講師: no record holds it); the tables
+1(3)①イ and 7(3)①② print as one-row tables of a count (their figures are checked as rows above).
 """
+import html
 import importlib.util
 import json
 import re
@@ -109,7 +109,7 @@ def matched(report) -> tuple[list, list]:
             missing.append(f'{table["number"]} {table["title"]} ({table["section"]})')
     for table in EXPECTED["lists"]:
         section = sections.get(table["section"]) if table["section"] else None
-        if table["section"] and not (section and section.get("lists")):
+        if table["section"] and not (section and (section.get("lists") or section.get("tables"))):
             missing.append(f'{table["number"]} {table["title"]} ({table["section"]}, list)')
     return found, missing
 
@@ -143,24 +143,53 @@ def number_of(text: str) -> int:
     return int(re.sub(r"[^\d]", "", text))
 
 
+NUMBER_COLUMNS = ("participants", "companies", "granted_amount", "total", "in_prefecture")
+
+
+def printed_cell(cell: str, key: str):
+    if key in NUMBER_COLUMNS:
+        return None if cell == "-" else number_of(cell)
+    return cell
+
+
+def listed_tables(report, table) -> tuple[list[str], list[dict]]:
+    """(header as casework prints it, rows) of the report's table for an expected list table: the
+    section's list, or, for a section split by event, its table of that letter (ア, イ …)."""
+    section = sections_by_key(report)[table["section"]]
+    if "tables" in section:
+        letter = table["number"].split()[-1]
+        (split,) = [t for t in section["tables"] if t["number"] == letter]
+        rows = [{"label": r["label"], **{c["key"]: (r.get("printed") or r)[c["key"]] for c in split["columns"]}}
+                for r in split["rows"]]
+        return ["区分"] + [c["label"] for c in split["columns"]], rows
+    # the section's list of that label (「21あおりアワード」表彰), else its first (【実績】)
+    listed = next((t for t in section["lists"] if t["label"] == table["title"]), section["lists"][0])
+    return [c["label"] for c in listed["columns"]], listed["rows"]
+
+
 def check_lists(report):
-    """The list tables hold the printed rows (研修名, 連携機関, 日程, 開催地区, 参加人数 …)."""
-    sections = sections_by_key(report)
+    """The list tables have the printed columns (研修名, 連携機関, 日程, 開催地区, 参加人数 …; a
+    table per 商談会 with 全体 / うち青森県) and hold the printed rows, cell for cell."""
     for table in EXPECTED["lists"]:
         if not table["section"]:
-            continue  # a table of one event's attendance or of a count: its figures are rows above
-        (listed,) = sections[table["section"]]["lists"]
-        got = [[row.get(key) for key in table["keys"] if key] for row in listed["rows"]]
-        want = [[number_of(cell) if key in ("participants", "companies") else cell
-                 for cell, key in zip(row, table["keys"]) if key] for row in table["rows"]]
+            continue  # a table of a count: its figures are rows above
+        header, rows = listed_tables(report, table)
+        assert header == table["columns"], table["number"]
+        got = [[row.get(key) for key in table["keys"] if key] for row in rows]
+        want = [[printed_cell(cell, key) for cell, key in zip(row, table["keys"]) if key] for row in table["rows"]]
         assert [[fold(str(c)) for c in r] for r in got] == [[fold(str(c)) for c in r] for r in want], table["number"]
+    sections = sections_by_key(report)
+    for entry in EXPECTED["year_headers"]:  # 「令和4年度 (令和5年度事業)」 heads the columns
+        headers = sections[entry["section"]]["year_headers"]
+        assert [headers["previous"], headers["current"]] == entry["headers"], entry["number"]
 
 
 def check_breakdowns(report):
     """主な相談テーマ / 主な業種 in the printed order, where the vocabulary names them."""
     sections = sections_by_key(report)
-    for section, key, number in (("onestop", "top_themes", "1(1)①"), ("startup", "top_industries", "1(3)①"),
-                                 ("dx_support", "top_industries", "2(9)")):
+    for section, key, number in (("onestop", "top_themes", "1(1)①"), ("yorozu", "top_themes", "1(1)②"),
+                                 ("startup", "top_industries", "1(3)①"), ("dx_support", "top_industries", "2(9)"),
+                                 ("sales_advisors", "top_industries", "6(1)")):
         printed_labels = next(b for b in EXPECTED["breakdowns"] if b["number"] == number)["printed"]
         labels = [entry["label"] for entry in sections[section][key]["current"]][:len(printed_labels)]
         # casework prints the vocabulary's label: 宿泊業，飲食サービス業 for the report's 飲食サービス業
@@ -180,6 +209,19 @@ def test_the_report_page_shows_the_same_figures_and_a_second_import_changes_noth
             label = rows[want["key"]]["label"]
             cells = f'{printed(want["previous"], want["unit"])} {printed(want["current"], want["unit"])}'
             assert f"{label} {cells}" in page, (table["number"], label, cells)
+    folded = fold(html.unescape(page))  # (text_of leaves entities: Seven C&#39;s)
+    for table in EXPECTED["lists"]:  # each printed row, cell after cell, in its table on the page
+        if table["section"]:
+            for row in table["rows"]:
+                assert fold("".join(row)) in folded, (table["number"], row)
+    for entry in EXPECTED["year_headers"]:
+        assert fold("区分" + "".join(entry["headers"])) in folded, entry["number"]
+    filed = fold(html.unescape(text_of(client.get("/reports/?fy=2023&view=filed"))))
+    for table in EXPECTED["lists"]:  # the report's layout: the printed header, then the rows
+        if table["section"]:
+            assert fold("".join(table["columns"]) + "".join(table["rows"][0])) in filed, table["number"]
+    for entry in EXPECTED["year_headers"]:
+        assert fold("区分" + "".join(entry["headers"])) in filed, entry["number"]
     again = runner.invoke(args=["import", str(DATA)])
     assert again.exit_code == 0, again.output
     assert all(line.endswith(" 0 created, 0 updated") for line in again.stdout.splitlines()), again.stdout

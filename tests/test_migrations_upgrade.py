@@ -29,7 +29,8 @@ from .migrations.dump import dump
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCABULARY_TABLES = {"centers", "channels", "themes", "industries", "municipalities", "event_kinds", "outcomes",
-                     "dispatch_programs", "programs", "program_terms", "report_sections", "report_rows"}
+                     "dispatch_programs", "programs", "program_terms", "report_sections", "report_rows",
+                     "industry_divisions"}  # (0008)
 # seeded by 0006 (programs) and 0007 (report definitions) with the same ids as the models' seed
 PROGRAM_VOCABULARIES = {"programs", "program_terms", "report_sections", "report_rows"}
 # A center's own figures from before casework (累計の開始残高): nothing seeds them, and a database
@@ -422,8 +423,43 @@ def test_counts_command_shows_the_revision_and_the_same_counts_around_an_upgrade
     added = ("programs ", "program_terms ", "registrations ", "introductions ", "event_attendances ",
              "case_milestones ", "centers ", "event_kinds ",  # tables 0006 creates or seeds more rows into
              "report_sections ", "report_rows ", "report_opening_balances ",  # and 0007
+             "industry_divisions ", "themes ",  # and 0008
              "api_tokens ")  # and 0009
     assert f"{'centers':<22} {9:>9,}" in after.output and f"{'programs':<22} {27:>9,}" in after.output
     def same(output):
         return [line for line in output.splitlines()[1:] if not line.startswith(added)]
     assert same(after.output) == same(before.output)
+
+
+def test_upgrade_from_0007_gives_the_report_tables_their_printed_shape_and_keeps_admin_edits(app):
+    """0008 on a database with definitions an admin edited: the per-商談会 section and the new rows
+    come in, the approximation goes, an admin's section and an admin's own wording stay, the
+    よろず themes join the vocabulary; the report then counts attendances by event."""
+    from casework.reporting.metrics import forget_definitions, load_definitions
+
+    _empty_database()
+    upgrade(revision="0007")
+    now = dt.datetime(2024, 1, 1)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE report_sections SET title = '受発注（編集済み）' WHERE key = 'trade_matching'"))
+        conn.execute(text("INSERT INTO report_sections (key, number, title, optional, sort_order, active, version, "
+                          "created_at, updated_at) VALUES ('s1', '9(1)', '管理者が追加した事業', :f, 900, :t, 1, :n, :n)"),
+                     {"n": now, "f": False, "t": True})
+    upgrade()
+    with db.engine.connect() as conn:
+        sections = {r.key: r for r in conn.execute(text("SELECT * FROM report_sections"))}
+        themes = set(conn.execute(text("SELECT label FROM themes")).scalars())
+        rows = list(conn.execute(text("SELECT r.key, r.source FROM report_rows r JOIN report_sections s "
+                                      "ON s.id = r.section_id WHERE s.key = 'trade_fair_results' ORDER BY r.sort_order")))
+        listed = conn.execute(text("SELECT r.list_columns FROM report_rows r JOIN report_sections s "
+                                   "ON s.id = r.section_id WHERE s.key = 'sales_experts'")).scalar()
+    assert sections["trade_matching"].title == "受発注（編集済み）" and sections["s1"].title == "管理者が追加した事業"
+    assert not sections["trade_fairs_program"].active
+    assert sections["trade_fair_results"].split_by == "event"
+    assert sections["trade_fair_results"].column_labels == "全体;うち青森県（受注企業）"
+    assert sections["new_business"].project_year_offset == 1 and sections["new_business"].note is None
+    assert [r.key for r in rows] == ["buyer_companies", "supplier_companies", "meetings", "deals", "deal_amount"]
+    assert {r.source for r in rows} == {"event_attendances"} and listed.endswith(";dealings")
+    assert {"事業計画策定", "販路提案"} <= themes
+    forget_definitions()
+    assert "trade_fair_results.deal_amount" in load_definitions().metric_by_id

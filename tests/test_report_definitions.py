@@ -1,27 +1,58 @@
-"""Report definitions as data: the stored rows, revision 0007's seed and the engine agree."""
+"""Report definitions as data: the stored rows, revisions 0007 and 0008's seeds and the engine agree."""
 import importlib.util
 from pathlib import Path
 
 from casework.reporting import defaults
 from casework.reporting.metrics import DEFAULTS, load_definitions
+from casework.seed.report_vocabulary import PROGRAM_TERMS, report_vocabulary_rows
 
-MIGRATION = Path(__file__).parent.parent / "migrations" / "versions" / "0007_report_definitions.py"
+VERSIONS = Path(__file__).parent.parent / "migrations" / "versions"
 
 
-def _migration():
-    spec = importlib.util.spec_from_file_location("m0007", MIGRATION)
+def _migration(name="0007_report_definitions.py"):
+    spec = importlib.util.spec_from_file_location(name[:4], VERSIONS / name)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_revision_0007_seeds_the_default_definitions():
-    m = _migration()
-    rows = defaults.definition_rows()
-    assert m.SECTIONS == rows["report_sections"]
-    full = [{**{c: None for c in m.ROW_COLUMNS}, **m.ROW_DEFAULTS, **r} for r in m.ROWS]
-    assert full == rows["report_rows"]
-    assert m.OPENINGS == rows["report_opening_balances"]
+def _after_0008():
+    """The definitions revision 0007 inserted with revision 0008's changes applied, as 0008 applies them."""
+    m7, m8 = _migration(), _migration("0008_report_tables_fy2023.py")
+    sections = [dict(s, project_year_offset=None, split_by=None, column_labels=None) for s in m7.SECTIONS]
+    for s in sections:
+        if s["key"] in m8.SECTION_CHANGES:
+            s.update(m8.SECTION_CHANGES[s["key"]], version=s["version"] + 1)
+    for key, number, title, center, optional, note, sort_order, split_by, labels in m8.NEW_SECTIONS:
+        sections.append(dict(id=len(sections) + 1, key=key, number=number, title=title, center_code=center,
+                             optional=optional, note=note, sort_order=sort_order, active=True, version=1,
+                             project_year_offset=None, split_by=split_by, column_labels=labels))
+    keys = {s["id"]: s["key"] for s in sections}
+    ids = {s["key"]: s["id"] for s in sections}
+    rows = [{**{c: None for c in m7.ROW_COLUMNS}, **m7.ROW_DEFAULTS, **r} for r in m7.ROWS]
+    for r in rows:
+        change = m8.ROW_CHANGES.get(f'{keys[r["section_id"]]}.{r["key"]}')
+        if change:
+            r.update(change, version=r["version"] + 1)
+    for new in m8.NEW_ROWS:
+        section_id = ids[new["section"]]
+        order = max(r["sort_order"] for r in rows if r["section_id"] == section_id) if any(
+            r["section_id"] == section_id for r in rows) else 0
+        rows.append({**{c: None for c in m8.ROW_COLUMNS}, **m8.ROW_DEFAULTS,
+                     **{k: v for k, v in new.items() if k != "section"}, "id": len(rows) + 1,
+                     "section_id": section_id, "sort_order": order + 10, "active": True, "version": 1})
+    return sections, rows, m7.OPENINGS, m8.THEMES
+
+
+def test_revisions_0007_and_0008_seed_the_default_definitions():
+    sections, rows, openings, themes = _after_0008()
+    want = defaults.definition_rows()
+    assert sections == want["report_sections"]
+    assert rows == want["report_rows"]
+    assert openings == want["report_opening_balances"]
+    assert themes == report_vocabulary_rows()["themes"]
+    assert _migration("0008_report_tables_fy2023.py").PROGRAM_TERMS == PROGRAM_TERMS
+    assert _migration("0008_report_tables_fy2023.py").INDUSTRY_DIVISIONS == report_vocabulary_rows()["industry_divisions"]
 
 
 def test_stored_definitions_are_the_defaults(app):

@@ -131,3 +131,47 @@ def test_editing_a_row_keeps_its_key_and_shows_the_new_figure(client, auth, make
 
     rows = annual_report(2024)["sections"][0]["rows"]
     assert rows[1] == {"key": "visit", "label": "巡回・電話相談", "current": 1, "previous": 0}
+
+
+def test_an_admin_section_split_by_event_prints_one_table_per_event_with_the_in_prefecture_column(client, auth, make):
+    """The shape of 1(2)② (one table per 商談会, 全体 / うち県内) is open to an admin's own section,
+    and a list row's printed headers can be the admin's."""
+    from casework.models import EventAttendance
+
+    _admin(auth, make)
+    r = client.post("/admin/report-definitions/sections/new", data={
+        "title": "地域商談会", "number": "9(1)", "center_code": "onestop", "split_by": "event",
+        "column_labels": "全体;うち県内企業", "active": "y"})
+    assert r.status_code == 302, text_of(r)[:2000]
+    section = db.session.scalar(select(ReportSection).where(ReportSection.title == "地域商談会"))
+    assert (section.split_by, section.column_labels) == ("event", "全体;うち県内企業")
+    for label, sum_of, unit in (("出席企業", "companies", "社"), ("商談件数", "meetings", "件")):
+        r = client.post(f"/admin/report-definitions/sections/{section.id}/rows/new", data={
+            "label": label, "kind": "figure", "source": "event_attendances", "center_code": "onestop",
+            "aggregation": "sum", "sum_of": sum_of, "unit": unit, "active": "y", "preview_fy": "2024"})
+        assert r.status_code == 302, text_of(r)[:2000]
+    r = client.post(f"/admin/report-definitions/sections/{section.id}/rows/new", data={
+        "label": "開催状況", "kind": "list", "source": "events", "center_code": "onestop", "event_kinds": ["trade_fair"],
+        "list_columns": ["title", "dates", "companies"], "list_headers": "title=商談会名;companies=参加企業",
+        "aggregation": "records", "unit": "件", "active": "y", "preview_fy": "2024"})
+    assert r.status_code == 302, text_of(r)[:2000]
+    spring = make.event("onestop", kind="trade_fair", held_on=dt.date(2024, 6, 5), title="春の商談会")
+    autumn = make.event("onestop", kind="trade_fair", held_on=dt.date(2024, 10, 9), title="秋の商談会")
+    spring.companies = 30
+    for event, companies, local, meetings, local_meetings in ((spring, 20, 8, 50, None), (autumn, 12, 12, 30, 30)):
+        db.session.add(EventAttendance(event_id=event.id, center_id=event.center_id, companies=companies,
+                                       companies_in_prefecture=local, meetings=meetings,
+                                       meetings_in_prefecture=local_meetings))
+    db.session.commit()
+    page = text_of(client.get("/reports/?fy=2024"))
+    assert "9(1) 地域商談会" in page and "出席企業 0社 32社" in page  # the section's own rows: both events
+    assert "ア 春の商談会" in page and "区分 全体 うち県内企業 出席企業 20社 8社 商談件数 50件 -" in page
+    assert "イ 秋の商談会" in page and "出席企業 12社 12社 商談件数 30件 30件" in page
+    assert "商談会名 日程 参加企業 春の商談会 令和6年6月 30社" in page
+    filed = text_of(client.get("/reports/?fy=2024&view=filed"))
+    assert "【ア 春の商談会】 区分 全体 うち県内企業 出席企業 20社 8社" in filed
+    edit = client.get(f"/admin/report-definitions/rows/{section.rows[-1].id}/edit").get_data(as_text=True)
+    assert 'value="title=商談会名;companies=参加企業"' in edit  # the headers come back to the form
+    r = client.post("/admin/report-definitions/sections/new", data={
+        "title": "見出しだけ", "column_labels": "全体;うち県内;ほか", "split_by": "event", "active": "y"})
+    assert r.status_code == 200 and "2つまで" in text_of(r)

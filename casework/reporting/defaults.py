@@ -249,15 +249,79 @@ ROWS = [
 OPENINGS: list[tuple] = []
 
 
+# Revision 0008: the tables in the shape the FY2023 report prints them (its literal copy in
+# migrations/versions/0008_report_tables_fy2023.py; tests/test_report_definitions.py compares).
+SECTION_CHANGES_0008 = {
+    # 「令和4年度 (令和5年度事業)」 is the column header now, not a note
+    "advanced_manufacturing": {"project_year_offset": 1, "note": None},
+    "new_business": {"project_year_offset": 1, "note": None},
+    # 1(2)②'s approximation (the program's events with 出展企業): the per-fair tables replace it
+    "trade_fairs_program": {"active": False},
+}
+# key, number, title, center code, optional, note, sort order, split_by, column_labels
+NEW_SECTIONS_0008 = [
+    ("trade_fair_results", "1(2)②", "商談会等開催事業", "trade", True, None, 105, "event", "全体;うち青森県（受注企業）"),
+]
+ROW_CHANGES_0008 = {
+    ("sales_experts", "list"): {"list_columns": "title=専門アドバイザー;dates;area=開催場所;companies=参加企業;dealings"},
+    ("rd_seminars", "list"): {"list_columns": "title=区分;dates;area;attendance=参加者"},
+    ("industry_forum", "list"): {"list_columns": "dates;area;partners=参加機関;participants"},
+    ("gx_promotion", "list"): {"list_columns": "dates;area;partners=参加機関;participants"},
+    ("specific_fields", "list"): {"list_columns": "dates;area;participants"},
+    ("startup_trainings", "list"): {"list_columns": "title=区分;dates;area;participants"},
+    # 主な業種 as printed: 食料品製造業, 繊維工業 … (JSIC middle divisions, the major where a client has none)
+    ("sales_advisors", "top_industries"): {"breakdown_by": "industry_middle"},
+}
+# section key, row key, label, source, then what differs from _F (sort order: after the section's rows)
+NEW_ROWS_0008 = [
+    # 1(2)② one table per 商談会 (全体 / うち青森県): attendances by side
+    ("trade_fair_results", "buyer_companies", "出席企業（発注企業）", "event_attendances",
+     dict(program_code="trade_fairs", side="buyer", aggregation="sum", sum_of="companies", unit="社")),
+    ("trade_fair_results", "supplier_companies", "出席企業（受注企業）", "event_attendances",
+     dict(program_code="trade_fairs", side="supplier", aggregation="sum", sum_of="companies", unit="社")),
+    ("trade_fair_results", "meetings", "商談件数", "event_attendances",
+     dict(program_code="trade_fairs", aggregation="sum", sum_of="meetings")),
+    ("trade_fair_results", "deals", "商談成立件数", "event_attendances",
+     dict(program_code="trade_fairs", aggregation="sum", sum_of="deals")),
+    ("trade_fair_results", "deal_amount", "商談成立金額", "event_attendances",
+     dict(program_code="trade_fairs", aggregation="sum", sum_of="amount", unit="千円")),
+    # 2(6) 「21あおりアワード」表彰: the forum's awarded companies (attendances, side = 部門)
+    ("industry_forum", "awards", "「21あおりアワード」表彰", "event_attendances",
+     dict(kind="list", program_code="industry_forum", list_columns="side;company")),
+    # 2(7) the research themes with their project years, institutions and the year's granted amount
+    ("supporting_industry", "list", "実績", "grants",
+     dict(kind="list", program_code="supporting_industry", date_column="granted_on",
+          list_columns="title;project_years;partners;granted_amount")),
+]
+
+
 def definition_rows() -> dict[str, list[dict]]:
-    """Rows per table (explicit ids, so rows can name their section), in insertion order."""
+    """Rows per table (explicit ids, so rows can name their section), in insertion order: revision
+    0007's, then what revision 0008 changes and adds."""
     section_ids = {key: i for i, (key, *_rest) in enumerate(SECTIONS, 1)}
     sections = [dict(id=i, key=key, number=number, title=title, center_code=center, optional=optional, note=note,
-                     sort_order=i * 10, active=True, version=1)
+                     sort_order=i * 10, active=True, version=1, project_year_offset=None, split_by=None,
+                     column_labels=None)
                 for i, (key, number, title, center, optional, note) in enumerate(SECTIONS, 1)]
+    for section in sections:
+        if section["key"] in SECTION_CHANGES_0008:
+            section.update(SECTION_CHANGES_0008[section["key"]], version=2)
+    for key, number, title, center, optional, note, sort_order, split_by, labels in NEW_SECTIONS_0008:
+        section_ids[key] = len(sections) + 1
+        sections.append(dict(id=len(sections) + 1, key=key, number=number, title=title, center_code=center,
+                             optional=optional, note=note, sort_order=sort_order, active=True, version=1,
+                             project_year_offset=None, split_by=split_by, column_labels=labels))
     rows, row_ids, order = [], {}, {}
     for i, (section, key, label, source, extra) in enumerate(ROWS, 1):
         order[section] = order.get(section, 0) + 10
+        changed = ROW_CHANGES_0008.get((section, key))
+        rows.append(dict(_F, **extra, id=i, section_id=section_ids[section], key=key, label=label, source=source,
+                         sort_order=order[section], active=True, version=1)
+                    | (dict(changed, version=2) if changed else {}))
+        row_ids[(section, key)] = i
+    for section, key, label, source, extra in NEW_ROWS_0008:
+        order[section] = order.get(section, 0) + 10
+        i = len(rows) + 1
         rows.append(dict(_F, **extra, id=i, section_id=section_ids[section], key=key, label=label, source=source,
                          sort_order=order[section], active=True, version=1))
         row_ids[(section, key)] = i

@@ -9,17 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
-from sqlalchemy import case, distinct, false, func, literal, literal_column, or_, select, true
+from sqlalchemy import Date, bindparam, case, distinct, false, func, literal, literal_column, or_, select, true
 
 from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds
 from ..extensions import db
-from ..models import Client, Industry, Theme, consultation_themes
+from ..models import Client, Industry, IndustryDivision, Theme, consultation_themes
 from .metrics import (
-    Breakdown, Definitions, Metric, center_ids, counting, covering, held_over_periods, in_period, metric, metric_filters,
-    record_conditions, report_definitions, with_live_client,
+    Breakdown, Definitions, Metric, center_ids, counting, covering, held_over_periods, in_period, live_client,
+    lookup_stamp, metric, metric_filters, record_conditions, report_definitions, with_live_client,
 )
 
 Period = tuple[dt.date, dt.date]  # half-open [start, end)
+KANA = "アイウエオカキクケコサシスセソタチツテト"  # the printed report numbers sub-tables ア, イ, ウ …
 
 
 def count_metrics(metrics: list[Metric], periods: list[Period], center_codes: set[str] | None = None
@@ -42,8 +43,7 @@ def _count_metrics(metrics: list[Metric], periods: list[Period], center_codes: s
     # reads one covering index (ix_consultations_program_counted / ix_consultations_held_counted)
     by_source = lambda m: (m.table.name, m.date_column, m.program is not None and m.table.name == "consultations")  # noqa: E731
     groups = [list(g) for _k, g in groupby(sorted(metrics, key=by_source), key=by_source)]
-    lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
-    occupied = _tables_with_records(groups, lo, hi)
+    occupied = _tables_with_records(groups, periods)
     for group in groups:
         if not occupied[id(group)]:  # nothing in the period: every figure of the group is 0
             result.update({(m.id, i): 0 for m in group for i in range(len(periods))})
@@ -56,45 +56,92 @@ def _count_metrics(metrics: list[Metric], periods: list[Period], center_codes: s
         # a record held over periods (registrations) may count in several: per-period aggregates
         summed = [m for m in live if not m.distinct and not held_over_periods(m)]
         if summed:
-            result.update(_grouped_counts(summed, filters, periods))
+            result.update(_grouped_counts(summed, filters, periods, center_codes))
         distinct_ = [m for m in live if m.distinct or held_over_periods(m)]
         if distinct_:
             result.update(_distinct_counts(distinct_, periods, centers, center_codes))
     return result
 
 
-def _tables_with_records(groups: list[list[Metric]], lo: dt.date, hi: dt.date) -> dict[int, bool]:
-    """Which groups' tables hold any unvoided record in [lo, hi): one statement of EXISTS, so the
-    tables a period has nothing in (a new program's records, a month without grants) cost no query."""
+# Statements built once per rule set (definitions, vocabulary ids, centers chosen, number of
+# periods), with the periods' days as bind parameters: a tally or report counted again — another
+# month, another request — reuses them instead of building the SQL again (docs/performance.md).
+_STATEMENTS: dict = {}
+
+
+def _statement(kind: str, metrics, center_codes, n_periods: int, build):
+    """The statement `build()` makes for these metrics, built once per key. The key names the
+    metrics by identity (the definitions in force are compiled once per change, so the same rules
+    are the same objects; the entry holds them, so an identity is not reused while it lives)."""
+    metrics = tuple(metrics)
+    programs = any(isinstance(m, Metric) and (m.program or any(t for _c, _v, t in m.where)) for m in metrics)
+    key = (kind, tuple(id(m) if isinstance(m, Metric) else m for m in metrics),
+           None if center_codes is None else frozenset(center_codes), n_periods, lookup_stamp(programs))
+    hit = _STATEMENTS.get(key)
+    if hit is None:
+        if len(_STATEMENTS) >= 512:
+            _STATEMENTS.clear()
+        hit = _STATEMENTS[key] = (build(), metrics)
+    return hit[0]
+
+
+def _bound(n_periods: int):
+    """Bind parameters for n periods' [start, end) and their span (lo, hi)."""
+    periods = [(bindparam(f"s{i}", type_=Date), bindparam(f"e{i}", type_=Date)) for i in range(n_periods)]
+    return periods, bindparam("lo", type_=Date), bindparam("hi", type_=Date)
+
+
+def _values(periods: list[Period]) -> dict:
+    out = {"lo": min(p[0] for p in periods), "hi": max(p[1] for p in periods)}
+    for i, (start, end) in enumerate(periods):
+        out[f"s{i}"], out[f"e{i}"] = start, end
+    return out
+
+
+def _tables_with_records(groups: list[list[Metric]], periods: list[Period]) -> dict[int, bool]:
+    """Which groups' tables hold any unvoided record in the periods' span: one statement of EXISTS,
+    so the tables a period has nothing in (a new program's records, a month without grants) cost no query."""
     from sqlalchemy import exists
 
-    probes, seen = {}, {}
-    for group in groups:
-        m = group[0]
-        key = (m.table.name, m.date_column)
-        if key not in seen:
-            seen[key] = len(probes)
-            probes[key] = exists(select(literal(1)).select_from(m.model).where(
-                m.model.voided_at.is_(None), covering(m, lo, hi)))
-    row = db.session.connection().execute(select(*probes.values())).one()
+    firsts = [group[0] for group in groups]
+    seen = {}
+    for m in firsts:
+        seen.setdefault((m.table.name, m.date_column), len(seen))
+
+    def build():
+        _p, lo, hi = _bound(0)
+        probes = {}
+        for m in firsts:
+            key = (m.table.name, m.date_column)
+            if key not in probes:
+                probes[key] = exists(select(literal(1)).select_from(m.model).where(
+                    m.model.voided_at.is_(None), covering(m, lo, hi)))
+        return select(*probes.values())
+
+    stmt = _statement("exists", sorted(seen), None, 0, build)
+    row = db.session.connection().execute(stmt, _values(periods)).one()
     return {id(group): bool(row[seen[(group[0].table.name, group[0].date_column)]]) for group in groups}
 
 
-def _grouped_counts(group: list[Metric], filters: dict, periods: list[Period]) -> dict[tuple[str, int], int]:
+def _grouped_counts(group: list[Metric], filters: dict, periods: list[Period], center_codes=None
+                    ) -> dict[tuple[str, int], int]:
     first = group[0]
     dims = sorted({name for m in group for name in filters[m.id]})
     sums = sorted({m.sum_of for m in group if m.sum_of})
-    bucket = _bucket(first, periods)
-    stmt = select(bucket, *[getattr(first.model, d) for d in dims], func.count(),
-                  *[func.sum(getattr(first.model, c)) for c in sums])
-    stmt = with_live_client(stmt.select_from(first.model), first)
-    lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
-    grouping = ([] if len(periods) == 1 else [bucket]) + [getattr(first.model, d) for d in dims]
-    stmt = stmt.where(first.model.voided_at.is_(None), in_period(first, lo, hi), *_shared_filters(group, filters))
-    if grouping:
-        stmt = stmt.group_by(*grouping)
+
+    def build():
+        bound, lo, hi = _bound(len(periods))
+        bucket = _bucket(first, bound)
+        stmt = select(bucket, *[getattr(first.model, d) for d in dims], func.count(),
+                      *[func.sum(getattr(first.model, c)) for c in sums])
+        stmt = with_live_client(stmt.select_from(first.model), first)
+        grouping = ([] if len(periods) == 1 else [bucket]) + [getattr(first.model, d) for d in dims]
+        stmt = stmt.where(first.model.voided_at.is_(None), in_period(first, lo, hi), *_shared_filters(group, filters))
+        return stmt.group_by(*grouping) if grouping else stmt
+
+    stmt = _statement("grouped", group, center_codes, len(periods), build)
     result = {(m.id, i): 0 for m in group for i in range(len(periods))}
-    for row in db.session.connection().execute(stmt):
+    for row in db.session.connection().execute(stmt, _values(periods)):
         period, keys = row[0], dict(zip(dims, row[1:1 + len(dims)]))
         n, totals = row[1 + len(dims)], dict(zip(sums, row[2 + len(dims):]))
         if period is None or period < 0:
@@ -122,24 +169,28 @@ def _distinct_counts(group: list[Metric], periods: list[Period], centers: dict[s
                      center_codes: set[str] | None) -> dict[tuple[str, int], int]:
     """One row of conditional aggregates: COUNT(DISTINCT CASE …) for distinct counts, COUNT/SUM
     (CASE …) per period for records held over periods."""
-    filters = {m.id: metric_filters(m, centers, center_codes) for m in group}
-    columns, keys = [], []
-    for m in group:
-        conds = _all(record_conditions(m, centers, center_codes)[1:] or [true()])
-        for i, (start, end) in enumerate(periods):
-            when = in_period(m, start, end) & conds
-            if m.distinct:
-                columns.append(func.count(distinct(case((when, getattr(m.model, m.distinct))))))
-            elif m.sum_of:
-                columns.append(func.sum(case((when, getattr(m.model, m.sum_of)))))
-            else:
-                columns.append(func.count(case((when, m.model.id))))
-            keys.append((m.id, i))
-    first = group[0]
-    lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
-    stmt = with_live_client(select(*columns).select_from(first.model), first)
-    row = db.session.connection().execute(stmt.where(first.model.voided_at.is_(None), covering(first, lo, hi),
-                                        *_shared_filters(group, filters))).one()
+    keys = [(m.id, i) for m in group for i in range(len(periods))]
+
+    def build():
+        filters = {m.id: metric_filters(m, centers, center_codes) for m in group}
+        bound, lo, hi = _bound(len(periods))
+        columns = []
+        for m in group:
+            conds = _all(record_conditions(m, centers, center_codes)[1:] or [true()])
+            for start, end in bound:
+                when = in_period(m, start, end) & conds
+                if m.distinct:
+                    columns.append(func.count(distinct(case((when, getattr(m.model, m.distinct))))))
+                elif m.sum_of:
+                    columns.append(func.sum(case((when, getattr(m.model, m.sum_of)))))
+                else:
+                    columns.append(func.count(case((when, m.model.id))))
+        first = group[0]
+        stmt = with_live_client(select(*columns).select_from(first.model), first)
+        return stmt.where(first.model.voided_at.is_(None), covering(first, lo, hi), *_shared_filters(group, filters))
+
+    stmt = _statement("distinct", group, center_codes, len(periods), build)
+    row = db.session.connection().execute(stmt, _values(periods)).one()
     return {key: int(value or 0) for key, value in zip(keys, row)}
 
 
@@ -148,13 +199,21 @@ def any_records(metrics: list[Metric], period: Period, center_codes: set[str] | 
     from sqlalchemy import exists
 
     centers = center_ids()
-    columns, ids = [], []
-    for m in metrics:
-        conds = record_conditions(m, centers, center_codes)
-        probe = with_live_client(select(literal(1)).select_from(m.model), m).where(*conds, in_period(m, *period))
-        columns.append(exists(probe))
-        ids.append(m.id)
-    row = db.session.connection().execute(select(*columns)).one() if columns else ()
+    ids = [m.id for m in metrics]
+
+    def build():
+        ((start, end),), _lo, _hi = _bound(1)
+        columns = []
+        for m in metrics:
+            conds = record_conditions(m, centers, center_codes)
+            probe = with_live_client(select(literal(1)).select_from(m.model), m).where(*conds, in_period(m, start, end))
+            columns.append(exists(probe))
+        return select(*columns)
+
+    if not metrics:
+        return {}
+    stmt = _statement("any", metrics, center_codes, 1, build)
+    row = db.session.connection().execute(stmt, _values([period])).one()
     return {i: bool(v) for i, v in zip(ids, row)}
 
 
@@ -176,6 +235,18 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
                     definitions: Definitions | None = None) -> list[list[dict]]:
     """Per period, [{"label", "count"}] most first, ties in vocabulary order; zeros left out."""
     m = (definitions or report_definitions()).metric_by_id[b.metric]
+    stmt = _statement("breakdown", (m, b), center_codes, len(periods), lambda: _breakdown_statement(
+        m, b, len(periods), center_codes))
+    out = [[] for _ in periods]
+    for p, lab, sort_key, _code, n in db.session.connection().execute(stmt, _values(periods)):
+        if 0 <= p < len(periods) and n:
+            out[p].append((-n, sort_key, lab))
+    return [[{"label": lab, "count": -neg} for neg, _k, lab in sorted(entries)] for entries in out]
+
+
+def _breakdown_statement(m: Metric, b: Breakdown, n_periods: int, center_codes: set[str] | None):
+    """The GROUP BY (period, entry) of a breakdown, the periods as bind parameters."""
+    periods, lo, hi = _bound(n_periods)
     conds = record_conditions(m, center_ids(), center_codes)
     bucket = _bucket(m, periods)
     counted = func.count(distinct(m.model.client_id)) if b.distinct else func.count(m.model.id)
@@ -190,17 +261,20 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
                 .join(Client, Client.id == m.model.client_id)
                 .join(Industry, Industry.code == Client.industry_code)
                 .where(Client.voided_at.is_(None)))
+    elif b.by == "industry_middle":  # JSIC 中分類 where the client has one, else the major division
+        key = func.coalesce(IndustryDivision.code, Industry.code)
+        label = func.coalesce(IndustryDivision.report_label, Industry.report_label)
+        order = func.coalesce(IndustryDivision.code, Industry.middle_from)
+        stmt = (select(bucket.label("p"), label, order, key, counted).select_from(m.model)
+                .join(Client, Client.id == m.model.client_id)
+                .join(Industry, Industry.code == Client.industry_code)
+                .outerjoin(IndustryDivision, IndustryDivision.code == Client.industry_division_code)
+                .where(Client.voided_at.is_(None)))
     else:
         raise ValueError(b.by)
-    if m.has_client and b.by != "industry":
+    if m.has_client and b.by not in ("industry", "industry_middle"):
         stmt = with_live_client(stmt, m)
-    lo, hi = min(p[0] for p in periods), max(p[1] for p in periods)
-    stmt = stmt.where(*conds, in_period(m, lo, hi)).group_by(bucket, label, order, key)
-    out = [[] for _ in periods]
-    for p, lab, sort_key, _code, n in db.session.connection().execute(stmt):
-        if 0 <= p < len(periods) and n:
-            out[p].append((-n, sort_key, lab))
-    return [[{"label": lab, "count": -neg} for neg, _k, lab in sorted(entries)] for entries in out]
+    return stmt.where(*conds, in_period(m, lo, hi)).group_by(bucket, label, order, key)
 
 
 def annual_report(fy: int, center_codes: set[str] | None = None, definitions: Definitions | None = None) -> dict:
@@ -256,8 +330,80 @@ def _annual_report(fy: int, center_codes: set[str] | None = None, definitions: D
             body["number"] = s.number
         if s.note:
             body["note"] = s.note
+        if s.project_year_offset:
+            body["year_headers"] = {which: f"{fy_label(y)} ({fy_label(y + s.project_year_offset)}事業)"
+                                    for which, y in (("previous", fy - 1), ("current", fy))}
+        if s.split_by:
+            body["tables"] = split_tables(s, [m for m in metrics if m.section == s.key], fy, center_codes)
         report["sections"].append(body)
     return report
+
+
+def split_tables(s, metrics: list[Metric], fy: int, center_codes: set[str] | None = None) -> list[dict]:
+    """One table per parent record (s.split_by: an event) of fiscal year fy that the section's rows
+    count records of — 1(2)②'s one table per 商談会 — with a 全体 column and, when the section
+    names a second column, the うち県内 part of each sum (None: the records give none, printed -).
+
+    [{"key", "label", "dates", "area", "columns": [{"key", "label"}], "rows": [{"key", "label",
+    "unit", "total"[, "in_prefecture"][, "printed"]}]}], the parents in date order. Per table and
+    split column one GROUP BY (parent, filtered columns), as the grouped counts do."""
+    from ..models import Event
+    from .sources import source_of_model
+
+    centers = center_ids()
+    start, end = fiscal_year_bounds(fy)
+    labels = list(s.column_labels) or ["全体"]
+    second = len(labels) > 1
+    totals, parts, parents = {}, {}, set()
+    split_metrics = [m for m in metrics if s.split_by in source_of_model(m.model).splits]
+    by_model = lambda m: m.table.name  # noqa: E731
+    for _name, group in groupby(sorted(split_metrics, key=by_model), key=by_model):
+        group = list(group)
+        filters = {m.id: metric_filters(m, centers, center_codes) for m in group}
+        group = [m for m in group if filters[m.id] is not None]
+        if not group:
+            continue
+        first, source = group[0], source_of_model(group[0].model)
+        parent = getattr(first.model, source.splits[s.split_by])
+        dims = sorted({name for m in group for name in filters[m.id]})
+        sums = sorted({c for m in group if m.sum_of for c in (m.sum_of, source.in_prefecture.get(m.sum_of)) if c})
+        stmt = select(parent, *[getattr(first.model, d) for d in dims], func.count(),
+                      *[func.sum(getattr(first.model, c)) for c in sums]).select_from(first.model)
+        stmt = with_live_client(stmt, first).where(first.model.voided_at.is_(None), in_period(first, start, end),
+                                                   *_shared_filters(group, filters))
+        stmt = stmt.group_by(parent, *[getattr(first.model, d) for d in dims])
+        for row in db.session.connection().execute(stmt):
+            key, values = row[0], dict(zip(dims, row[1:1 + len(dims)]))
+            n, summed = row[1 + len(dims)], dict(zip(sums, row[2 + len(dims):]))
+            for m in group:
+                if not all(values[name] in allowed for name, allowed in filters[m.id].items()):
+                    continue
+                parents.add(key)
+                totals[(key, m.id)] = totals.get((key, m.id), 0) + (int(summed[m.sum_of] or 0) if m.sum_of else n)
+                part = source.in_prefecture.get(m.sum_of) if m.sum_of else None
+                if part is not None and summed[part] is not None:
+                    parts[(key, m.id)] = parts.get((key, m.id), 0) + int(summed[part])
+    if not parents:
+        return []
+    events = db.session.execute(select(Event).where(Event.id.in_(sorted(parents)))
+                                .order_by(Event.held_on, Event.id)).scalars()
+    tables = []
+    for i, event in enumerate(events):
+        rows = []
+        for m in split_metrics:
+            row = {"key": m.key, "label": m.label, "unit": m.unit, "total": totals.get((event.id, m.id), 0)}
+            if second:
+                row["in_prefecture"] = parts.get((event.id, m.id))
+            if m.unit == "千円":
+                row["printed"] = {c: None if row[c] is None else thousand_yen(row[c])
+                                  for c in ("total", "in_prefecture") if c in row}
+            rows.append(row)
+        tables.append({"key": event.ref or str(event.id), "number": KANA[i] if i < len(KANA) else str(i + 1),
+                       "label": event.title or "", "dates": _list_cell(event, "dates", None),
+                       "area": _list_cell(event, "area", None),
+                       "columns": [{"key": k, "label": label} for k, label in zip(("total", "in_prefecture"), labels)],
+                       "rows": rows})
+    return tables
 
 
 def _opening(m: Metric, fy: int) -> int:
@@ -297,21 +443,63 @@ def list_table(t, fy: int, center_codes: set[str] | None = None) -> dict:
     from ..models import Municipality
     from .sources import source_of_model
 
+    from .sources import LIST_UNITS
+
     m = t.metric
     source = source_of_model(m.model)
     columns = [c for c in t.columns if c in source.list_columns] or list(source.list_columns)
     start, end = fiscal_year_bounds(fy)
+    headers = {**source.list_columns, **dict(t.labels)}
     model = m.model
-    stmt = with_live_client(select(model, Municipality.name).select_from(model), m) if m.has_client else \
-        select(model, Municipality.name).select_from(model)
-    if hasattr(model, "municipality_code"):
-        stmt = stmt.outerjoin(Municipality, Municipality.code == model.municipality_code)
-    stmt = stmt.where(*record_conditions(m, center_ids(), center_codes), in_period(m, start, end))
+
+    def build():
+        ((first, last),), _lo, _hi = _bound(1)
+        place = hasattr(model, "municipality_code")
+        stmt = select(model, Municipality.name if place else literal(None)).select_from(model)
+        stmt = with_live_client(stmt, m) if m.has_client else stmt
+        if place:
+            stmt = stmt.outerjoin(Municipality, Municipality.code == model.municipality_code)
+        stmt = stmt.where(*record_conditions(m, center_ids(), center_codes), in_period(m, first, last))
+        return stmt.order_by(m.date, model.id)
+
     rows = []
-    for record, municipality in db.session.execute(stmt.order_by(m.date, model.id)):
-        rows.append({c: _list_cell(record, c, municipality) for c in columns})
-    return {"key": t.key, "label": t.label,
-            "columns": [{"key": c, "label": source.list_columns[c]} for c in columns], "rows": rows}
+    stmt = _statement("list", (m,), center_codes, 1, build)
+    records = db.session.execute(stmt, _values([(start, end)])).all()
+    dealings = _dealings([r.id for r, _m in records]) if "dealings" in columns else {}
+    for record, municipality in records:
+        row = {c: _list_cell(record, c, municipality) for c in columns}
+        for c in columns:
+            if c in source.money_columns:
+                row[c] = thousand_yen(row[c]) if isinstance(row[c], int) else None
+        if "dealings" in columns:
+            row["dealings"] = dealings.get(record.id, "")
+        rows.append(row)
+
+    def column(c):
+        out = {"key": c, "label": headers[c].replace("{year}", fy_label(fy))}
+        if c in LIST_UNITS:
+            out["unit"] = LIST_UNITS[c]
+        return out
+
+    return {"key": t.key, "label": t.label, "columns": [column(c) for c in columns], "rows": rows}
+
+
+def _dealings(event_ids: list[int]) -> dict[int, str]:
+    """{event id: 「取引成立9社 見積依頼1社」} from the events' attendances (deals, quote requests)."""
+    from ..models import EventAttendance
+
+    if not event_ids:
+        return {}
+    stmt = (select(EventAttendance.event_id, func.sum(EventAttendance.deals), func.sum(EventAttendance.quote_requests))
+            .where(EventAttendance.event_id.in_(event_ids), EventAttendance.voided_at.is_(None),
+                   live_client(EventAttendance.client_id))
+            .group_by(EventAttendance.event_id))
+    out = {}
+    for event_id, deals, quotes in db.session.execute(stmt):
+        parts = ([f"取引成立{deals:,}社"] if deals is not None else []) + \
+            ([f"見積依頼{quotes:,}社"] if quotes is not None else [])
+        out[event_id] = " ".join(parts)
+    return out
 
 
 def _list_cell(record, column: str, municipality: str | None):
@@ -334,6 +522,21 @@ def _list_cell(record, column: str, municipality: str | None):
         return record.participants or 0
     if column == "companies":
         return getattr(record, "companies", None) or 0
+    if column == "attendance":  # 参加者: people (名), or companies (社) for an event of companies
+        if record.participants:
+            return f"{record.participants:,}名"
+        return f"{record.companies:,}社" if record.companies else ""
+    if column == "side":  # the attendance's side (発注企業 / 受注企業, an award's 部門)
+        return record.side.label if record.side is not None else ""
+    if column == "company":
+        return record.company_label
+    if column in ("meetings", "deals", "amount") and hasattr(record, "event_id"):
+        return getattr(record, column)
+    if column == "project_years":
+        first, last = record.project_fiscal_year, record.project_end_fiscal_year or record.project_fiscal_year
+        if first is None:
+            return ""
+        return fy_label(first) if last == first else f"{fy_label(first)}～ {fy_label(last)}"
     if column == "partners":
         return getattr(record, "partners", None) or ""
     return getattr(record, column, None) or ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from .engine import thousand_yen
 from .metrics import Definitions, report_definitions
 
 ROUNDING_NOTE = "※ 金額は千円未満四捨五入"
@@ -52,13 +53,16 @@ def filed_tables(report: dict, definitions: Definitions | None = None) -> list[d
         section_metrics = {r["key"]: metrics.get(f"{section['key']}.{r['key']}") for r in section["rows"]}
         combined = {m.combine_with for m in section_metrics.values() if m is not None and m.combine_with}
         cumulative = any("cumulative" in r for r in section["rows"])
-        header = ["区分", prev_label, cur_label] + (["累計"] if cumulative else [])
+        years = section.get("year_headers") or {"previous": prev_label, "current": cur_label}
+        header = ["区分", years["previous"], years["current"]] + (["累計"] if cumulative else [])
         notes, thousands = [], False
 
         def printed(row, which):
             unit = section.get("units", {}).get(row["key"], "件")
             if unit == "千円":
                 return figure(row["printed"][which], unit)
+            if unit == "円":  # the report's unit for amounts is 千円 (千円未満四捨五入)
+                return figure(thousand_yen(row[which]), "千円")
             return figure(row[which], unit)
 
         rows = []
@@ -66,7 +70,7 @@ def filed_tables(report: dict, definitions: Definitions | None = None) -> list[d
             if row["key"] in combined:
                 continue
             m = section_metrics[row["key"]]
-            if section.get("units", {}).get(row["key"]) == "千円":
+            if section.get("units", {}).get(row["key"]) in ("千円", "円"):
                 thousands = True
             cells = [row["label"]]
             for which in ("previous", "current"):
@@ -90,9 +94,14 @@ def filed_tables(report: dict, definitions: Definitions | None = None) -> list[d
                                      for which in ("previous", "current")]
                 rows.append(cells + ([""] if cumulative else []))
         lists = []
+        for t in section.get("tables", []):  # one table per event (1(2)② ア, イ): 全体 [/ うち県内]
+            lists.append({"label": f"{t['number']} {t['label']}", "header": ["区分"] + [c["label"] for c in t["columns"]],
+                          "rows": [[r["label"]] + [_split_cell(r, c["key"]) for c in t["columns"]] for r in t["rows"]]})
+            thousands = thousands or any(r["unit"] == "千円" for r in t["rows"])
         for t in section.get("lists", []):
             lists.append({"label": t["label"], "header": [c["label"] for c in t["columns"]],
-                          "rows": [[_cell(r[c["key"]], c["key"]) for c in t["columns"]] for r in t["rows"]]})
+                          "rows": [[_cell(r[c["key"]], c.get("unit")) for c in t["columns"]] for r in t["rows"]]})
+            thousands = thousands or any(c.get("unit") == "千円" for c in t["columns"])
         if cumulative:
             starts = sorted({r["cumulative_from"] for r in section["rows"] if "cumulative_from" in r})
             notes.append("※「累計」欄は、" + "・".join(_fy_name(y) for y in starts) + "からのもの。")
@@ -101,15 +110,22 @@ def filed_tables(report: dict, definitions: Definitions | None = None) -> list[d
         if thousands:
             notes.append(ROUNDING_NOTE)
         heading = f"{section['number']} {section['title']}" if section.get("number") else section["title"]
-        out.append({"key": section["key"], "heading": heading, "header": header, "rows": rows if section["rows"] else [],
+        split = "tables" in section  # a table per event: the section's own rows are not printed
+        out.append({"key": section["key"], "heading": heading, "header": header,
+                    "rows": rows if section["rows"] and not split else [],
                     "lists": lists, "themes": themes, "notes": notes})
     return out
 
 
-def _cell(value, column):
-    if column == "participants" and isinstance(value, int):
-        return f"{value:,}名"
-    return value
+def _cell(value, unit):
+    if unit and isinstance(value, int):
+        return f"{value:,}{unit}"
+    return "" if value is None else value
+
+
+def _split_cell(row, column):
+    value = (row.get("printed") or row)[column]
+    return "-" if value is None else f"{value:,}{row['unit']}"
 
 
 def _fy_name(fy: int) -> str:

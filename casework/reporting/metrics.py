@@ -36,6 +36,9 @@ class Section:
     optional: bool = False  # beyond the contract: shown only when it counts something
     number: str | None = None  # as the printed report numbers it: 1(1)①
     note: str | None = None  # printed under the table
+    project_year_offset: int | None = None  # year headers 「令和4年度 (令和5年度事業)」 (the project's year later)
+    split_by: str | None = None  # "event": also one table per event of the fiscal year (1(2)② per 商談会)
+    column_labels: tuple[str, ...] = ()  # those tables' columns: 全体 [, うち県内]
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class ListTable:
     label: str
     metric: Metric  # which records (its filters and date)
     columns: tuple[str, ...]
+    labels: tuple[tuple[str, str], ...] = ()  # (column, header as printed) where it differs from the source's
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,9 @@ def compile_definitions(sections: list[dict], rows: list[dict], openings: list[d
     live = sorted((s for s in sections if s.get("active", True)), key=lambda s: (s["sort_order"], s["id"]))
     section_keys = {s["id"]: s["key"] for s in live}
     compiled_sections = tuple(Section(s["key"], s["title"], s.get("center_code") or None, bool(s.get("optional")),
-                                      s.get("number") or None, s.get("note") or None) for s in live)
+                                      s.get("number") or None, s.get("note") or None,
+                                      s.get("project_year_offset") or None, s.get("split_by") or None,
+                                      _codes(s.get("column_labels"))) for s in live)
     metrics, breakdowns, lists = [], [], []
     order = {s["id"]: i for i, s in enumerate(live)}
     for row in sorted((r for r in rows if r.get("active", True) and r["section_id"] in section_keys),
@@ -196,8 +202,10 @@ def compile_definitions(sections: list[dict], rows: list[dict], openings: list[d
                                         row.get("breakdown_by") or "theme", row.get("aggregation") == "clients",
                                         row.get("unit") or "件"))
         elif kind == "list":
+            columns = [c.partition("=") for c in _codes(row.get("list_columns"))]
+            headers = tuple((c.strip(), label.strip()) for c, eq, label in columns if eq and label.strip())
             lists.append(ListTable(section, row["key"], row["label"], compile_metric(section, row),
-                                   _codes(row.get("list_columns"))))
+                                   tuple(c.strip() for c, _eq, _label in columns), headers))
     known = {m.id for m in metrics}
     breakdowns = [b for b in breakdowns if b.metric in known]  # a breakdown of a deactivated row goes too
     return Definitions(compiled_sections, tuple(metrics), tuple(breakdowns), tuple(lists))
@@ -335,14 +343,7 @@ def metric_filters(m: Metric, centers: dict[str, int], center_codes: set[str] | 
 def term_ids(kind: str, codes, program_code: str | None = None) -> list[int]:
     """Ids of the program vocabulary entries of this kind with these codes (of the program when
     one is named); [-1] when none, so nothing matches."""
-    from ..models import Program, ProgramTerm
-
-    def every_term():
-        stmt = select(ProgramTerm.id, ProgramTerm.kind, ProgramTerm.code, Program.code).join(
-            Program, Program.id == ProgramTerm.program_id)
-        return db.session.execute(stmt).all()
-
-    terms = _cached("terms", every_term)
+    terms = _cached("terms", _every_term)
     return [i for i, k, code, program in terms
             if k == kind and code in codes and (program_code is None or program == program_code)] or [-1]
 
@@ -370,6 +371,29 @@ def _cached(key, compute):
     if key not in cache:
         cache[key] = compute()
     return cache[key]
+
+
+def lookup_stamp(programs: bool = True) -> int:
+    """The vocabulary ids compiled rules hold (centers; with programs, programs and program
+    terms) as a small number: statements built for one stamp are reused while it holds
+    (engine._statement). Rules without a program need no programs table (a database before 0006)."""
+    def stamp():
+        full = (tuple(sorted(center_ids().items())),
+                (tuple(sorted(program_ids().items())), tuple(tuple(t) for t in _cached("terms", _every_term)))
+                if programs else ())
+        return _STAMPS.setdefault(full, len(_STAMPS))  # a small number per distinct set of ids
+    return _cached(("stamp", programs), stamp)
+
+
+_STAMPS: dict[tuple, int] = {}
+
+
+def _every_term():
+    from ..models import Program, ProgramTerm
+
+    stmt = select(ProgramTerm.id, ProgramTerm.kind, ProgramTerm.code, Program.code).join(
+        Program, Program.id == ProgramTerm.program_id)
+    return db.session.execute(stmt).all()
 
 
 def program_ids() -> dict[str, int]:
@@ -405,7 +429,13 @@ def with_live_client(stmt, m: Metric):
 
 
 def live_client(client_id_column):
-    return client_id_column.not_in(select(Client.id).where(Client.voided_at.is_not(None)))
+    """Not a record of a voided client (a record without a client, where the kind allows one —
+    an attendance by company name — is live)."""
+    live = client_id_column.not_in(select(Client.id).where(Client.voided_at.is_not(None)))
+    columns = getattr(getattr(client_id_column, "property", None), "columns", ())
+    if columns and columns[0].nullable:
+        return or_(client_id_column.is_(None), live)
+    return live
 
 
 def in_period(m: Metric, start: dt.date, end: dt.date):

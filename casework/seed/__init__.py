@@ -89,14 +89,15 @@ def vocabulary_rows() -> dict[str, list[dict]]:
 
 def seed_rows() -> dict[str, list[dict]]:
     """Everything a fresh database holds: 0002's vocabularies, then the default programs (0006),
-    then the default report definitions (0007). Keep vocabulary_rows() as it is: migration 0002
-    reads it."""
+    then the default report definitions (0007) and the report's vocabulary (0008). Keep
+    vocabulary_rows() as it is: migration 0002 reads it."""
     from ..reporting.defaults import definition_rows
     from .programs import program_rows
+    from .report_vocabulary import report_vocabulary_rows
 
     rows = vocabulary_rows()
-    for table_name, more in program_rows().items():
+    for table_name, more in [*program_rows().items(), *report_vocabulary_rows().items()]:
         rows[table_name] = rows.get(table_name, []) + more
     # programs after the tables they refer to
-    ordered = {name: rows[name] for name in [*vocabulary_rows(), "programs", "program_terms"]}
+    ordered = {name: rows[name] for name in [*vocabulary_rows(), "industry_divisions", "programs", "program_terms"]}
     return {**ordered, **definition_rows()}

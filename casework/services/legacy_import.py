@@ -64,7 +64,7 @@ PROGRAM_KIND = {"cases": "case", "consultations": "consultation", "events": "eve
 # column → required, per kind (interchange.md)
 COLUMNS = {
     "clients": {"ref": True, "name": True, "name_kana": False, "kind": False, "corporate_number": False,
-                "industry": False, "municipality": False, "employees": False},
+                "industry": False, "municipality": False, "employees": False, "industry_division": False},
     "cases": {"ref": True, "client_ref": True, "center": True, "opened_on": True, "closed_on": False,
               "assignee": False, "outcome": False, "outcome_on": False, "program": False},
     "consultations": {"ref": True, "client_ref": True, "case_ref": False, "center": True, "channel": True,
@@ -99,7 +99,8 @@ COLUMNS = {
 # milestones come from their event or case)
 TARGETS = {
     "clients": {"name": "name", "name_kana": "name_kana", "kind": "kind", "corporate_number": "corporate_number",
-                "industry": "industry_code", "municipality": "municipality_code", "employees": "employees"},
+                "industry": "industry_code", "municipality": "municipality_code", "employees": "employees",
+                "industry_division": "industry_division_code"},
     "cases": {"client_ref": "client_id", "center": "center_id", "opened_on": "opened_on", "closed_on": "closed_on",
               "assignee": "assignee_id", "outcome": "outcome_code", "outcome_on": "outcome_on",
               "program": "program_id"},
@@ -476,6 +477,7 @@ class Validator:
                 return v
             return ref
         vocab = {"center": "center", "channel": "channel", "industry": "industry", "municipality": "municipality",
+                 "industry_division": "industry_division",
                  "outcome": "outcome" if kind == "cases" else None,
                  "kind": "event_kind" if kind == "events" else None}.get(col)
         if vocab:
@@ -680,6 +682,19 @@ class Validator:
             else:
                 v[col] = hit
         return ok
+
+    def check_clients(self, file, row, v) -> bool:
+        """A JSIC middle division belongs to the row's major (業種); without one, it gives it."""
+        division = v.get("industry_division")
+        if not division:
+            return True
+        major = self.lk.vocab.division_major[division]
+        if v.get("industry") and v["industry"] != major:
+            self.error(file, row, "industry_division", "業種（中分類）が業種（大分類）と合っていません")
+            return False
+        if not v.get("industry"):
+            v["industry"] = major
+        return True
 
     def check_cases(self, file, row, v) -> bool:
         old = self._existing("cases", v) or {}

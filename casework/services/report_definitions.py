@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import ReportOpeningBalance, ReportRow, ReportSection
 from ..reporting.metrics import compile_definitions, forget_definitions
-from ..reporting.sources import SOURCES
+from ..reporting.sources import SOURCES, SPLITS
 from . import audit
 from .errors import DomainError
 from .locking import check_version
@@ -31,6 +31,9 @@ class SectionData:
     optional: bool = False
     note: str | None = None
     active: bool = True
+    project_year_offset: int | None = None  # 「令和4年度 (令和5年度事業)」
+    split_by: str | None = None  # "event": one table per event
+    column_labels: str | None = None  # "全体;うち青森県（受注企業）"
 
 
 @dataclass
@@ -58,13 +61,18 @@ class RowData:
     breakdown_by: str | None = None
     list_columns: list[str] = field(default_factory=list)
     active: bool = True
+    # headers printed instead of the record kind's: "title=専門アドバイザー;area=開催場所"
+    list_headers: str | None = None
 
     def columns(self) -> dict:
         """The report_rows columns this data sets."""
         data = asdict(self)
+        headers = dict(p.split("=", 1) for p in (self.list_headers or "").split(";") if "=" in p)
+        data["list_columns"] = [c + (f"={headers[c].strip()}" if headers.get(c, "").strip() else "")
+                                for c in data["list_columns"]]
         for name in ("channels", "event_kinds", "list_columns"):
             data[name] = ";".join(data[name]) or None
-        for name in ("opening_as_of", "opening_value"):
+        for name in ("opening_as_of", "opening_value", "list_headers"):
             data.pop(name)
         return {k: (v if v != "" else None) for k, v in data.items()}
 
@@ -90,6 +98,24 @@ def _check_section(data: SectionData) -> None:
         raise DomainError("事業名を入力してください。", "title")
     if data.number and not re.fullmatch(r"[0-9０-９()（）①-⑳ア-ン.\-]{1,20}", data.number):
         raise DomainError("番号は 1(1)① のように数字・括弧・丸数字で入力してください。", "number")
+    if data.split_by and data.split_by not in SPLITS:
+        raise DomainError("表の分け方を選んでください。", "split_by")
+    labels = [p for p in (data.column_labels or "").split(";") if p.strip()]
+    if len(labels) > 2:
+        raise DomainError("列の見出しは「全体;うち県内」のように2つまで、; で区切って入力してください。", "column_labels")
+    if labels and not data.split_by:
+        raise DomainError("列の見出しは、催しごとに表を分けるときに使います。", "column_labels")
+    if data.project_year_offset is not None and not 0 <= data.project_year_offset <= 5:
+        raise DomainError("事業年度のずれは0〜5の年数で入力してください。", "project_year_offset")
+
+
+def _section_values(data: SectionData) -> dict:
+    """The stored columns of a section as entered (the admin form, the service's callers)."""
+    return dict(title=data.title.strip(), number=(data.number or "").strip() or None,
+                center_code=data.center_code or None, optional=bool(data.optional),
+                note=(data.note or "").strip() or None, active=bool(data.active),
+                project_year_offset=data.project_year_offset or None, split_by=data.split_by or None,
+                column_labels=";".join(p.strip() for p in (data.column_labels or "").split(";") if p.strip()) or None)
 
 
 def _check_row(data: RowData, section: ReportSection, row: ReportRow | None = None) -> None:
@@ -109,9 +135,16 @@ def _check_row(data: RowData, section: ReportSection, row: ReportRow | None = No
         raise DomainError("千円は金額の合計にだけ使えます。", "unit")
     if data.kind == "list" and not source.list_columns:
         raise DomainError("この記録は一覧表にできません（催しを選んでください）。", "source")
+    if data.kind == "list" and any(c not in source.list_columns for c in data.list_columns):
+        raise DomainError("この記録の一覧表にない列が選ばれています。", "list_columns")
+    for part in (p for p in (data.list_headers or "").split(";") if p.strip()):
+        column, eq, label = part.partition("=")
+        if not eq or column.strip() not in data.list_columns or not label.strip():
+            raise DomainError("列の見出しは「title=専門アドバイザー;area=開催場所」のように、選んだ列の名前=見出しで"
+                              "入力してください。", "list_headers")
     others = {r.key for r in section.rows if row is None or r.id != row.id}
     if data.kind == "breakdown":
-        if data.breakdown_by not in ("theme", "industry"):
+        if data.breakdown_by not in ("theme", "industry", "industry_middle"):
             raise DomainError("内訳の種類（相談テーマ・業種）を選んでください。", "breakdown_by")
         if data.breakdown_of not in others:
             raise DomainError("内訳を出す行を選んでください。", "breakdown_of")
@@ -144,10 +177,7 @@ def _new_key(prefix: str, taken) -> str:
 def create_section(data: SectionData, by=None) -> ReportSection:
     _check_section(data)
     key = _new_key("s", set(db.session.scalars(select(ReportSection.key))))
-    section = ReportSection(key=key, title=data.title.strip(), number=(data.number or "").strip() or None,
-                            center_code=data.center_code or None, optional=bool(data.optional),
-                            note=(data.note or "").strip() or None, active=bool(data.active),
-                            sort_order=_next_sort(ReportSection))
+    section = ReportSection(key=key, **_section_values(data), sort_order=_next_sort(ReportSection))
     db.session.add(section)
     db.session.flush()
     audit.record("create", section, user=by, detail={"title": section.title})
@@ -158,9 +188,7 @@ def create_section(data: SectionData, by=None) -> ReportSection:
 def update_section(section: ReportSection, data: SectionData, by=None, expected_version=None) -> ReportSection:
     check_version(section, expected_version, {"title": data.title})
     _check_section(data)
-    values = dict(title=data.title.strip(), number=(data.number or "").strip() or None,
-                  center_code=data.center_code or None, optional=bool(data.optional),
-                  note=(data.note or "").strip() or None, active=bool(data.active))
+    values = _section_values(data)
     diff = audit.changes(section, values)
     for name, value in values.items():
         setattr(section, name, value)
@@ -294,7 +322,8 @@ def row_data_of(row: ReportRow) -> RowData:
                    cumulative_from=row.cumulative_from, opening_as_of=opening.as_of_fy if opening else None,
                    opening_value=opening.value if opening else None, combine_with=row.combine_with,
                    breakdown_of=row.breakdown_of, breakdown_by=row.breakdown_by,
-                   list_columns=codes(row.list_columns), active=row.active)
+                   list_columns=[c.partition("=")[0] for c in codes(row.list_columns)], active=row.active,
+                   list_headers=";".join(c for c in codes(row.list_columns) if "=" in c) or None)
 
 
 def today_fy() -> int:

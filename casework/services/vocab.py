@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Center, Channel, EventKind, Industry, Municipality, Outcome, Theme
+from ..models import Center, Channel, EventKind, Industry, IndustryDivision, Municipality, Outcome, Theme
 from ..textnorm import fold
 from .errors import DomainError
 
@@ -31,6 +31,9 @@ class Vocabulary:
         self.theme_lookup = _index(db.session.scalars(select(Theme)), "code", "label")
         industries = list(db.session.scalars(select(Industry)))
         self.industry_lookup = _index(industries, "code", "name", "report_label")
+        divisions = list(db.session.scalars(select(IndustryDivision)))
+        self.division_lookup = _index(divisions, "code", "name", "report_label")
+        self.division_major = {d.code: d.major_code for d in divisions}
         self.municipality_lookup = _index(db.session.scalars(select(Municipality)), "code", "name")
         self.event_kind_lookup = _index(db.session.scalars(select(EventKind)), "code", "label")
         self.outcome_lookup = _index(db.session.scalars(select(Outcome)), "code", "label")
@@ -53,6 +56,11 @@ class Vocabulary:
 
     def industry(self, value) -> str:
         return self._find(self.industry_lookup, value, "業種")
+
+    def industry_division(self, value) -> str:
+        """A JSIC middle division by its 2-digit code (「9」 reads as 09) or name."""
+        text = str(value).strip()
+        return self._find(self.division_lookup, text.zfill(2) if text.isdigit() else text, "業種（中分類）")
 
     def municipality(self, value) -> str:
         return self._find(self.municipality_lookup, value, "市町村")

@@ -29,11 +29,19 @@ class SectionForm(VersionedForm):
     center_code = SelectField("センター（この事業の記録を数えるセンター）", default="")
     optional = BooleanField("数える記録がない年度は表示しない")
     note = TextAreaField("注記（表の下に印刷）", validators=[Optional(), Length(max=2000)])
+    project_year_offset = IntegerField("事業年度のずれ（「令和4年度 (令和5年度事業)」と見出しを付けるとき：1）",
+                                       validators=[Optional(), NumberRange(min=0, max=5, message="0〜5の年数を入力してください。")])
+    split_by = SelectField("表の分け方", default="")
+    column_labels = StringField("分けた表の列の見出し（例：全体;うち青森県（受注企業））",
+                                validators=[Optional(), Length(max=200)])
     active = BooleanField("有効（報告書・月次集計・ダッシュボードに載せる）", default=True)
 
     def __init__(self, *args, **kwargs):
+        from ...reporting.sources import SPLITS
+
         super().__init__(*args, **kwargs)
         self.center_code.choices = _centers()
+        self.split_by.choices = [("", "分けない（前年度・当年度の表）")] + list(SPLITS.items())
 
 
 class RowForm(VersionedForm):
@@ -57,15 +65,17 @@ class RowForm(VersionedForm):
     opening_value = IntegerField("開始残高", validators=[Optional(), NumberRange(min=0, message="0以上の数を入力してください。")])
     combine_with = SelectField("併記する行（例：派遣企業に「派遣延べ回数」を括弧書き）", default="")
     breakdown_of = SelectField("内訳を出す行（行の種類が「内訳」のとき）", default="")
-    breakdown_by = SelectField("内訳の種類", choices=[BLANK, ("theme", "相談テーマ"), ("industry", "業種")], default="")
+    breakdown_by = SelectField("内訳の種類", choices=[BLANK, ("theme", "相談テーマ"), ("industry", "業種"),
+                                                        ("industry_middle", "業種（中分類）")], default="")
     list_columns = MultiCheckboxField("一覧表の列（行の種類が「一覧表」のとき）")
+    list_headers = StringField("列の見出しを変えるとき（例：title=専門アドバイザー;area=開催場所）",
+                               validators=[Optional(), Length(max=200)])
     active = BooleanField("有効", default=True)
     preview_fy = SelectField("試算する年度")
 
     def __init__(self, *args, section=None, row=None, **kwargs):
         super().__init__(*args, **kwargs)
         from ...reporting.metrics import program_ids
-        from ...reporting.sources import EVENT_LIST_COLUMNS
 
         self.center_code.choices = _centers()
         programs = program_ids()
@@ -89,7 +99,11 @@ class RowForm(VersionedForm):
         others = [r for r in (section.rows if section is not None else []) if row is None or r.id != row.id]
         self.combine_with.choices = [BLANK] + [(r.key, r.label) for r in others if r.kind == "figure"]
         self.breakdown_of.choices = [BLANK] + [(r.key, r.label) for r in others if r.kind == "figure"]
-        self.list_columns.choices = list(EVENT_LIST_COLUMNS.items())
+        columns = {}
+        for source in SOURCES.values():
+            for key, label in source.list_columns.items():
+                columns.setdefault(key, f"{label.replace('{year}', '年度')}（{key}）")
+        self.list_columns.choices = list(columns.items())
         self.preview_fy.choices = fy_choices(first=2015, blank="（今年度）")[1:]
         if not self.preview_fy.data:
             from ...services.report_definitions import today_fy

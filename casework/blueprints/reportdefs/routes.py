@@ -37,7 +37,9 @@ def index():
 
 def _section_data(form) -> defs.SectionData:
     return defs.SectionData(title=form.title.data, number=form.number.data, center_code=form.center_code.data or None,
-                            optional=bool(form.optional.data), note=form.note.data, active=bool(form.active.data))
+                            optional=bool(form.optional.data), note=form.note.data, active=bool(form.active.data),
+                            project_year_offset=form.project_year_offset.data, split_by=form.split_by.data or None,
+                            column_labels=form.column_labels.data)
 
 
 @bp.route("/sections/new", methods=["GET", "POST"])
@@ -119,7 +121,7 @@ def _row_data(form) -> defs.RowData:
         opening_as_of=form.int_or_none("opening_as_of"), opening_value=form.opening_value.data,
         combine_with=form.combine_with.data or None, breakdown_of=form.breakdown_of.data or None,
         breakdown_by=form.breakdown_by.data or None, list_columns=list(form.list_columns.data or []),
-        active=bool(form.active.data))
+        list_headers=form.list_headers.data or None, active=bool(form.active.data))
 
 
 def _row_page(form, section, row, preview=None, stale=None):

@@ -100,11 +100,15 @@ UNPRINTED = {("reconstruction", "consultations"): (30, 25), ("reconstruction", "
              ("reconstruction", "referred"): (4, 3)}
 # Tables of one year (FY2023) whose rows are records: number → (report section key or None,
 # title, printed columns, the report list's column key for each (None: not listed), rows as printed).
+# A section that splits its tables by event (1(2)② ア / イ: one table per 商談会) has the keys
+# label / total / in_prefecture: its tables in date order, ア the first.
 LISTS = {
-    "1(2)② ア": (None, "4道県合同商談会", ["区分", "全体", "うち青森県（受注企業）"], None, [
+    "1(2)② ア": ("trade_fair_results", "4道県合同商談会", ["区分", "全体", "うち青森県（受注企業）"],
+                 ["label", "total", "in_prefecture"], [
         ("出席企業（発注企業）", "87社", "-"), ("出席企業（受注企業）", "164社", "21社"), ("商談件数", "914件", "128件"),
         ("商談成立件数", "26件", "3件"), ("商談成立金額", "23,022千円", "4,143千円")]),
-    "1(2)② イ": (None, "受発注交流商談会", ["区分", "全体", "うち青森県（受注企業）"], None, [
+    "1(2)② イ": ("trade_fair_results", "受発注交流商談会", ["区分", "全体", "うち青森県（受注企業）"],
+                 ["label", "total", "in_prefecture"], [
         ("出席企業（発注企業）", "32社", "-"), ("出席企業（受注企業）", "48社", "38社"), ("商談件数", "239件", "239件"),
         ("商談成立件数", "6件", "6件"), ("商談成立金額", "2,249千円", "2,249千円")]),
     "1(3)① ア": ("startup_trainings", "IMスキルアップ研修", ["区分", "日程", "開催地区", "参加人数"],
@@ -113,7 +117,7 @@ LISTS = {
     "1(3)① イ": (None, "UIJターン創業相談会", ["開催回数", "開催場所", "相談件数"], None, [
         ("12回", "東京交通会館8階 青森暮らしサポートセンター(すべてオンライン開催)", "15件")]),
     "2(1)②": ("rd_seminars", "競争的研究資金獲得セミナー", ["区分", "日程", "開催地区", "参加者"],
-              ["title", "dates", "area", None], [
+              ["title", "dates", "area", "attendance"], [
         ("施策説明会", "令和6年3月", "オンライン", "58名"), ("個別相談会", "令和6年3月", "オンライン", "4社")]),
     "2(3)": ("hr_development", "産学官金連携人材育成支援事業", ["研修名", "連携機関", "日程", "開催地区", "参加人数"],
              ["title", "partners", "dates", "area", "participants"], [
@@ -130,15 +134,19 @@ LISTS = {
     "2(6)": ("industry_forum", "「21あおり産業創造フォーラム」開催事業", ["日程", "開催地区", "参加機関", "参加人数"],
              ["dates", "area", "partners", "participants"], [
         ("令和5年9月", "青森市", "県内企業、金融機関、行政機関、商工団体等", "144名")]),
-    "2(7)": (None, "戦略的基盤技術高度化支援事業（サポイン事業）", ["研究テーマ", "事業実施期間", "研究等実施機関", "令和5年度 交付決定額"],
-             None, [
+    "2(6) 表彰": ("industry_forum", "「21あおりアワード」表彰", ["部門", "企業名"], ["side", "company"], [
+        ("経営革新部門", "佐藤製菓"), ("創業部門", "カマラードの家"), ("産学連携部門", "(株)肉の博明"),
+        ("DX部門", "(株)ケアスマイル青森")]),
+    "2(7)": ("supporting_industry", "戦略的基盤技術高度化支援事業（サポイン事業）",
+             ["研究テーマ", "事業実施期間", "研究等実施機関", "令和5年度 交付決定額"],
+             ["title", "project_years", "partners", "granted_amount"], [
         ("デジタル社会に貢献する立体構造のニオブ酸リチウム圧電素子を搭載した高精度MEMS振動ジャイロ開発", "令和3年度～ 令和5年度",
          "多摩川精機(株)（八戸市） 京都大学 多摩川モバイル電装(株) （三沢市）", "37,733千円")]),
     "2(10)": ("gx_promotion", "中小企業等GX推進事業", ["日程", "開催地区", "参加機関", "参加人数"],
               ["dates", "area", "partners", "participants"], [
         ("令和6年3月", "青森市", "県内企業、大学、研究機関、支援機関等", "15名")]),
     "6(1)②": ("sales_experts", "専門アドバイザー事業", ["専門アドバイザー", "日程", "開催場所", "参加企業", "商談等"],
-               ["title", "dates", "area", "companies", None], [
+               ["title", "dates", "area", "companies", "dealings"], [
         ("(同)青森生産者ふるさと会", "令和5年10月", "東奥日報新町ビル2F Seven C's", "10社", "取引成立9社 見積依頼1社"),
         ("Smile circle(株)", "令和5年10月", "東奥日報新町ビル2F Seven C's", "18社", "取引成立2社 見積依頼2社")]),
     "6(1)③": ("sales_exhibitions", "大規模展示会出展支援事業", ["日程", "開催地区", "出展企業"], ["dates", "area", "companies"],
@@ -148,6 +156,9 @@ LISTS = {
     "7(3)①": (None, "支援能力の向上", ["開催回数", "開催地区", "参加人数"], None, [("49回", "県内各地", "1,188名")]),
     "7(3)②": (None, "広報普及活動", ["開催回数", "開催地区", "参加人数"], None, [("103回", "県内各地", "638名")]),
 }
+# Year headers of a round adopted in one fiscal year for the next year's project
+YEAR_HEADERS = {"2(2)": ("advanced_manufacturing", ["令和4年度 (令和5年度事業)", "令和5年度 (令和6年度事業)"]),
+                "2(8)": ("new_business", ["令和4年度 (令和5年度事業)", "令和5年度 (令和6年度事業)"])}
 # 主な相談テーマ / 主な業種 as printed (FY2023), and what casework's vocabulary calls them
 BREAKDOWNS = {
     "1(1)①": ("主な相談テーマ", ["ビジネスプラン", "マーケティング", "技術", "経営全般", "資金繰り", "IT"]),
@@ -238,7 +249,7 @@ def build(ds: Dataset) -> None:
     for fy, days, visitors in ((2022, 388, 1254), (2023, 430, 1170)):
         for _ in range(days):
             ds.event("yorozu", "outreach_day", ds.day(fy), title="よろず出張相談会", municipality=rng.choice(MUNICIPALITIES))
-        labels = quotas(visitors, [("商品開発", 40), ("ビジネスプラン", 30), ("販路開拓", 20), ("経営全般", 10)])
+        labels = quotas(visitors, [("商品開発", 45), ("事業計画策定", 35), ("販路提案", 20)])
         rng.shuffle(labels)
         for i in range(visitors):
             ds.consultation(rng.choice(clients), "yorozu", "window", ds.day(fy), themes=labels[i])
@@ -359,8 +370,13 @@ def build(ds: Dataset) -> None:
     # 2(5), 2(6), 2(10): seminars and the forum
     ds.event("technology", "seminar", dt.date(2024, 3, 13), title="特定分野連携セミナー", area="オンライン",
              participants=33, program="specific_fields")
-    ds.event("technology", "forum", dt.date(2023, 9, 27), title="青森県DX推進フォーラム×21あおり産業創造フォーラム",
-             area="青森市", partners="県内企業、金融機関、行政機関、商工団体等", participants=144, program="industry_forum")
+    forum = ds.event("technology", "forum", dt.date(2023, 9, 27), title="青森県DX推進フォーラム×21あおり産業創造フォーラム",
+                     area="青森市", partners="県内企業、金融機関、行政機関、商工団体等", participants=144,
+                     program="industry_forum")
+    for category, company in (("経営革新部門", "佐藤製菓"), ("創業部門", "カマラードの家"), ("産学連携部門", "(株)肉の博明"),
+                              ("DX部門", "(株)ケアスマイル青森")):  # 「21あおりアワード」表彰: a company per 部門
+        ds.rows["attendances"].append({"ref": ds.ref("T"), "event_ref": forum, "side": category,
+                                       "company_name": company, "companies": 1})
     ds.event("technology", "seminar", dt.date(2024, 3, 19), title="グリーン成長産業参入促進セミナー", area="青森市",
              partners="県内企業、大学、研究機関、支援機関等", participants=15, program="gx_promotion")
     # 2(7) サポイン: one project FY2021-FY2023, granted in FY2023
@@ -391,11 +407,15 @@ def build(ds: Dataset) -> None:
                                       "course": course, "decision": "採択", "decided_on": day.isoformat(),
                                       "granted_on": day.isoformat(), "granted_amount": part * 1000})
     # 6(1) ビジネスサポートステーション: 延べ社数 of desk and visits; the advisers' days; exhibitions
+    # 主な業種 (JSIC middle divisions of 製造業): 食料品製造業 5 : 繊維工業 3 : 木材・木製品製造業 2
     clients = ds.clients("Z", 300, list("E"))
+    for i, row in enumerate(r for r in ds.rows["clients"] if r["ref"] in set(clients)):
+        row["industry_division"] = "09" if i % 10 < 5 else "11" if i % 10 < 8 else "12"
     for fy, window, visits in ((2022, 108, 343), (2023, 74, 325)):
         for channel, n in (("window", window), ("visit", visits)):
-            for _ in range(n):
-                ds.consultation(rng.choice(clients), "sales", channel, ds.day(fy), program="business_support_station")
+            for i in range(n):
+                client = clients[i % len(clients)] if channel == "window" else rng.choice(clients)
+                ds.consultation(client, "sales", channel, ds.day(fy), program="business_support_station")
     for adviser, day, companies, deals, quotes in (("(同)青森生産者ふるさと会", dt.date(2023, 10, 12), 10, 9, 1),
                                                    ("Smile circle(株)", dt.date(2023, 10, 26), 18, 2, 2)):
         event = ds.event("sales", "consultation_day", day, title=adviser, area="東奥日報新町ビル2F Seven C's",
@@ -480,7 +500,8 @@ def expected() -> dict:
              for n, (section, t, c, keys, rows) in LISTS.items()]
     breakdowns = [{"number": n, "label": label, "printed": printed if isinstance(printed, list) else
                    {str(k): v for k, v in printed.items()}} for n, (label, printed) in BREAKDOWNS.items()]
-    return {"fiscal_year": 2023, "tables": tables, "lists": lists, "breakdowns": breakdowns}
+    headers = [{"number": n, "section": section, "headers": h} for n, (section, h) in YEAR_HEADERS.items()]
+    return {"fiscal_year": 2023, "tables": tables, "lists": lists, "breakdowns": breakdowns, "year_headers": headers}
 
 
 COLUMN_ORDER = {}
