@@ -253,3 +253,13 @@ def test_sections_beyond_the_contract_appear_when_they_count_something(client, a
     assert "採択件数 0件 1件" in page and "交付金額 0円 2,000,000円" in page
     csv_lines = client.get(f"/reports/{FY}/report.csv").get_data().decode("utf-8-sig").splitlines()
     assert "grants,amount,移住起業支援金等（助成）,交付金額,0,2000000" in csv_lines
+
+
+def test_dashboard_of_every_center_one_after_another(client, auth, make, figures):
+    auth.login(make.user("boss2", role="manager", centers=["onestop", "yorozu"]))
+    response = client.get(f"/reports/dashboard?fy={FY}&center=all")
+    html, page = response.get_data(as_text=True), text_of(response)
+    assert response.status_code == 200 and "ダッシュボード：すべてのセンター" in page
+    assert "ワンストップ総合相談事業" in page and "よろず支援拠点事業" in page
+    assert 'viewBox="0 0 420 260"' in html  # small multiples drawn narrow: their text stays readable
+    assert 'value="all" selected' in html

@@ -46,13 +46,15 @@ def _open(title: str, desc: str, width: int, height: int, css: str) -> tuple[str
 
 
 def monthly_bars(title: str, current: list[int], previous: list[int] | None, *, current_label: str,
-                 previous_label: str | None = None, unit: str = "件", months: list[int] = FY_MONTHS) -> Markup:
+                 previous_label: str | None = None, unit: str = "件", months: list[int] = FY_MONTHS,
+                 width: int = 720) -> Markup:
     """Month by month bars, this fiscal year beside the last (April → March).
 
     current/previous hold one figure per month in `months` order; None for a month not yet
     reached (drawn as nothing, and said so in the description).
     """
-    width, height = 720, 260
+    # a small multiple is drawn narrower (width=420): its text then stays readable when scaled down
+    height = 260
     left, right, top, bottom = 52, 12, 34, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for v in list(current) + list(previous or []) if v is not None]

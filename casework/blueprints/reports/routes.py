@@ -31,6 +31,9 @@ def _fy_arg() -> int:
     return int(value)
 
 
+ALL_CENTERS = "all"  # the dashboard's 全センター view
+
+
 def _center_arg() -> str | None:
     return _visible_center(request.args.get("center") or None)
 
@@ -107,9 +110,14 @@ def dashboard():
     if not scope.centers:
         deny()  # a member of no center has no dashboard
     home = current_user.home_center
-    center = _center_arg() or (home.code if home and home in scope.centers else scope.centers[0].code)
-    data = report_service.dashboard_series(current_user, center, fy)
-    center_obj = next((c for c in scope.centers if c.code == center), None)
+    if request.args.get("center") == ALL_CENTERS:  # every center the viewer sees, one after another
+        center, center_obj = ALL_CENTERS, None
+        parts = [report_service.dashboard_series(current_user, c.code, fy) for c in scope.centers]
+        data = {**parts[0], "sections": [section for part in parts for section in part["sections"]]}
+    else:
+        center = _center_arg() or (home.code if home and home in scope.centers else scope.centers[0].code)
+        data = report_service.dashboard_series(current_user, center, fy)
+        center_obj = next((c for c in scope.centers if c.code == center), None)
     return render_template("reports/dashboard.html", data=data, fy=fy, center=center, center_obj=center_obj,
                            centers=scope.centers, fy_choices=report_service.fy_choices(fy), charts=charts,
                            months=report_service.fy_months(fy))
