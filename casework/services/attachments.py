@@ -84,6 +84,11 @@ def path_of(attachment: Attachment, app=None) -> Path:
     return storage_dir(app) / attachment.stored_name
 
 
+def document_path(attachment_id: int) -> Path | None:
+    attachment = db.session.get(Attachment, attachment_id)
+    return path_of(attachment) if attachment is not None else None
+
+
 def _write_private(folder: Path, data: bytes) -> str:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     while True:

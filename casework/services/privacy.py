@@ -20,9 +20,10 @@ from ..models import (
 )
 from ..models import CaseMilestone, EventAttendance, Introduction, Registration
 from . import audit
+from .attachments import client_documents, document_path
 from .spreadsheet import csv_of_dicts
 
-SECRET_COLUMNS = {"search_text"}  # derived, not information about the client
+SECRET_COLUMNS = {"search_text", "stored_name"}  # derived / where a file lies: not information about the client
 
 
 def client_export(client: Client, by: User | None = None) -> dict:
@@ -54,13 +55,14 @@ def client_export(client: Client, by: User | None = None) -> dict:
                                                  Introduction.supplier_client_id == client.id)),
         "case_milestones": _rows(CaseMilestone, CaseMilestone.client_id == client.id),
         "event_attendances": _rows(EventAttendance, EventAttendance.client_id == client.id),
+        "attachments": [_row(a) for a, _path in client_documents(client)],  # the files go in the ZIP (to_zip)
     }
     about = [("Client", [client.id])] + [(name, [r["id"] for r in data[key]]) for name, key in (
         ("Case", "cases"), ("Consultation", "consultations"), ("Dispatch", "dispatches"),
         ("DispatchVisit", "dispatch_visits"), ("Diagnosis", "diagnoses"), ("MatchProfile", "match_profiles"),
         ("Deal", "deals"), ("Grant", "grants"), ("FollowUp", "follow_ups"), ("Referral", "referrals"),
         ("Registration", "registrations"), ("Introduction", "introductions"), ("CaseMilestone", "case_milestones"),
-        ("EventAttendance", "event_attendances"))]
+        ("EventAttendance", "event_attendances"), ("Attachment", "attachments"))]
     data["audit_log"] = _rows(AuditEntry, or_(*[
         (AuditEntry.object_type == name) & AuditEntry.object_id.in_(ids) for name, ids in about if ids]))
     audit.note("export", client, user=by, detail={"what": "client_data", "counts": {
@@ -84,6 +86,10 @@ def to_zip(export: dict) -> bytes:
                     for row in rows]
             zf.writestr(f"{section}.csv", csv_of_dicts(rows))  # formula-safe cells (services/spreadsheet.py)
         zf.writestr("export.json", to_json(export))
+        for row in export["data"].get("attachments", []):  # the documents themselves (voided ones too)
+            path = document_path(row["id"])
+            if path is not None and path.is_file():
+                zf.write(path, f"documents/{row['id']}_{row['original_name']}")
     return buffer.getvalue()
 
 
