@@ -189,7 +189,7 @@ def test_documents_on_clients_dispatches_and_deals(app, client, auth, make):
     assert upload(client, "dispatch", dispatch.id, "報告書.docx", office("docx")).status_code == 303
     assert "登記簿.pdf" in text_of(client.get(f"/clients/{company.id}"))
     assert "報告書.docx" in text_of(client.get(f"/dispatch/{dispatch.id}"))
-    assert upload(client, "consultation", 1, "x.pdf", PDF).status_code == 404
+    assert upload(client, "consultation", 1, "x.pdf", PDF).status_code == 404  # not a kind with documents
 
 
 def test_report_received_takes_the_report_file(app, client, auth, make):

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ...access import deny, get_client_or_404, get_in_center_or_404
 from ...extensions import db
-from ...models import ATTACHMENT_RECORD_KINDS, Attachment, Case, Dispatch
+from ...models import Attachment, Case, Dispatch
 from ...permissions import can
 from ...services import attachments as service
 from ...services import voiding
@@ -65,10 +65,14 @@ def _attachment(attachment_id: int) -> tuple[Attachment, object]:
     return attachment, record
 
 
-@bp.route("/<kind>/<int:record_id>", methods=["POST"])
-def upload(kind, record_id):
-    if kind not in ATTACHMENT_RECORD_KINDS:
-        abort(404)
+@bp.route("/client/<int:client_id>", methods=["POST"])
+@bp.route("/case/<int:case_id>", methods=["POST"])
+@bp.route("/dispatch/<int:dispatch_id>", methods=["POST"])
+@bp.route("/profile/<int:profile_id>", methods=["POST"])
+@bp.route("/deal/<int:deal_id>", methods=["POST"])
+def upload(**ids):
+    ((param, record_id),) = ids.items()
+    kind = param.removesuffix("_id")
     record = load_record(kind, record_id)
     form = UploadForm()
     submission = Submission(form)
@@ -118,6 +122,6 @@ def _documents():
     def documents(record):
         kind = service.KIND_OF_MODEL.get(type(record))
         items = service.attachments_of(record)
-        return {"kind": kind, "items": items, "voidable": {a.id for a in items if voiding.may_void(current_user, a)},
+        return {"kind": kind, "param": f"{kind}_id", "items": items, "voidable": {a.id for a in items if voiding.may_void(current_user, a)},
                 "max_mb": current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024), "accepted": service.ACCEPTED}
     return {"documents": documents}
