@@ -263,3 +263,13 @@ def test_someone_elses_document_is_voided_only_by_a_manager(app, client, auth, m
 def test_logged_out_upload_and_download_go_to_login(client):
     for response in (client.get("/attachments/1/download"), client.post("/attachments/case/1")):
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_a_file_written_in_a_transaction_that_rolls_back_is_removed(app, make):
+    case = make.case()
+    kept = service.attach_file(case, "残る.pdf", PDF, by=None)
+    db.session.commit()
+    service.attach_file(case, "消える.pdf", PDF, by=None)
+    assert len(stored(app)) == 2
+    db.session.rollback()
+    assert [f.name for f in stored(app)] == [kept.stored_name]

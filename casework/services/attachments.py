@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import ATTACHMENT_RECORD_KINDS, Attachment, Case, Client, Deal, Dispatch, MatchProfile, User
@@ -212,6 +213,7 @@ def attach_file(record, name: str, data: bytes, *, by: User | None, label: str |
     max_bytes = max_bytes if max_bytes is not None else current_app.config["ATTACHMENT_MAX_BYTES"]
     name, detected = check_file(name, data, max_bytes)
     stored = _write_private(storage_dir(), data)
+    db.session.info.setdefault("attachment_files", []).append(storage_dir() / stored)  # removed on rollback
     attachment = Attachment(record_kind=kind, record_id=record.id, stored_name=stored, original_name=name,
                             size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                             content_type=TYPES[detected].content_type, label=(label or "").strip()[:100] or None,
@@ -221,6 +223,18 @@ def attach_file(record, name: str, data: bytes, *, by: User | None, label: str |
     audit.record("create", attachment, user=by, center_id=center_id_of(attachment),
                  detail={"record": f"{kind}:{record.id}", "name": name, "size": len(data), "sha256": attachment.sha256})
     return attachment
+
+
+@event.listens_for(Session, "after_commit")
+def _kept(session):
+    session.info.pop("attachment_files", None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _discard_unsaved_files(session):
+    """A file written in a transaction that did not commit describes nothing: remove it."""
+    for path in session.info.pop("attachment_files", None) or []:
+        path.unlink(missing_ok=True)
 
 
 def attachments_of(record, *, include_voided: bool = False) -> list[Attachment]:
