@@ -112,15 +112,26 @@ def _confidential_centers() -> set[int]:
     return set(db.session.scalars(select(Center.id).where(Center.confidential)))
 
 
+def _secret(record, client, hidden_centers) -> bool:
+    """An item of a confidential center or about a confidential client: no name in the feed."""
+    return record.center_id in hidden_centers or (client is not None and is_confidential_client(client))
+
+
+def _all_day(kind: str, rows, hidden_centers, what: str, on, named):
+    """All-day items: `on(r)` the day, `named(r)` the summary (a confidential one: 「事業承継 面談（what）」)."""
+    for r in rows:
+        if _secret(r, r.client, hidden_centers):
+            yield _event(kind, r, f"{CONFIDENTIAL_SUMMARY}（{what}）", on(r))
+        else:
+            yield _event(kind, r, named(r), on(r), description=getattr(r, "reason", None))
+
+
 def _followups(user, since, until, hidden_centers):
     rows = db.session.scalars(select(FollowUp).where(
         FollowUp.assignee_id == user.id, FollowUp.voided_at.is_(None), FollowUp.completed_on.is_(None),
         FollowUp.due_on.between(since, until)).order_by(FollowUp.due_on, FollowUp.id))
-    for f in rows:
-        if f.center_id in hidden_centers or is_confidential_client(f.client):
-            yield _event("followup", f, f"{CONFIDENTIAL_SUMMARY}（フォローアップ）", f.due_on)
-        else:
-            yield _event("followup", f, f"フォローアップ：{f.client.name}", f.due_on, description=f.reason)
+    return _all_day("followup", rows, hidden_centers, "フォローアップ", lambda f: f.due_on,
+                    lambda f: f"フォローアップ：{f.client.name}")
 
 
 def _slots(user, since, until, hidden_centers, tz):
@@ -133,7 +144,7 @@ def _slots(user, since, until, hidden_centers, tz):
         day = s.day
         start = dt.datetime.combine(day.held_on, s.starts_at, tzinfo=tz)
         end = dt.datetime.combine(day.held_on, s.ends_at, tzinfo=tz)
-        if day.center_id in hidden_centers or is_confidential_client(s.client):
+        if _secret(day, s.client, hidden_centers):
             yield _event("outreach-slot", s, CONFIDENTIAL_SUMMARY, start, end, location=day.place)
         else:
             yield _event("outreach-slot", s, f"出張相談：{s.client.name}", start, end, location=day.place,
@@ -151,7 +162,7 @@ def _days(user, since, until, hidden_centers, tz):
         else:
             start, end = day.held_on, None
         booked = sum(1 for s in day.slots if s.client_id)
-        title = "事業承継 出張相談会" if day.center_id in hidden_centers else f"出張相談会：{day.title or day.place}"
+        title = "事業承継 出張相談会" if _secret(day, None, hidden_centers) else f"出張相談会：{day.title or day.place}"
         yield _event("outreach-day", day, title, start, end, location=day.place,
                      description=f"{day.center.name}　予約 {booked}／{len(day.slots)}枠")
 
@@ -160,11 +171,8 @@ def _visits(user, since, until, hidden_centers):
     rows = db.session.scalars(select(DispatchVisit).join(Dispatch, DispatchVisit.dispatch_id == Dispatch.id).where(
         Dispatch.requested_by_id == user.id, Dispatch.voided_at.is_(None), DispatchVisit.voided_at.is_(None),
         DispatchVisit.held_on.between(since, until)).order_by(DispatchVisit.held_on, DispatchVisit.id))
-    for v in rows:
-        if v.center_id in hidden_centers or is_confidential_client(v.client):
-            yield _event("dispatch-visit", v, f"{CONFIDENTIAL_SUMMARY}（専門家派遣）", v.held_on)
-        else:
-            yield _event("dispatch-visit", v, f"専門家派遣：{v.client.name}（{v.expert.name}）", v.held_on)
+    return _all_day("dispatch-visit", rows, hidden_centers, "専門家派遣", lambda v: v.held_on,
+                    lambda v: f"専門家派遣：{v.client.name}（{v.expert.name}）")
 
 
 def build_calendar(user: User, today: dt.date | None = None) -> bytes:
