@@ -19,6 +19,7 @@ from .forms import BookForm, CancelForm, DayFilterForm, DayForm
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 PICK_LIMIT = 20
+DEFAULT_SLOTS = "10:00-10:45\n11:00-11:45\n13:00-13:45\n14:00-14:45\n15:00-15:45"
 
 
 def load_day(day_id) -> OutreachDay:
@@ -56,19 +57,35 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @requires("outreach.plan")
 def new():
-    form = DayForm(current_user)
+    return _day_form(None)
+
+
+@bp.route("/<int:day_id>/edit", methods=["GET", "POST"])
+@requires("outreach.plan")
+def edit(day_id):
+    return _day_form(load_day(day_id))
+
+
+def _day_form(day):
+    """Plan a new day (day None: my home center, me, five morning/afternoon slots) or change one."""
+    form = DayForm(current_user, obj=day)
     if request.method == "GET":
         home = current_user.home_center
-        form.center_id.data = home.id if home else None
-        form.staff_ids.data = [current_user.id]
-        form.slots.data = "10:00-10:45\n11:00-11:45\n13:00-13:45\n14:00-14:45\n15:00-15:45"
+        form.center_id.data = day.center_id if day else (home.id if home else None)
+        form.staff_ids.data = [u.id for u in day.staff] if day else [current_user.id]
+        form.slots.data = service.slots_text(day) if day else DEFAULT_SLOTS
     submission = Submission(form)
     if submission.valid():
         with submission:
-            day = service.plan_day(form.day_data(), by=current_user)
-            flash(f"{day.held_on:%Y-%m-%d} の出張相談会（{day.place}、{len(day.slots)}枠）を登録しました。", "success")
+            if day is None:
+                day = service.plan_day(form.day_data(), by=current_user)
+                message = f"{day.held_on:%Y-%m-%d} の出張相談会（{day.place}、{len(day.slots)}枠）を登録しました。"
+            else:
+                service.update_day(day, form.day_data(), expected_version=form.expected_version(), by=current_user)
+                message = "出張相談会を更新しました。"
+            flash(message, "success")
             return redirect(url_for("outreach.detail", day_id=day.id))
-    return render_template("outreach/form.html", form=form, day=None), submission.status
+    return render_template("outreach/form.html", form=form, day=day, stale=submission.stale), submission.status
 
 
 @bp.route("/<int:day_id>")
@@ -76,23 +93,6 @@ def detail(day_id):
     day = load_day(day_id)
     return render_template("outreach/detail.html", day=day, prefill=service.consultation_prefill,
                            today=today_jst())
-
-
-@bp.route("/<int:day_id>/edit", methods=["GET", "POST"])
-@requires("outreach.plan")
-def edit(day_id):
-    day = load_day(day_id)
-    form = DayForm(current_user, obj=day)
-    if request.method == "GET":
-        form.slots.data = service.slots_text(day)
-        form.staff_ids.data = [u.id for u in day.staff]
-    submission = Submission(form)
-    if submission.valid():
-        with submission:
-            service.update_day(day, form.day_data(), expected_version=form.expected_version(), by=current_user)
-            flash("出張相談会を更新しました。", "success")
-            return redirect(url_for("outreach.detail", day_id=day.id))
-    return render_template("outreach/form.html", form=form, day=day, stale=submission.stale), submission.status
 
 
 @bp.route("/<int:day_id>/void", methods=["GET", "POST"])
