@@ -53,7 +53,7 @@ def test_backup_and_restore_bring_the_documents_back(app, client, logged_in, mak
 
 @SQLITE_ONLY
 def test_restore_refuses_an_archive_with_paths(app, make, runner, tmp_path):
-    make.client()
+    make.client(name="残る株式会社")
     target = tmp_path / "b.db"
     assert runner.invoke(args=["backup", str(target)]).exit_code == 0
     archive = target.with_name("b.db.attachments.tar")
@@ -64,6 +64,11 @@ def test_restore_refuses_an_archive_with_paths(app, make, runner, tmp_path):
     result = runner.invoke(args=["restore", str(target), "--yes"])
     assert result.exit_code != 0 and "想定外の項目" in result.output
     assert not (tmp_path / "evil.txt").exists() and not (tmp_path.parent / "evil.txt").exists()
+    make.client(name="復元されない株式会社")  # the database was not replaced either
+    from casework.models import Client
+
+    db.session.expire_all()
+    assert "復元されない株式会社" in set(db.session.scalars(select(Client.name)))
 
 
 def test_privacy_export_carries_the_clients_documents(app, client, auth, make):

@@ -62,13 +62,14 @@ def restore_command(file, yes):
     from flask_migrate import upgrade
 
     from ..extensions import db
-    from ..services.backup import check_integrity, check_restorable, restore
+    from ..services.backup import check_attachments_archive, check_integrity, check_restorable, restore
     from ..services.errors import DomainError
 
     known, head = _revisions()
     try:
         target = _database_file()
         check_integrity(file)
+        check_attachments_archive(file)  # before anything is replaced
         revision = check_restorable(file, known, head)
     except DomainError as exc:
         raise click.ClickException(exc.message)

@@ -170,6 +170,25 @@ def backup_attachments(folder: Path, database_target: Path) -> dict:
     return {"path": str(archive), "files": len(files), "bytes": sum(p.stat().st_size for p in files)}
 
 
+def check_attachments_archive(database_source: Path) -> None:
+    """Refuse an attachments archive holding anything but plain files with the app's random names
+    (checked before the database is replaced)."""
+    import tarfile
+
+    from .attachments import STORED_NAME
+
+    archive = attachments_archive(database_source)
+    if not archive.is_file():
+        return
+    try:
+        with tarfile.open(archive) as tar:
+            bad = [m.name for m in tar.getmembers() if not (m.isfile() and STORED_NAME.match(m.name))]
+    except tarfile.TarError as exc:
+        raise DomainError(f"添付書類のアーカイブが読めません: {archive} ({exc})") from exc
+    if bad:
+        raise DomainError(f"添付書類のアーカイブに想定外の項目があります: {', '.join(bad[:5])}（{archive}）")
+
+
 def restore_attachments(database_source: Path, folder: Path) -> dict | None:
     """Put the backup's attachment files back (None: the backup has no attachments archive). The
     current folder is kept beside it as <folder>.before-restore-<UTC time>. Only plain files with
@@ -182,17 +201,17 @@ def restore_attachments(database_source: Path, folder: Path) -> dict | None:
     archive = attachments_archive(database_source)
     if not archive.is_file():
         return None
+    check_attachments_archive(database_source)
     folder = Path(folder)
     try:
         with tarfile.open(archive) as tar:
             members = tar.getmembers()
-            bad = [m.name for m in members if not (m.isfile() and STORED_NAME.match(m.name))]
-            if bad:
-                raise DomainError(f"添付書類のアーカイブに想定外の項目があります: {', '.join(bad[:5])}（{archive}）")
             incoming = folder.with_name(folder.name + ".restoring")
             shutil.rmtree(incoming, ignore_errors=True)
             incoming.mkdir(parents=True, mode=0o700)
             for member in members:
+                if not (member.isfile() and STORED_NAME.match(member.name)):  # as checked above
+                    raise DomainError(f"添付書類のアーカイブに想定外の項目があります: {member.name}（{archive}）")
                 source = tar.extractfile(member)
                 fd = os.open(incoming / member.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
                 with os.fdopen(fd, "wb") as out:
