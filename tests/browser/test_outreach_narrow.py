@@ -2,7 +2,7 @@
 wider than the screen."""
 import datetime as dt
 
-from .conftest import login, shot
+from .conftest import assert_pages_fit, login, phone_page, shot
 
 WIDTH = 390
 
@@ -31,18 +31,12 @@ def test_documents_outreach_and_calendar_pages_fit_a_phone(browser, live_server)
         db.session.commit()
         ids = {"client": company.id, "case": case.id, "dispatch": dispatch.id, "day": day.id,
                "slot": day.slots[1].id}
-    context = browser.new_context(locale="ja-JP", viewport={"width": WIDTH, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    context, page = phone_page(browser, WIDTH)
     try:
         login(page, live_server, "phone390", factories.PASSWORD)
-        for path in (f"/clients/{ids['client']}", f"/cases/{ids['case']}", f"/dispatch/{ids['dispatch']}",
-                     "/outreach/", "/outreach/new", f"/outreach/{ids['day']}", f"/outreach/{ids['day']}/edit",
-                     f"/outreach/slots/{ids['slot']}/book?q=八戸", "/calendar/"):
-            page.goto(live_server.url + path)
-            assert "エラー" not in page.title(), path
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= WIDTH, (path, width)
+        assert_pages_fit(page, live_server, (f"/clients/{ids['client']}", f"/cases/{ids['case']}", f"/dispatch/{ids['dispatch']}",
+            "/outreach/", "/outreach/new", f"/outreach/{ids['day']}", f"/outreach/{ids['day']}/edit",
+            f"/outreach/slots/{ids['slot']}/book?q=八戸", "/calendar/"), WIDTH)
         shot(page, "calendar-390")
     finally:
         context.close()
