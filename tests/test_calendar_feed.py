@@ -18,7 +18,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def _issue(client) -> str:
-    page = client.post("/calendar/issue")
+    page = client.post("/calendar/issue", data={"action": "issue"})
     assert page.status_code == 200
     match = re.search(r'value="(http://[^"]+/calendar/feed/[^"]+\.ics)"', page.get_data(as_text=True))
     assert match, text_of(page)
@@ -130,7 +130,7 @@ def test_wrong_revoked_and_regenerated_tokens(client, auth, make):
     assert feed.token_hash != token and len(feed.token_hash) == 64  # stored hashed
     second = _issue(client)  # regenerate: the old URL stops
     assert client.get(first).status_code == 404 and client.get(second).status_code == 200
-    response = client.post("/calendar/revoke", follow_redirects=True)
+    response = client.post("/calendar/revoke", data={"action": "revoke"}, follow_redirects=True)
     assert "カレンダー配信を停止しました" in text_of(response)
     assert client.get(second).status_code == 404
     auth.logout()

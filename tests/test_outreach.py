@@ -22,7 +22,7 @@ def _plan(client, make, staff, held_on=None, slots=SLOTS):
     held_on = held_on or today_jst()
     return client.post("/outreach/new", data={
         "held_on": held_on.isoformat(), "center_id": make.center("yorozu").id, "place": "むつ商工会議所",
-        "title": "よろず出張相談会（むつ）", "slots": slots, "staff_ids": [staff.id]})
+        "title": "よろず出張相談会（むつ）", "times": slots, "staff_ids": [staff.id]})
 
 
 def test_plan_a_day_with_slots_and_see_it_in_the_month(client, auth, make):

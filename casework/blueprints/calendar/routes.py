@@ -3,18 +3,20 @@ from flask_login import current_user
 
 from ...permissions import LOGGED_IN, PUBLIC, requires
 from ...services import calendar_feed as service
+from wtforms import HiddenField
+from wtforms.validators import AnyOf
+
 from ..forms_common import JapaneseForm
 from ..saving import Submission
 from . import bp
 
 
 class FeedForm(JapaneseForm):
-    pass
+    action = HiddenField(validators=[AnyOf(("issue", "revoke"), "画面を開き直してから、もう一度操作してください。")])
 
 
 def _page(url=None, status=200):
-    return render_template("calendar/settings.html", feed=service.feed_of(current_user), url=url,
-                           form=FeedForm()), status
+    return render_template("calendar/settings.html", feed=service.feed_of(current_user), url=url), status
 
 
 @bp.route("/")
@@ -27,8 +29,8 @@ def settings():
 @requires(LOGGED_IN)
 def issue():
     """A new secret URL, shown this once (only its hash is kept); an earlier URL stops working."""
-    submission = Submission(FeedForm())
-    if submission.valid():
+    form = FeedForm()
+    if Submission(form).valid() and form.action.data == "issue":
         token = service.issue_token(current_user)
         flash("カレンダー配信のURLを発行しました。このURLは今だけ表示されます。", "success")
         return _page(url=url_for("calendar.feed", token=token, _external=True))
@@ -38,8 +40,8 @@ def issue():
 @bp.route("/revoke", methods=["POST"])
 @requires(LOGGED_IN)
 def revoke():
-    submission = Submission(FeedForm())
-    if submission.valid() and service.revoke(current_user):
+    form = FeedForm()
+    if Submission(form).valid() and form.action.data == "revoke" and service.revoke(current_user):
         flash("カレンダー配信を停止しました。これまでのURLでは表示されません。", "info")
     return redirect(url_for("calendar.settings"), 303)
 

@@ -10,7 +10,7 @@ class DayForm(VersionedForm):
     center_id = IdSelectField("センター", validators=[DataRequired("センターを選んでください。")])
     place = StringField("会場", validators=[DataRequired("会場を入力してください。"), Length(max=200)])
     title = StringField("名称（任意）", validators=[Optional(), Length(max=200)])
-    slots = TextAreaField("時間枠", validators=[DataRequired("時間枠を入力してください（例: 10:00-10:45）。")],
+    times = TextAreaField("時間枠", validators=[DataRequired("時間枠を入力してください（例: 10:00-10:45）。")],
                           description="1行に1枠（例: 10:00-10:45）。「、」区切りでも入力できます。")
     staff_ids = MultiCheckboxField("担当職員", coerce=id_value)
     notes = TextAreaField("メモ", validators=[Optional()])
@@ -25,7 +25,7 @@ class DayForm(VersionedForm):
         from ...services.outreach import DayData
 
         return DayData(center_id=self.center_id.data, held_on=self.held_on.data, place=self.place.data,
-                       title=self.title.data, notes=self.notes.data, slots=self.slots.data,
+                       title=self.title.data, notes=self.notes.data, slots=self.times.data,
                        staff_ids=list(self.staff_ids.data or []))
 
 

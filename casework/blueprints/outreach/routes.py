@@ -73,8 +73,8 @@ def _day_form(day):
         home = current_user.home_center
         form.center_id.data = day.center_id if day else (home.id if home else None)
         form.staff_ids.data = [u.id for u in day.staff] if day else [current_user.id]
-        form.slots.data = service.slots_text(day) if day else DEFAULT_SLOTS
-    submission = Submission(form)
+        form.times.data = service.slots_text(day) if day else DEFAULT_SLOTS
+    submission = Submission(form, rename={"slots": "times"})
     if submission.valid():
         with submission:
             if day is None:
