@@ -47,6 +47,10 @@ class Defaults:
     # Files the app creates (the SQLite database and its -wal/-shm, backups, uploads, exports)
     # are readable by the owner only. None leaves the process umask alone.
     FILE_UMASK = 0o077
+    # Documents on records (docs/security.md): files under this folder (None: instance/attachments),
+    # each at most this many bytes; a larger request is answered 413 before it is read.
+    ATTACHMENTS_DIR = None
+    ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def load_config(app, test_config=None):

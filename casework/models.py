@@ -10,7 +10,7 @@ import datetime as dt
 
 from flask_login import UserMixin
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index,
+    JSON, BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Time,
     Integer, Numeric, String, Table, Text, UniqueConstraint, func, select, text,
 )
 from sqlalchemy import event
@@ -1190,3 +1190,103 @@ class ApiToken(Timestamped, db.Model):
     @property
     def scope_label(self) -> str:
         return API_TOKEN_SCOPES.get(self.scope, self.scope)
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents on records (添付書類): the files live under ATTACHMENTS_DIR (random names, 0600),
+# only their description is here — never the bytes. See casework/services/attachments.py.
+# ---------------------------------------------------------------------------------------------
+
+ATTACHMENT_RECORD_KINDS = {"client": "相談先", "case": "案件", "dispatch": "専門家派遣",
+                           "profile": "譲渡・譲受希望", "deal": "ディール"}
+
+
+class Attachment(Timestamped, Versioned, Voidable, db.Model):
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_kind: Mapped[str] = mapped_column(String(16))  # ATTACHMENT_RECORD_KINDS
+    record_id: Mapped[int] = mapped_column(Integer)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)  # random; the file's name on disk
+    original_name: Mapped[str] = mapped_column(String(255))  # sanitized, as shown and offered on download
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(100))  # detected from the content
+    label: Mapped[str | None] = mapped_column(String(100))  # e.g. 報告書（訪問 2024-05-01）
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+
+    __table_args__ = (
+        CheckConstraint("record_kind IN ('client','case','dispatch','profile','deal')", name="record_kind"),
+        CheckConstraint("size >= 0", name="size"),
+        Index("ix_attachments_record", "record_kind", "record_id"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Outreach days (出張相談会) planned ahead with time slots, and each user's calendar feed
+# ---------------------------------------------------------------------------------------------
+
+outreach_day_staff = Table(
+    "outreach_day_staff", db.metadata,
+    Column("day_id", ForeignKey("outreach_days.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), primary_key=True),
+    Index("ix_outreach_day_staff_user", "user_id"),
+)
+
+
+class OutreachDay(Timestamped, Versioned, Voidable, db.Model):
+    """A planned 出張相談会: place, center, staff, slots. Its Event (kind outreach_day, what the
+    report counts) is made when the first consultation is logged from one of its slots."""
+    __tablename__ = "outreach_days"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    center: Mapped[Center] = relationship()
+    event: Mapped[Event | None] = relationship()
+    staff: Mapped[list[User]] = relationship(secondary=outreach_day_staff, order_by=User.id, lazy="selectin")
+    slots: Mapped[list["OutreachSlot"]] = relationship(order_by="OutreachSlot.starts_at", back_populates="day")
+
+    __table_args__ = (Index("ix_outreach_days_center_held", "center_id", "held_on"),)
+
+
+class OutreachSlot(Timestamped, Versioned, db.Model):
+    """One time slot of an outreach day; booked when it has a client, done when it has a consultation."""
+    __tablename__ = "outreach_slots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int] = mapped_column(ForeignKey("outreach_days.id"), index=True)
+    starts_at: Mapped[dt.time] = mapped_column(Time)
+    ends_at: Mapped[dt.time] = mapped_column(Time)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    booked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(String(200))
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id"))
+
+    day: Mapped[OutreachDay] = relationship(back_populates="slots")
+    staff: Mapped[User | None] = relationship(foreign_keys=[staff_id])
+    client: Mapped[Client | None] = relationship()
+    consultation: Mapped[Consultation | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("day_id", "starts_at", name="uq_outreach_slots_day_start"),
+        CheckConstraint("ends_at > starts_at", name="slot_times"),
+    )
+
+
+class CalendarFeed(Timestamped, db.Model):
+    """A user's secret iCalendar URL: only the SHA-256 of its token is kept."""
+    __tablename__ = "calendar_feeds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # None: revoked
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()

@@ -57,6 +57,8 @@ PERMISSIONS: dict[str, Permission] = {
     "import.run": Permission("データの取込", ADMINS),
     "report.define": Permission("報告書の定義（事業・行）の編集", ADMINS, hidden=True),
     "program.manage": Permission("事業と事業の語彙の管理", ADMINS, hidden=True),
+    "outreach.plan": Permission("出張相談会の予定（日・会場・職員・時間枠）の作成・変更・取消",
+                                frozenset({"admin", "manager", "coordinator", "im"})),
     "program.record": Permission("事業の記録（登録企業・あっせん紹介・助成金・到達段階・参加企業）", STAFF),
     # The JSON API (casework/api/, docs/api.md): its endpoints need api.use and what the same
     # page needs on the web (tally.view, report.view …); records are the user's as on the web.

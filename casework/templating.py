@@ -34,6 +34,7 @@ def register(app):
 NAV = {
     "main.home": ("ホーム", "h"), "consultations.new": ("相談を記録", "n"), "clients.index": ("相談先", "c"),
     "cases.index": ("案件", "k"), "consultations.index": ("相談記録", "l"), "events.index": ("相談会・セミナー", "e"),
+    "outreach.index": ("出張相談会", None),
     "dispatch.index": ("専門家派遣", None), "registrations.index": ("登録企業", None),
     "introductions.index": ("あっせん紹介", None), "grants.index": ("助成金", None), "milestones.index": ("到達段階", None),
     "succession.index": ("事業承継", None), "founders.index": ("創業支援", None),

@@ -89,8 +89,31 @@ def _fill_every_kind():
         record = db.session.scalar(select(model).where(model.voided_at.is_(None)).order_by(model.id.desc()))
         voiding.void_record(record, "移行テストの取消", admin)  # along with it: visits, deals, follow-ups
     _fill_program_kinds(admin, clients, today)
+    _fill_documents_and_outreach(admin, clients, today)
     store_monthly_tally(today.year, today.month, by=admin)
     db.session.commit()
+
+
+def _fill_documents_and_outreach(admin, clients, today):
+    """Records of 0010's kinds: documents on a case, outreach days with slots, a calendar feed;
+    one live and one voided of each voidable kind."""
+    from casework.models import OutreachDay, OutreachSlot, utcnow
+    from casework.services.attachments import attach_file
+    from casework.services.calendar_feed import issue_token
+
+    case = db.session.scalar(select(Case).where(Case.voided_at.is_(None)).order_by(Case.id))
+    for n in range(2):
+        document = attach_file(case, f"移行テスト{n}.txt", f"移行テストの書類{n}\n".encode(), by=admin)
+        day = OutreachDay(center_id=case.center_id, held_on=today, place=f"移行テスト会場{n}", created_by_id=admin.id,
+                          staff=[admin])
+        day.slots = [OutreachSlot(starts_at=dt.time(10), ends_at=dt.time(10, 45), client_id=clients[0].id,
+                                  staff_id=admin.id)]
+        db.session.add(day)
+        if n:
+            for record in (document, day):
+                record.voided_at, record.voided_by_id, record.void_reason = utcnow(), admin.id, "移行テストの取消"
+    issue_token(admin)
+    db.session.flush()
 
 
 def _fill_program_kinds(admin, clients, today):
@@ -424,7 +447,8 @@ def test_counts_command_shows_the_revision_and_the_same_counts_around_an_upgrade
              "case_milestones ", "centers ", "event_kinds ",  # tables 0006 creates or seeds more rows into
              "report_sections ", "report_rows ", "report_opening_balances ",  # and 0007
              "industry_divisions ", "themes ",  # and 0008
-             "api_tokens ")  # and 0009
+             "api_tokens ",  # and 0009
+             "attachments ", "outreach_days ", "outreach_day_staff ", "outreach_slots ", "calendar_feeds ")  # and 0010
     assert f"{'centers':<22} {9:>9,}" in after.output and f"{'programs':<22} {27:>9,}" in after.output
     def same(output):
         return [line for line in output.splitlines()[1:] if not line.startswith(added)]

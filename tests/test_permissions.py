@@ -18,7 +18,7 @@ from casework.templating import NAV
 
 from .conftest import text_of
 
-COMMON = ["ホーム", "相談を記録", "相談先", "案件", "相談記録", "相談会・セミナー", "専門家派遣",
+COMMON = ["ホーム", "相談を記録", "相談先", "案件", "相談記録", "相談会・セミナー", "出張相談会", "専門家派遣",
           "登録企業", "あっせん紹介", "助成金", "到達段階"]  # the programs' records: program.record
 # The menu each kind of user sees: the permission table written out as people read it.
 MENUS = {

@@ -16,6 +16,7 @@ from casework.models import (
     MatchProfile, Referral,
 )
 from casework.models import CaseMilestone, EventAttendance, Introduction, Registration
+from casework.models import Attachment, OutreachDay
 from casework.reporting import annual_report
 from casework.services import dispatch as dispatch_service
 from casework.services import founders, referrals, succession
@@ -33,6 +34,7 @@ MODELS = {"client_id": Client, "case_id": Case, "consultation_id": Consultation,
           "referral_id": Referral, "profile_id": MatchProfile, "deal_id": Deal, "diagnosis_id": Diagnosis}
 MODELS.update(registration_id=Registration, introduction_id=Introduction, milestone_id=CaseMilestone,
               attendance_id=EventAttendance)
+MODELS.update(attachment_id=Attachment, day_id=OutreachDay)  # documents on records, outreach days
 
 
 def _void_rules(app):

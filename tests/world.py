@@ -132,6 +132,7 @@ def _center_records(w: World, code: str, expert: Expert) -> dict:
            "followup_id": follow_up.id, "follow_up_id": follow_up.id, "grant_id": grant.id,
            "referral_id": referral.id, "stage_change_id": stage.id}
     ids.update(_program_records(client, case, event, code, label))
+    ids.update(_documents_and_outreach(client, case, code, label, user))
     if code == "startup":
         founding = Founding(case_id=case.id, founded_on=D, business_name="創業テスト商店")
         db.session.add(founding)
@@ -143,6 +144,20 @@ def _center_records(w: World, code: str, expert: Expert) -> dict:
         db.session.flush()
         ids["diagnosis_id"] = diagnosis.id
     return ids
+
+
+def _documents_and_outreach(client, case, code: str, label: str, user) -> dict:
+    """A document on the case (its file under the test's instance folder) and an outreach day of
+    the center with one slot booked for the client."""
+    from casework.models import OutreachDay, OutreachSlot
+    from casework.services.attachments import attach_file
+
+    document = attach_file(case, f"{label}の決算書.pdf", b"%PDF-1.4\n%%EOF\n", by=user)
+    day = OutreachDay(center_id=case.center_id, held_on=D, place=f"{label}会場", created_by_id=user.id)
+    day.slots = [OutreachSlot(starts_at=dt.time(10), ends_at=dt.time(10, 45), client_id=client.id)]
+    db.session.add(day)
+    db.session.flush()
+    return {"attachment_id": document.id, "day_id": day.id, "slot_id": day.slots[0].id}
 
 
 def _program_records(client, case, event, code: str, label: str) -> dict:

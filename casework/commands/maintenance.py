@@ -26,15 +26,18 @@ def _database_file() -> Path:
 def backup_command(file, force):
     """Copy the SQLite database to FILE while the app runs (online backup API), then
     integrity-check the copy. On PostgreSQL use pg_dump instead."""
-    from ..services.backup import backup
+    from ..services.attachments import storage_dir
+    from ..services.backup import backup, backup_attachments
     from ..services.errors import DomainError
 
     try:
         result = backup(_database_file(), file, overwrite=force)
+        documents = backup_attachments(storage_dir(), file)
     except DomainError as exc:
         raise click.ClickException(exc.message)
     counts = ", ".join(f"{k}={v}" for k, v in result["counts"].items())
     click.echo(f"backup written: {result['path']} ({result['bytes']:,} bytes, integrity ok; {counts})")
+    click.echo(f"attachments written: {documents['path']} ({documents['files']} files, {documents['bytes']:,} bytes)")
 
 
 def _revisions() -> tuple[list[str], str]:
@@ -59,13 +62,14 @@ def restore_command(file, yes):
     from flask_migrate import upgrade
 
     from ..extensions import db
-    from ..services.backup import check_integrity, check_restorable, restore
+    from ..services.backup import check_attachments_archive, check_integrity, check_restorable, restore
     from ..services.errors import DomainError
 
     known, head = _revisions()
     try:
         target = _database_file()
         check_integrity(file)
+        check_attachments_archive(file)  # before anything is replaced
         revision = check_restorable(file, known, head)
     except DomainError as exc:
         raise click.ClickException(exc.message)
@@ -73,13 +77,22 @@ def restore_command(file, yes):
         click.confirm(f"{target} を {file} の内容で置き換えます。よろしいですか？", abort=True)
     db.session.remove()
     db.engine.dispose()
+    from ..services.attachments import storage_dir
+    from ..services.backup import restore_attachments
+
     try:
         result = restore(file, target)
+        documents = restore_attachments(file, storage_dir())
     except DomainError as exc:
         raise click.ClickException(exc.message)
     if revision is None:
         click.echo("注意: バックアップにリビジョンの記録（alembic_version）がありません。"
                    "`casework db upgrade` で更新が要るか確かめてください。")
+    if documents is None:
+        click.echo("注意: このバックアップには添付書類のアーカイブ（*.attachments.tar）がありません。添付書類のファイルはそのままです。")
+    else:
+        click.echo(f"attachments restored: {documents['files']} files into {documents['path']}"
+                   + (f" (previous files kept as {documents['kept']})" if documents["kept"] else ""))
     counts = ", ".join(f"{k}={v}" for k, v in result["counts"].items())
     click.echo(f"restored {target} from {file} (integrity ok; {counts})")
     if result["kept"]:

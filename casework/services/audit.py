@@ -19,7 +19,8 @@ ACTIONS = {
     "password_change": "パスワード変更", "denied": "アクセス拒否", "stage": "段階の変更", "approve": "承認",
     "decide": "決定", "complete": "完了", "report_received": "報告書の受領", "import": "取込",
     "tally_snapshot": "月次集計の保存", "merge": "統合", "unmerge": "統合の取消", "restore": "復元",
-    "confirm_anonymous": "匿名化の確認",
+    "confirm_anonymous": "匿名化の確認", "download": "ダウンロード", "book": "予約", "cancel": "予約の取消",
+    "feed_issue": "カレンダー配信URLの発行", "feed_revoke": "カレンダー配信URLの停止",
 }
 
 # What an entry's object_type (the model's class name) is called on screen.
@@ -32,6 +33,7 @@ OBJECT_TYPES = {
     "Program": "事業", "ProgramTerm": "事業の語彙", "Registration": "登録企業", "Introduction": "あっせん紹介",
     "EventAttendance": "催しの参加企業", "CaseMilestone": "案件の到達段階",
     "ApiToken": "API トークン", "ReportSection": "報告書の事業（表）", "ReportRow": "報告書の行", "ReportOpeningBalance": "累計の開始残高",
+    "Attachment": "添付書類", "OutreachDay": "出張相談会", "OutreachSlot": "出張相談会の枠", "CalendarFeed": "カレンダー配信",
 }
 
 

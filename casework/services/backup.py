@@ -135,3 +135,93 @@ def _counts(path: Path) -> dict[str, int]:
         return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in sorted(REQUIRED_TABLES)}
     finally:
         conn.close()
+
+
+# --- the documents on records (services/attachments.py) ---------------------------------------------
+# They are files, not rows: `casework backup FILE` also writes FILE.attachments.tar beside the
+# database copy, and `casework restore FILE` puts them back from it.
+
+def attachments_archive(database_file: Path) -> Path:
+    database_file = Path(database_file)
+    return database_file.with_name(database_file.name + ".attachments.tar")
+
+
+def _attachment_files(folder: Path) -> list[Path]:
+    from .attachments import STORED_NAME
+
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and STORED_NAME.match(p.name))
+
+
+def backup_attachments(folder: Path, database_target: Path) -> dict:
+    """Every attachment file (voided ones too) into a tar beside the database copy (0600)."""
+    import tarfile
+
+    archive = attachments_archive(database_target)
+    partial = archive.with_name(archive.name + ".partial")
+    _create_private(partial)
+    files = _attachment_files(Path(folder))
+    with tarfile.open(partial, "w") as tar:
+        for path in files:
+            tar.add(path, arcname=path.name, recursive=False)
+    os.chmod(partial, PRIVATE)
+    os.replace(partial, archive)
+    return {"path": str(archive), "files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+
+
+def check_attachments_archive(database_source: Path) -> None:
+    """Refuse an attachments archive holding anything but plain files with the app's random names
+    (checked before the database is replaced)."""
+    import tarfile
+
+    from .attachments import STORED_NAME
+
+    archive = attachments_archive(database_source)
+    if not archive.is_file():
+        return
+    try:
+        with tarfile.open(archive) as tar:
+            bad = [m.name for m in tar.getmembers() if not (m.isfile() and STORED_NAME.match(m.name))]
+    except tarfile.TarError as exc:
+        raise DomainError(f"添付書類のアーカイブが読めません: {archive} ({exc})") from exc
+    if bad:
+        raise DomainError(f"添付書類のアーカイブに想定外の項目があります: {', '.join(bad[:5])}（{archive}）")
+
+
+def restore_attachments(database_source: Path, folder: Path) -> dict | None:
+    """Put the backup's attachment files back (None: the backup has no attachments archive). The
+    current folder is kept beside it as <folder>.before-restore-<UTC time>. Only plain files with
+    the random names the app gives are taken from the archive (no paths, no links)."""
+    import shutil
+    import tarfile
+
+    from .attachments import STORED_NAME
+
+    archive = attachments_archive(database_source)
+    if not archive.is_file():
+        return None
+    check_attachments_archive(database_source)
+    folder = Path(folder)
+    try:
+        with tarfile.open(archive) as tar:
+            members = tar.getmembers()
+            incoming = folder.with_name(folder.name + ".restoring")
+            shutil.rmtree(incoming, ignore_errors=True)
+            incoming.mkdir(parents=True, mode=0o700)
+            for member in members:
+                if not (member.isfile() and STORED_NAME.match(member.name)):  # as checked above
+                    raise DomainError(f"添付書類のアーカイブに想定外の項目があります: {member.name}（{archive}）")
+                source = tar.extractfile(member)
+                fd = os.open(incoming / member.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+                with os.fdopen(fd, "wb") as out:
+                    shutil.copyfileobj(source, out)
+    except tarfile.TarError as exc:
+        raise DomainError(f"添付書類のアーカイブが読めません: {archive} ({exc})") from exc
+    kept = None
+    if folder.exists():
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        kept = folder.with_name(f"{folder.name}.before-restore-{stamp}")
+        os.replace(folder, kept)
+    os.replace(incoming, folder)
+    return {"path": str(folder), "files": len(members), "kept": str(kept) if kept else None}

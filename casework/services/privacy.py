@@ -20,14 +20,15 @@ from ..models import (
 )
 from ..models import CaseMilestone, EventAttendance, Introduction, Registration
 from . import audit
+from .attachments import client_documents, document_path
 from .labels import column_headers
 from .spreadsheet import csv_text
 
-SECRET_COLUMNS = {"search_text"}  # derived, not information about the client
+SECRET_COLUMNS = {"search_text", "stored_name"}  # derived / where a file lies: not information about the client
 # The record kind of each section, for its CSV's Japanese headers (services/labels.py).
 SECTION_MODELS = {"client": "Client", "cases": "Case", "consultations": "Consultation", "events_attended": "Event",
                   "dispatches": "Dispatch", "dispatch_visits": "DispatchVisit", "diagnoses": "Diagnosis",
-                  "match_profiles": "MatchProfile", "deals": "Deal", "audit_log": "AuditEntry"}
+                  "match_profiles": "MatchProfile", "deals": "Deal", "audit_log": "AuditEntry", "documents": "Attachment"}
 
 
 def client_export(client: Client, by: User | None = None) -> dict:
@@ -59,13 +60,14 @@ def client_export(client: Client, by: User | None = None) -> dict:
                                                  Introduction.supplier_client_id == client.id)),
         "case_milestones": _rows(CaseMilestone, CaseMilestone.client_id == client.id),
         "event_attendances": _rows(EventAttendance, EventAttendance.client_id == client.id),
+        "attachments": [_row(a) for a, _path in client_documents(client)],  # the files go in the ZIP (to_zip)
     }
     about = [("Client", [client.id])] + [(name, [r["id"] for r in data[key]]) for name, key in (
         ("Case", "cases"), ("Consultation", "consultations"), ("Dispatch", "dispatches"),
         ("DispatchVisit", "dispatch_visits"), ("Diagnosis", "diagnoses"), ("MatchProfile", "match_profiles"),
         ("Deal", "deals"), ("Grant", "grants"), ("FollowUp", "follow_ups"), ("Referral", "referrals"),
         ("Registration", "registrations"), ("Introduction", "introductions"), ("CaseMilestone", "case_milestones"),
-        ("EventAttendance", "event_attendances"))]
+        ("EventAttendance", "event_attendances"), ("Attachment", "attachments"))]
     data["audit_log"] = _rows(AuditEntry, or_(*[
         (AuditEntry.object_type == name) & AuditEntry.object_id.in_(ids) for name, ids in about if ids]))
     audit.note("export", client, user=by, detail={"what": "client_data", "counts": {
@@ -92,6 +94,10 @@ def to_zip(export: dict) -> bytes:
             headers = column_headers(keys, SECTION_MODELS.get(section))
             zf.writestr(f"{section}.csv", "\ufeff" + csv_text(headers, ([r.get(k) for k in keys] for r in rows)))
         zf.writestr("export.json", to_json(export))
+        for row in export["data"].get("attachments", []):  # the documents themselves (voided ones too)
+            path = document_path(row["id"])
+            if path is not None and path.is_file():
+                zf.write(path, f"documents/{row['id']}_{row['original_name']}")
     return buffer.getvalue()
 
 

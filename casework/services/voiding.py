@@ -24,6 +24,7 @@ from ..models import (
     FollowUp, Grant, MatchProfile, Referral, User, utcnow,
 )
 from ..models import CaseMilestone, EventAttendance, Introduction, Program, Registration
+from ..models import Attachment, OutreachDay
 from ..permissions import can
 from . import audit
 from .errors import DomainError
@@ -45,6 +46,8 @@ ENTERED_BY = {
     Introduction: lambda r: r.created_by_id,
     EventAttendance: lambda r: r.created_by_id,
     CaseMilestone: lambda r: r.created_by_id,
+    Attachment: lambda r: r.uploaded_by_id,
+    OutreachDay: lambda r: r.created_by_id,
 }
 
 KIND_LABELS = {
@@ -52,6 +55,7 @@ KIND_LABELS = {
     DispatchVisit: "派遣の訪問記録", Diagnosis: "事業承継診断", MatchProfile: "譲渡・譲受希望", Deal: "ディール",
     Grant: "助成金の申請", FollowUp: "フォローアップ", Referral: "紹介",
     Registration: "登録企業", Introduction: "あっせん紹介", EventAttendance: "催しの参加企業", CaseMilestone: "案件の到達段階",
+    Attachment: "添付書類", OutreachDay: "出張相談会",
 }
 
 
@@ -74,6 +78,10 @@ def center_id_of(record) -> int | None:
     """The center a record's audit entry is filed under (a referral: the confidential end, if any)."""
     if isinstance(record, MatchProfile):
         return record.case.center_id
+    if isinstance(record, Attachment):  # filed under the record it is attached to
+        from .attachments import parent_of
+
+        return center_id_of(parent_of(record))
     if isinstance(record, Referral):
         return next((c for c in (record.to_center_id, record.from_center_id) if _confidential_center(c)),
                     record.from_center_id)
@@ -89,6 +97,10 @@ def is_confidential(record) -> bool:
         from ..access import is_confidential_client
 
         return is_confidential_client(record)
+    if isinstance(record, Attachment):  # as confidential as the record it is attached to
+        from .attachments import parent_of
+
+        return is_confidential(parent_of(record))
     return _confidential_center(center_id_of(record)) or _confidential_program(record)
 
 
@@ -129,21 +141,22 @@ def along_with(record) -> list:
     return out
 
 
+# One line naming a record on the void page and in messages (code names only for M&A).
+DESCRIPTIONS = {
+    DispatchVisit: lambda r: f"訪問 {r.held_on:%Y-%m-%d}（{r.expert.name}）",
+    FollowUp: lambda r: f"フォローアップ 期日 {r.due_on:%Y-%m-%d}「{r.reason}」",
+    Deal: lambda r: f"ディール {r.seller.code_name} → {r.buyer.code_name}（{DEAL_STAGES[r.stage]}）",
+    MatchProfile: lambda r: f"{PROFILE_SIDES[r.side]} {r.code_name}",
+    EventAttendance: lambda r: f"参加企業 {r.company_label}",
+    Attachment: lambda r: f"添付書類「{r.original_name}」",
+    CaseMilestone: lambda r: f"到達段階「{r.milestone.label}」{r.achieved_on:%Y-%m-%d}",
+}
+
+
 def describe(record) -> str:
-    """One line naming a record on the void page and in messages (code names only for M&A)."""
-    if isinstance(record, DispatchVisit):
-        return f"訪問 {record.held_on:%Y-%m-%d}（{record.expert.name}）"
-    if isinstance(record, FollowUp):
-        return f"フォローアップ 期日 {record.due_on:%Y-%m-%d}「{record.reason}」"
-    if isinstance(record, Deal):
-        return f"ディール {record.seller.code_name} → {record.buyer.code_name}（{DEAL_STAGES[record.stage]}）"
-    if isinstance(record, MatchProfile):
-        return f"{PROFILE_SIDES[record.side]} {record.code_name}"
-    if isinstance(record, EventAttendance):
-        return f"参加企業 {record.company_label}"
-    if isinstance(record, CaseMilestone):
-        return f"到達段階「{record.milestone.label}」{record.achieved_on:%Y-%m-%d}"
-    return kind_label(record)
+    """One line naming a record (DESCRIPTIONS; otherwise what kind of record it is)."""
+    line = DESCRIPTIONS.get(type(record))
+    return line(record) if line else kind_label(record)
 
 
 def void_record(record, reason: str | None, by: User, *, expected_version: int | None = None) -> list:

@@ -85,3 +85,20 @@ def login(page, server, login_name, password):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+def phone_page(browser, width: int = 390):
+    """A page in a phone-sized window (a coordinator's phone on a visit), with its context."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return context, page
+
+
+def assert_pages_fit(page, server, paths, width: int = 390) -> None:
+    """Each page opens without an error and nothing on it is wider than the window."""
+    for path in paths:
+        page.goto(server.url + path)
+        assert "エラー" not in page.title(), path
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, (path, scroll)

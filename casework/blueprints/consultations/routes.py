@@ -6,6 +6,7 @@ from ...extensions import db
 from ...models import Consultation
 from ...services import clients as client_service
 from ...services import consultations as consultation_service
+from ...services import outreach as outreach_service
 from ...services.voiding import may_void
 from ..forms_common import keyset_page
 from ..saving import Submission
@@ -31,6 +32,7 @@ def new():
     if not client_id:
         return _pick_client()
     client = get_client_or_404(current_user, client_id)
+    slot = _booked_slot(request.values.get("slot_id", type=int))  # logged from a booked 出張相談会 slot
     form = ConsultationForm(current_user, client)
     if request.method == "GET":
         form.fill_defaults(current_user, request.args)
@@ -40,6 +42,10 @@ def new():
         with submission:
             consultation = consultation_service.log_consultation(client, form.consultation_data(), by=current_user)
             saved = f"{client.name}（{consultation.held_on:%Y-%m-%d} {consultation.channel.label}）の相談を記録しました。"
+            if slot is not None:
+                outreach_service.link_consultation(slot, consultation, by=current_user)
+                flash(saved, "success")
+                return redirect(url_for("outreach.detail", day_id=slot.day_id))
             if form.save_next.data:
                 flash(saved + "続けて次の相談先を選んでください。", "success")
                 return redirect(url_for("consultations.new", **form.kept()))
@@ -47,6 +53,14 @@ def new():
             return redirect(url_for("cases.detail", case_id=consultation.case_id))
     return render_template("consultations/form.html", form=form, client=client, consultation=None,
                            kept=kept_args(request.args)), submission.status
+
+
+def _booked_slot(slot_id):
+    if not slot_id:
+        return None
+    from ..outreach.routes import load_slot
+
+    return load_slot(slot_id)
 
 
 def _pick_client():

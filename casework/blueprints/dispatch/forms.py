@@ -1,3 +1,4 @@
+from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -42,6 +43,7 @@ class VisitForm(JapaneseForm):
 
 class ReportForm(VersionedForm):
     received_on = DateField("報告書受領日", past_only=True, validators=[InputRequired(DATE_REQUIRED)])
+    report_file = FileField("報告書ファイル（任意）")  # becomes a document of the dispatch (services/attachments.py)
 
 
 class SimpleVersionForm(VersionedForm):

@@ -121,8 +121,21 @@ def report(visit_id):
         return redirect(url_for("dispatch.detail", dispatch_id=visit.dispatch_id)), 303
     with Submission():
         service.receive_report(visit, form.received_on.data, expected_version=form.expected_version(), by=current_user)
-        flash("報告書の受領を記録しました。", "success")
+        attached = _attach_report(visit, form.report_file.data)
+        flash("報告書の受領を記録しました。" + (f"ファイル「{attached.original_name}」を添付しました。" if attached else ""),
+              "success")
     return redirect(url_for("dispatch.detail", dispatch_id=visit.dispatch_id))
+
+
+def _attach_report(visit, upload):
+    """The report file, if one was sent: a document of the dispatch, labelled with the visit."""
+    if not upload or not upload.filename:
+        return None
+    from ...services import attachments
+
+    max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
+    return attachments.attach_file(visit.dispatch, upload.filename, attachments.read_upload(upload.stream, max_bytes),
+                                   by=current_user, label=f"報告書（訪問 {visit.held_on:%Y-%m-%d}）", max_bytes=max_bytes)
 
 
 @bp.route("/<int:dispatch_id>/void", methods=["GET", "POST"])
