@@ -22,6 +22,7 @@ from flask_migrate import upgrade
 from sqlalchemy import inspect, select, text
 
 from casework.extensions import db
+from casework.unit_of_work import committing
 from casework.models import (Case, Client, Consultation, Diagnosis, Dispatch, DispatchVisit, Event, FollowUp, Grant, JobRun,
                              MatchProfile, Notification, Referral, User)
 
@@ -65,7 +66,8 @@ def _fill_every_kind():
     from casework.services.referrals import ReferralData, refer_client
     from casework.services.tallies import store_monthly_tally
 
-    load_demo()
+    with committing():
+        load_demo()
     admin = db.session.scalar(select(User).where(User.login == "admin"))
     clients = list(db.session.scalars(select(Client).order_by(Client.id)))
     case = db.session.scalar(select(Case).where(Case.client_id == clients[0].id).order_by(Case.id))
