@@ -1,14 +1,11 @@
-"""Form pieces and the save step shared by the program record screens (registrations,
+"""Form pieces shared by the program record screens (registrations,
 introductions, grants, milestones, event attendance, the programs admin)."""
 from __future__ import annotations
 
-from flask import render_template
 from wtforms import StringField
 from .fields import IntegerField  # bounded to the columns (issue 13)
 from wtforms.validators import NumberRange, Optional
 
-from ..services.errors import DomainError, StaleRecord
-from .forms_common import attach_error, stale_for_display
 
 NON_NEGATIVE = NumberRange(min=0, message="0以上の整数を入力してください。")
 FISCAL_YEAR = NumberRange(min=1990, max=2100, message="西暦の年（例: 2023）で入力してください。")
@@ -33,22 +30,6 @@ class ClientField(StringField):
 
             value = client_text(value)
         super().process_data(value)
-
-
-def save(form, template: str, action, **context):
-    """Run a service call for a submitted form; on a broken rule show the form again with the
-    message beside its field (422), on a stale version 409. Either status makes the unit of work
-    roll back whatever the service had changed, so nothing is written."""
-    try:
-        return action(), None
-    except StaleRecord as exc:
-        record = exc.record
-        if hasattr(form, "version"):
-            form.version.data = record.version
-        return None, (render_template(template, form=form, stale=stale_for_display(exc, form), **context), 409)
-    except DomainError as exc:
-        attach_error(form, exc)
-        return None, (render_template(template, form=form, **context), 422)
 
 
 def fill_choices(field, choices, current=None):
