@@ -2,8 +2,9 @@
 milestones, event attendance, and the programs admin's forms), written once:
 
 - `record_views(bp, Model, "registration", …)` adds a kind's list (`index`: filters, search,
-  pages), its record page (`detail`) and its void page (`void`), with the endpoint names, URLs
-  and templates (`<blueprint>/index.html`, `<blueprint>/detail.html`) every kind uses;
+  pages), its new and edit forms (`new`, `edit`), its record page (`detail`) and its void page
+  (`void`), with the endpoint names, URLs and templates (`<blueprint>/index.html`, `form.html`,
+  `detail.html`) every kind uses;
 - `form_page(form, template, save, …)` is a new or edit form handed to its service through
   saving.Submission: an invalid form is shown again (200), a service's DomainError beside its
   field (422), a stale version 409; the request then writes nothing (casework/unit_of_work.py);
@@ -11,8 +12,10 @@ milestones, event attendance, and the programs admin's forms), written once:
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request
-from flask_login import current_user, login_required
+import re
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..services.program_records import client_text, load
 from .forms_common import paginate
@@ -39,24 +42,63 @@ def form_page(form, template: str, save, *, message, done, invalid: int = 200, *
     return render_template(template, form=form, stale=submission.stale, **context), submission.status
 
 
-def record_views(bp, model, name: str, *, filters=None, query=None, detail: bool = True, void=None, describe=None):
-    """Add the kind's `index` (`/`, when `filters` and `query` are given), `detail`
-    (`/<int:NAME_id>`) and `void` (`/<int:NAME_id>/void`, when `void` — the service — is given;
-    `describe(record)` gives void_page its subject, detail, back, done and message)."""
+def record_views(bp, model, name: str, *, filters=None, query=None, detail: bool = True, void=None, describe=None,
+                 form=None, data=None, create=None, created=None, start=None, update=None, saved=None, on_edit=None):
+    """Add a record kind's screens to its blueprint, each where its pieces are given:
+
+    - `index` at `/`: the list, `filters(user)` (a FilterForm) narrowing `query(user, **filters)`;
+    - `detail` at `/<int:NAME_id>`: the record page (`<blueprint>/detail.html`, the record as NAME);
+    - `new` at `/new` and `edit` at `/<int:NAME_id>/edit`: `form(user, obj=, record=)` on
+      `<blueprint>/form.html`, `start(form)` filling a new one on GET and `on_edit(form, record)`
+      an edited one; a valid form goes to `create(data(form, None), by=)` or
+      `update(record, data(form, record), expected_version=, by=)`, flashes `created(record)` or
+      `saved` and shows the record;
+    - `void` at `/<int:NAME_id>/void`: `void` is the service, `describe(record)` gives void_page
+      its subject, detail and message (`back` and `done` are the record's page and the list
+      when the kind has record pages).
+    Login and permission are the table's (casework/permissions.py: the blueprint's base one)."""
     key = f"{name}_id"
+    template = f"{bp.name}/form.html"
     if filters is not None:
         def index():
             return list_page(f"{bp.name}/index.html", filters(current_user), query)
-        bp.add_url_rule("/", "index", login_required(index))
+        bp.add_url_rule("/", "index", index)
+    if create is not None:
+        def new():
+            page_form = form(current_user)
+            if request.method == "GET" and start is not None:
+                start(page_form)
+            return form_page(page_form, template, lambda: create(data(page_form, None), by=current_user),
+                             message=created, done=record_url, **{name: None})
+        bp.add_url_rule("/new", "new", new, methods=["GET", "POST"])
     if detail:
         def show(**ids):
             return render_template(f"{bp.name}/detail.html", **{name: load(current_user, model, ids[key])})
-        bp.add_url_rule(f"/<int:{key}>", "detail", login_required(show))
+        bp.add_url_rule(f"/<int:{key}>", "detail", show)
+    if update is not None:
+        def edit(**ids):
+            record = load(current_user, model, ids[key])
+            page_form = form(current_user, obj=record, record=record)
+            if request.method == "GET" and on_edit is not None:
+                on_edit(page_form, record)
+            return form_page(page_form, template, lambda: update(
+                record, data(page_form, record), expected_version=page_form.expected_version(), by=current_user),
+                message=saved, done=record_url, **{name: record})
+        bp.add_url_rule(f"/<int:{key}>/edit", "edit", edit, methods=["GET", "POST"])
     if void is not None:
         def void_view(**ids):
             record = load(current_user, model, ids[key])
-            return void_page(record, void=void, **describe(record))
-        bp.add_url_rule(f"/<int:{key}>/void", "void", login_required(void_view), methods=["GET", "POST"])
+            text = describe(record)
+            if detail:
+                text = {"back": record_url(record), "done": url_for(f"{bp.name}.index"), **text}
+            return void_page(record, void=void, **text)
+        bp.add_url_rule(f"/<int:{key}>/void", "void", void_view, methods=["GET", "POST"])
+
+
+def record_url(record) -> str:
+    """A record's page: `<blueprint>.detail` with `<model>_id` (Registration -> registration_id)."""
+    name = re.sub(r"(?<!^)(?=[A-Z])", "_", type(record).__name__).lower()
+    return url_for(f"{request.blueprint}.detail", **{f"{name}_id": record.id})
 
 
 def preselect_program(field, *preferred) -> None:

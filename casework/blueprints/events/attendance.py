@@ -1,6 +1,6 @@
 """Companies attending an event (商談会, 展示会): by side, with meetings, deals and amount."""
 from flask import request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -56,7 +56,6 @@ def _shown(row: EventAttendance) -> str:
 
 
 @bp.route("/<int:event_id>/attendances/new", methods=["GET", "POST"])
-@login_required
 def new_attendance(event_id):
     event = load(current_user, Event, event_id)
     form = AttendanceForm(event)
@@ -68,7 +67,6 @@ def new_attendance(event_id):
 
 
 @bp.route("/attendances/<int:attendance_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit_attendance(attendance_id):
     row = load(current_user, EventAttendance, attendance_id)
     form = AttendanceForm(row.event, obj=row)
@@ -81,7 +79,6 @@ def edit_attendance(attendance_id):
 
 
 @bp.route("/attendances/<int:attendance_id>/void", methods=["GET", "POST"])
-@login_required
 def attendance_void(attendance_id):
     row = load(current_user, EventAttendance, attendance_id)
     return void_page(row, void=service.void_attendance, subject=f"参加企業 {row.company_label}",

@@ -1,7 +1,7 @@
 """Case milestones (活性化: 事前相談 … 雇用維持効果; 経営改善計画: 事業利用申請受付 …), recorded
 from the case page."""
 from flask import request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ...access import get_in_center_or_404
 from ...dates import today_jst
@@ -43,7 +43,6 @@ def _data(form) -> MilestoneData:
 
 
 @bp.route("/case/<int:case_id>/new", methods=["GET", "POST"])
-@login_required
 def new(case_id):
     case = get_in_center_or_404(current_user, Case, case_id)
     form = MilestoneForm(current_user, case)
@@ -58,7 +57,6 @@ def new(case_id):
 
 
 @bp.route("/<int:milestone_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(milestone_id):
     milestone = load(current_user, CaseMilestone, milestone_id)
     case = milestone.case
