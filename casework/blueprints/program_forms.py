@@ -15,8 +15,8 @@ def count_field(label: str, hint: str | None = None):
     return IntegerField(label, validators=[Optional(), NON_NEGATIVE], description=hint or "")
 
 
-def year_field(label: str):
-    return IntegerField(label, validators=[Optional(), FISCAL_YEAR])
+def year_field(label: str, description: str = ""):
+    return IntegerField(label, validators=[Optional(), FISCAL_YEAR], description=description)
 
 
 class ClientField(StringField):

@@ -17,17 +17,17 @@ from . import bp
 
 
 class AttendanceForm(VersionedForm):
-    side_id = IdSelectField("区分")
-    client = ClientField("相談先（1社の記録）", validators=[Optional(), Length(max=200)])
+    side_id = IdSelectField("区分", description="発注企業・受注企業")
+    client = ClientField("相談先（1社の記録）", validators=[Optional(), Length(max=200)], description="名称の一部、法人番号、または #番号")
     company_name = StringField("企業名（相談先に登録していない企業）", validators=[Optional(), Length(max=200)])
     in_prefecture = BooleanField("県内の企業（1社の記録）")
-    companies = count_field("社数（合計の記録）")
+    companies = count_field("社数（合計の記録）", "合計の記録のとき（1社の記録なら空欄）")
     companies_in_prefecture = count_field("うち県内の社数")
     meetings = count_field("商談件数")
     meetings_in_prefecture = count_field("うち県内の商談件数")
     deals = count_field("成約件数")
     deals_in_prefecture = count_field("うち県内の成約件数")
-    amount = count_field("成約金額（円）")
+    amount = count_field("成約金額（円）", "円で入力（報告書は千円で表示）")
     amount_in_prefecture = count_field("うち県内の成約金額（円）")
     quote_requests = count_field("見積依頼")
     notes = TextAreaField("メモ", validators=[Optional()])

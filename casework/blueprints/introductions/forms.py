@@ -18,14 +18,14 @@ def introduction_program_choices(user, blank=None, include=None):
 
 class IntroductionForm(VersionedForm):
     program_id = IdSelectField("事業", validators=[DataRequired("事業を選んでください。")])
-    introduced_on = JDateField("紹介日", validators=[InputRequired("紹介日を入力してください。")])
-    buyer = ClientField("発注側（発注企業）", validators=[DataRequired("発注側の相談先を入力してください。"), Length(max=200)])
-    supplier = ClientField("受注側（受注企業）", validators=[DataRequired("受注側の相談先を入力してください。"), Length(max=200)])
+    introduced_on = JDateField("紹介日", validators=[InputRequired("紹介日を入力してください。")], description="例: 2024-06-01、R6.6.1")
+    buyer = ClientField("発注側（発注企業）", validators=[DataRequired("発注側の相談先を入力してください。"), Length(max=200)], description="名称の一部、法人番号、または #番号")
+    supplier = ClientField("受注側（受注企業）", validators=[DataRequired("受注側の相談先を入力してください。"), Length(max=200)], description="名称の一部、法人番号、または #番号")
     subject = StringField("案件（加工内容など）", validators=[Optional(), Length(max=200)])
     outcome = SelectField("結果", choices=list(INTRODUCTION_OUTCOMES.items()), default="ongoing",
                           validators=[DataRequired("結果を選んでください。")])
-    outcome_on = JDateField("成立・不成立の日", validators=[Optional()])
-    amount = IntegerField("成立金額（円）", validators=[Optional(), NON_NEGATIVE])
+    outcome_on = JDateField("成立・不成立の日", validators=[Optional()], description="成立・不成立になった日（継続中は空欄）")
+    amount = IntegerField("成立金額（円）", validators=[Optional(), NON_NEGATIVE], description="成立の場合。円で入力（報告書は千円で表示）")
     notes = TextAreaField("メモ", validators=[Optional()])
 
     def __init__(self, user, *args, record=None, **kwargs):

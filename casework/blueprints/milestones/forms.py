@@ -24,8 +24,8 @@ def milestone_choices(user, center_id=None, blank=None, include=None):
 class MilestoneForm(VersionedForm):
     program_id = IdSelectField("事業", validators=[DataRequired("事業を選んでください。")])
     milestone_id = IdSelectField("到達段階", validators=[DataRequired("到達段階を選んでください。")])
-    achieved_on = JDateField("日付", validators=[InputRequired("日付を入力してください。")])
-    number = IntegerField("数（雇用維持効果の人数、伴走支援の回数など）", validators=[Optional(), NON_NEGATIVE])
+    achieved_on = JDateField("日付", validators=[InputRequired("日付を入力してください。")], description="例: 2024-06-01、R6.6.1")
+    number = IntegerField("数（雇用維持効果の人数、伴走支援の回数など）", validators=[Optional(), NON_NEGATIVE], description="雇用維持効果は人数（名）、伴走支援は回数（回）")
     notes = TextAreaField("メモ", validators=[Optional()])
 
     def __init__(self, user, case, *args, record=None, **kwargs):

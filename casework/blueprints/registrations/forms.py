@@ -24,11 +24,11 @@ def side_program_choices(user, blank=None, include=None):
 
 
 class RegistrationForm(VersionedForm):
-    client = ClientField("相談先", validators=[DataRequired("相談先を入力してください。"), Length(max=200)])
+    client = ClientField("相談先", validators=[DataRequired("相談先を入力してください。"), Length(max=200)], description="名称の一部、13桁の法人番号、または #番号")
     program_id = IdSelectField("事業", validators=[DataRequired("事業を選んでください。")])
-    side_id = IdSelectField("区分", validators=[DataRequired("区分（発注・受注）を選んでください。")])
-    registered_on = JDateField("登録日", validators=[InputRequired("登録日を入力してください。")])
-    ended_on = JDateField("登録終了日", validators=[Optional()])
+    side_id = IdSelectField("区分", validators=[DataRequired("区分（発注・受注）を選んでください。")], description="発注企業・受注企業")
+    registered_on = JDateField("登録日", validators=[InputRequired("登録日を入力してください。")], description="例: 2024-04-01、R6.4.1")
+    ended_on = JDateField("登録終了日", validators=[Optional()], description="登録をやめた日（登録中なら空欄）")
     notes = TextAreaField("メモ", validators=[Optional()])
 
     def __init__(self, user, *args, record=None, **kwargs):
