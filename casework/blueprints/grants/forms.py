@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...models import GRANT_DECISION_LABELS
 from ...services import programs as program_service
-from ..forms_common import FilterForm, IdSelectField, JDateField, VersionedForm
+from ..forms_common import date_range, FilterForm, IdSelectField, JDateField, VersionedForm
 from ..program_forms import NON_NEGATIVE, ClientField, year_field
 
 
@@ -56,16 +56,10 @@ class GrantFilterForm(FilterForm):
     course_id = IdSelectField("コース・枠")
     decision = SelectField("審査結果", choices=[("", "すべての結果"), ("pending", "審査中"), *GRANT_DECISION_LABELS.items()])
     round_fiscal_year = IntegerField("採択の年度（西暦）", render_kw={"placeholder": "採択の年度 例: 2023"})
-    applied_from = JDateField("申請日（から）")
-    applied_to = JDateField("申請日（まで）")
+    applied_from, applied_to = date_range("申請日")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.program_id.choices = grant_program_choices(user, blank="すべての事業")
         self.course_id.choices = course_choices(user, blank="すべてのコース・枠")
 
-    def filters(self) -> dict:
-        return {"program_id": self.program_id.data, "course_id": self.course_id.data,
-                "decision": self.decision.data or None, "q": (self.q.data or "").strip() or None,
-                "round_fiscal_year": self.round_fiscal_year.data, "applied_from": self.applied_from.data,
-                "applied_to": self.applied_to.data}

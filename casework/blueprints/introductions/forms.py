@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...models import INTRODUCTION_OUTCOMES
 from ...services import programs as program_service
-from ..forms_common import FilterForm, IdSelectField, JDateField, VersionedForm
+from ..forms_common import date_range, FilterForm, IdSelectField, JDateField, VersionedForm
 from ..program_forms import NON_NEGATIVE, ClientField
 
 
@@ -37,14 +37,9 @@ class IntroductionFilterForm(FilterForm):
     q = StringField("相談先")
     program_id = IdSelectField("事業")
     outcome = SelectField("結果", choices=[("", "すべての結果"), *INTRODUCTION_OUTCOMES.items()])
-    introduced_from = JDateField("紹介日（から）")
-    introduced_to = JDateField("紹介日（まで）")
+    introduced_from, introduced_to = date_range("紹介日")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.program_id.choices = introduction_program_choices(user, blank="すべての事業")
 
-    def filters(self) -> dict:
-        return {"program_id": self.program_id.data, "outcome": self.outcome.data or None,
-                "q": (self.q.data or "").strip() or None, "introduced_from": self.introduced_from.data,
-                "introduced_to": self.introduced_to.data}

@@ -3,7 +3,7 @@ from ..fields import IntegerField  # bounded to the columns (issue 13)
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from ...services import programs as program_service
-from ..forms_common import FilterForm, IdSelectField, JDateField, VersionedForm
+from ..forms_common import date_range, FilterForm, IdSelectField, JDateField, VersionedForm
 from ..program_forms import NON_NEGATIVE
 
 
@@ -41,8 +41,7 @@ class MilestoneFilterForm(FilterForm):
     q = StringField("相談先")
     program_id = IdSelectField("事業")
     milestone_id = IdSelectField("到達段階")
-    achieved_from = JDateField("日付（から）")
-    achieved_to = JDateField("日付（まで）")
+    achieved_from, achieved_to = date_range("日付")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,7 +49,3 @@ class MilestoneFilterForm(FilterForm):
             (p.id, program_service.program_label(p)) for p, _ in milestone_programs(user)]
         self.milestone_id.choices = milestone_choices(user, blank="すべての到達段階")
 
-    def filters(self) -> dict:
-        return {"program_id": self.program_id.data, "milestone_id": self.milestone_id.data,
-                "q": (self.q.data or "").strip() or None, "achieved_from": self.achieved_from.data,
-                "achieved_to": self.achieved_to.data}

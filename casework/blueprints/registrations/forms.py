@@ -2,7 +2,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...services import programs as program_service
-from ..forms_common import FilterForm, IdSelectField, JDateField, VersionedForm
+from ..forms_common import date_range, FilterForm, IdSelectField, JDateField, VersionedForm
 from ..program_forms import ClientField
 
 
@@ -42,15 +42,10 @@ class RegistrationFilterForm(FilterForm):
     program_id = IdSelectField("事業")
     side_id = IdSelectField("区分")
     active_on = JDateField("この日に登録中")
-    registered_from = JDateField("登録日（から）")
-    registered_to = JDateField("登録日（まで）")
+    registered_from, registered_to = date_range("登録日")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.program_id.choices = side_program_choices(user, blank="すべての事業")
         self.side_id.choices = side_choices(user, blank="すべての区分")
 
-    def filters(self) -> dict:
-        return {"program_id": self.program_id.data, "side_id": self.side_id.data, "q": (self.q.data or "").strip() or None,
-                "active_on": self.active_on.data, "registered_from": self.registered_from.data,
-                "registered_to": self.registered_to.data}
