@@ -32,8 +32,23 @@ class ClientField(StringField):
         super().process_data(value)
 
 
-def fill_choices(field, choices, current=None):
-    """Choices as (str id, label); the record's own value kept when it is no longer offered."""
-    field.choices = choices
-    if current is not None and str(current) not in {str(v) for v, _ in choices}:
-        field.choices = [*choices, (str(current), "（現在の値）")]
+def program_choices(programs, blank=None, include=None):
+    """(id, label) of these programs, after a blank choice when given; the record's own program
+    kept when it is no longer offered."""
+    from ..services.programs import program_label
+
+    choices = [("", blank)] if blank else []
+    choices += [(p.id, program_label(p)) for p in programs]
+    if include is not None and include.id not in {v for v, _ in choices}:
+        choices.append((include.id, program_label(include)))
+    return choices
+
+
+def term_choices(programs_with_terms, blank=None, include=None, label=lambda term: term.label):
+    """(id, 「program：term」) of each program's terms (sides, courses, milestones), likewise."""
+    choices = [("", blank)] if blank else []
+    for program, terms in programs_with_terms:
+        choices += [(t.id, f"{program.name}：{label(t)}") for t in terms]
+    if include is not None and include.id not in {v for v, _ in choices}:
+        choices.append((include.id, f"{include.program.name}：{include.label}"))
+    return choices

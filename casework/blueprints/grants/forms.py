@@ -5,24 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from ...models import GRANT_DECISION_LABELS
 from ...services import programs as program_service
 from ..forms_common import date_range, FilterForm, IdSelectField, JDateField, VersionedForm
-from ..program_forms import NON_NEGATIVE, ClientField, year_field
-
-
-def grant_program_choices(user, blank=None, include=None):
-    choices = [("", blank)] if blank else []
-    choices += [(p.id, program_service.program_label(p)) for p in program_service.recordable_programs(user)]
-    if include is not None and include.id not in {v for v, _ in choices}:
-        choices.append((include.id, program_service.program_label(include)))
-    return choices
-
-
-def course_choices(user, blank="（コース・枠なし）", include=None):
-    choices = [("", blank)] if blank else []
-    for program, terms in program_service.programs_with_terms(user, "course"):
-        choices += [(t.id, f"{program.name}：{t.label}") for t in terms]
-    if include is not None and include.id not in {v for v, _ in choices}:
-        choices.append((include.id, f"{include.program.name}：{include.label}"))
-    return choices
+from ..program_forms import NON_NEGATIVE, ClientField, program_choices, term_choices, year_field
 
 
 class GrantForm(VersionedForm):
@@ -46,8 +29,8 @@ class GrantForm(VersionedForm):
 
     def __init__(self, user, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.program_id.choices = grant_program_choices(user, include=record.business_program if record else None)
-        self.course_id.choices = course_choices(user, include=record.course if record else None)
+        self.program_id.choices = program_choices(program_service.recordable_programs(user), include=record.business_program if record else None)
+        self.course_id.choices = term_choices(program_service.programs_with_terms(user, "course"), "（コース・枠なし）", include=record.course if record else None)
 
 
 class GrantFilterForm(FilterForm):
@@ -60,6 +43,6 @@ class GrantFilterForm(FilterForm):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.program_id.choices = grant_program_choices(user, blank="すべての事業")
-        self.course_id.choices = course_choices(user, blank="すべてのコース・枠")
+        self.program_id.choices = program_choices(program_service.recordable_programs(user), blank="すべての事業")
+        self.course_id.choices = term_choices(program_service.programs_with_terms(user, "course"), blank="すべてのコース・枠")
 

@@ -5,15 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from ...models import INTRODUCTION_OUTCOMES
 from ...services import programs as program_service
 from ..forms_common import date_range, FilterForm, IdSelectField, JDateField, VersionedForm
-from ..program_forms import NON_NEGATIVE, ClientField
-
-
-def introduction_program_choices(user, blank=None, include=None):
-    choices = [("", blank)] if blank else []
-    choices += [(p.id, program_service.program_label(p)) for p in program_service.recordable_programs(user)]
-    if include is not None and include.id not in {v for v, _ in choices}:
-        choices.append((include.id, program_service.program_label(include)))
-    return choices
+from ..program_forms import NON_NEGATIVE, ClientField, program_choices
 
 
 class IntroductionForm(VersionedForm):
@@ -30,7 +22,7 @@ class IntroductionForm(VersionedForm):
 
     def __init__(self, user, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.program_id.choices = introduction_program_choices(user, include=record.program if record else None)
+        self.program_id.choices = program_choices(program_service.recordable_programs(user), include=record.program if record else None)
 
 
 class IntroductionFilterForm(FilterForm):
@@ -41,5 +33,5 @@ class IntroductionFilterForm(FilterForm):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.program_id.choices = introduction_program_choices(user, blank="すべての事業")
+        self.program_id.choices = program_choices(program_service.recordable_programs(user), blank="すべての事業")
 

@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 
 from ...services import programs as program_service
 from ..forms_common import date_range, FilterForm, IdSelectField, JDateField, VersionedForm
-from ..program_forms import NON_NEGATIVE
+from ..program_forms import NON_NEGATIVE, program_choices, term_choices
 
 
 def milestone_programs(user, center_id=None):
@@ -12,13 +12,8 @@ def milestone_programs(user, center_id=None):
             if center_id is None or p.center_id == center_id]
 
 
-def milestone_choices(user, center_id=None, blank=None, include=None):
-    choices = [("", blank)] if blank else []
-    for program, terms in milestone_programs(user, center_id):
-        choices += [(t.id, f"{program.name}：{t.label}{'（' + t.unit + '）' if t.unit else ''}") for t in terms]
-    if include is not None and include.id not in {v for v, _ in choices}:
-        choices.append((include.id, f"{include.program.name}：{include.label}"))
-    return choices
+def _with_unit(term) -> str:
+    return f"{term.label}{'（' + term.unit + '）' if term.unit else ''}"
 
 
 class MilestoneForm(VersionedForm):
@@ -31,10 +26,8 @@ class MilestoneForm(VersionedForm):
     def __init__(self, user, case, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
         programs = milestone_programs(user, case.center_id)
-        self.program_id.choices = [(p.id, program_service.program_label(p)) for p, _ in programs]
-        if record is not None and record.program_id not in {v for v, _ in self.program_id.choices}:
-            self.program_id.choices.append((record.program_id, program_service.program_label(record.program)))
-        self.milestone_id.choices = milestone_choices(user, case.center_id, include=record.milestone if record else None)
+        self.program_id.choices = program_choices([p for p, _ in programs], include=record.program if record else None)
+        self.milestone_id.choices = term_choices(programs, include=record.milestone if record else None, label=_with_unit)
 
 
 class MilestoneFilterForm(FilterForm):
@@ -45,7 +38,7 @@ class MilestoneFilterForm(FilterForm):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.program_id.choices = [("", "すべての事業")] + [
-            (p.id, program_service.program_label(p)) for p, _ in milestone_programs(user)]
-        self.milestone_id.choices = milestone_choices(user, blank="すべての到達段階")
+        programs = milestone_programs(user)
+        self.program_id.choices = program_choices([p for p, _ in programs], "すべての事業")
+        self.milestone_id.choices = term_choices(programs, "すべての到達段階", label=_with_unit)
 

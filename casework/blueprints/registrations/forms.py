@@ -3,24 +3,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...services import programs as program_service
 from ..forms_common import date_range, FilterForm, IdSelectField, JDateField, VersionedForm
-from ..program_forms import ClientField
+from ..program_forms import ClientField, program_choices, term_choices
 
 
-def side_choices(user, blank=None, include=None):
-    choices = [("", blank)] if blank else []
-    for program, terms in program_service.programs_with_terms(user, "side"):
-        choices += [(t.id, f"{program.name}：{t.label}") for t in terms]
-    if include is not None and include.id not in {v for v, _ in choices}:
-        choices.append((include.id, f"{include.program.name}：{include.label}"))
-    return choices
-
-
-def side_program_choices(user, blank=None, include=None):
-    choices = [("", blank)] if blank else []
-    choices += [(p.id, program_service.program_label(p)) for p, _ in program_service.programs_with_terms(user, "side")]
-    if include is not None and include.id not in {v for v, _ in choices}:
-        choices.append((include.id, program_service.program_label(include)))
-    return choices
+def _offer(form, user, *, blank=(None, None), program=None, side=None) -> None:
+    """The programs that have sides (受発注) and their sides, the record's own kept."""
+    sides = program_service.programs_with_terms(user, "side")
+    form.program_id.choices = program_choices([p for p, _ in sides], blank[0], include=program)
+    form.side_id.choices = term_choices(sides, blank[1], include=side)
 
 
 class RegistrationForm(VersionedForm):
@@ -33,8 +23,7 @@ class RegistrationForm(VersionedForm):
 
     def __init__(self, user, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.program_id.choices = side_program_choices(user, include=record.program if record else None)
-        self.side_id.choices = side_choices(user, include=record.side if record else None)
+        _offer(self, user, program=record.program if record else None, side=record.side if record else None)
 
 
 class RegistrationFilterForm(FilterForm):
@@ -46,6 +35,5 @@ class RegistrationFilterForm(FilterForm):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.program_id.choices = side_program_choices(user, blank="すべての事業")
-        self.side_id.choices = side_choices(user, blank="すべての区分")
+        _offer(self, user, blank=("すべての事業", "すべての区分"))
 
