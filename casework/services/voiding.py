@@ -129,21 +129,20 @@ def along_with(record) -> list:
     return out
 
 
+_DESCRIBE = {
+    DispatchVisit: lambda r: f"訪問 {r.held_on:%Y-%m-%d}（{r.expert.name}）",
+    FollowUp: lambda r: f"フォローアップ 期日 {r.due_on:%Y-%m-%d}「{r.reason}」",
+    Deal: lambda r: f"ディール {r.seller.code_name} → {r.buyer.code_name}（{DEAL_STAGES[r.stage]}）",
+    MatchProfile: lambda r: f"{PROFILE_SIDES[r.side]} {r.code_name}",
+    EventAttendance: lambda r: f"参加企業 {r.company_label}",
+    CaseMilestone: lambda r: f"到達段階「{r.milestone.label}」{r.achieved_on:%Y-%m-%d}",
+}
+
+
 def describe(record) -> str:
     """One line naming a record on the void page and in messages (code names only for M&A)."""
-    if isinstance(record, DispatchVisit):
-        return f"訪問 {record.held_on:%Y-%m-%d}（{record.expert.name}）"
-    if isinstance(record, FollowUp):
-        return f"フォローアップ 期日 {record.due_on:%Y-%m-%d}「{record.reason}」"
-    if isinstance(record, Deal):
-        return f"ディール {record.seller.code_name} → {record.buyer.code_name}（{DEAL_STAGES[record.stage]}）"
-    if isinstance(record, MatchProfile):
-        return f"{PROFILE_SIDES[record.side]} {record.code_name}"
-    if isinstance(record, EventAttendance):
-        return f"参加企業 {record.company_label}"
-    if isinstance(record, CaseMilestone):
-        return f"到達段階「{record.milestone.label}」{record.achieved_on:%Y-%m-%d}"
-    return kind_label(record)
+    text = _DESCRIBE.get(type(record))
+    return text(record) if text is not None else kind_label(record)
 
 
 def void_record(record, reason: str | None, by: User, *, expected_version: int | None = None) -> list:
