@@ -1,18 +1,16 @@
 """Report definitions as data: the stored rows, revision 0007's seed and the engine agree."""
-import importlib.util
 from pathlib import Path
 
 from casework.reporting import defaults
 from casework.reporting.metrics import DEFAULTS, load_definitions
 
+from .revisions import revision_module
+
 MIGRATION = Path(__file__).parent.parent / "migrations" / "versions" / "0007_report_definitions.py"
 
 
 def _migration():
-    spec = importlib.util.spec_from_file_location("m0007", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return revision_module(MIGRATION.name)
 
 
 def test_revision_0007_seeds_the_default_definitions():
