@@ -6,9 +6,7 @@ from sqlalchemy import update
 
 from casework.extensions import db
 
-from . import world as W
 from .conftest import text_of
-from .factories import PASSWORD
 from .test_locking import MODELS, STALE_MESSAGE, FormFields, _edit_rules, world_as_admin
 from .test_route_matrix import _int_args
 
