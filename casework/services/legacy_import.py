@@ -802,21 +802,20 @@ class Validator:
         v["program"] = program
         return True
 
-    def check_registrations(self, file, row, v) -> bool:
-        if not self._center_and_program(file, row, v, "registrations") or not self._terms(file, row, v, v["program"]):
-            return False
-        if "ended_on" in v and v["ended_on"] < v["registered_on"]:
-            self.error(file, row, "ended_on", "登録終了日が登録日より前です")
+    def _in_order(self, file, row, v, first: str, then: str, message: str) -> bool:
+        """A later date (`then`, when given) not before the first one: else an error on it."""
+        if then in v and v[then] < v[first]:
+            self.error(file, row, then, message)
             return False
         return True
 
+    def check_registrations(self, file, row, v) -> bool:
+        return (self._center_and_program(file, row, v, "registrations") and self._terms(file, row, v, v["program"])
+                and self._in_order(file, row, v, "registered_on", "ended_on", "登録終了日が登録日より前です"))
+
     def check_introductions(self, file, row, v) -> bool:
-        if not self._center_and_program(file, row, v, "introductions"):
-            return False
-        if "outcome_on" in v and v["outcome_on"] < v["introduced_on"]:
-            self.error(file, row, "outcome_on", "結果日が紹介日より前です")
-            return False
-        return True
+        return (self._center_and_program(file, row, v, "introductions")
+                and self._in_order(file, row, v, "introduced_on", "outcome_on", "結果日が紹介日より前です"))
 
     def check_attendances(self, file, row, v) -> bool:
         ref = v["event_ref"]
