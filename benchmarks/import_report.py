@@ -111,6 +111,7 @@ def main(argv=None):
     from casework.extensions import db
     from casework.reporting import annual_report, monthly_tally
     from casework.seed.loader import seed_vocabulary
+    from casework.unit_of_work import committing
     from casework.services.legacy_import import apply_plan, validate_files
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -121,7 +122,8 @@ def main(argv=None):
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench"})
         with app.app_context():
             db.create_all()
-            seed_vocabulary()
+            with committing():
+                seed_vocabulary()
             from casework.services import hooks
 
             hook_time, hook_cpu = [0.0], [0.0]

@@ -69,8 +69,10 @@ def create_user_command(login, name, role, centers, email, password):
 def demo_command():
     """Load demo staff, clients, cases and consultations (only into an empty database)."""
     from .services.demo import load_demo
+    from .unit_of_work import committing
 
-    logins = load_demo()
+    with committing():
+        logins = load_demo()
     _print_logins(logins)
 
 
@@ -88,8 +90,11 @@ def up_command(host, port, demo, scheduler):
     upgrade()
     if demo:
         from .services.demo import load_demo
+        from .unit_of_work import committing
 
-        _print_logins(load_demo())
+        with committing():
+            logins = load_demo()
+        _print_logins(logins)
     from .extensions import db
 
     db.session.remove()  # release SQLite's write lock before serving

@@ -10,6 +10,7 @@ import pytest
 from casework import create_app
 from casework.extensions import db
 from casework.seed.loader import seed_vocabulary
+from casework.unit_of_work import committing
 
 from . import factories
 
@@ -28,7 +29,8 @@ def fresh_app(tmp_path, monkeypatch, *, csrf: bool, prepare=None):
         with app.app_context():
             if not prepared:  # PostgreSQL copies a template that already has both
                 db.create_all()
-                seed_vocabulary()
+                with committing():
+                    seed_vocabulary()
             yield app
             db.session.remove()
             db.engine.dispose()

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from casework.extensions import db
 from casework.models import Client
 
+from .revisions import empty_database_at
+
 
 def _names():
     db.session.expire_all()
@@ -77,14 +79,7 @@ SQLITE_ONLY = pytest.mark.skipif(bool(os.environ.get("CASEWORK_TEST_DATABASE_URL
 
 
 def _database_at(revision):
-    from flask_migrate import upgrade
-    from sqlalchemy import text
-
-    db.session.remove()
-    db.drop_all()
-    with db.engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    upgrade(revision=revision)
+    empty_database_at(revision)
 
 
 def _revision():

@@ -6,10 +6,8 @@ from sqlalchemy import update
 
 from casework.extensions import db
 
-from . import world as W
 from .conftest import text_of
-from .factories import PASSWORD
-from .test_locking import MODELS, STALE_MESSAGE, FormFields, _edit_rules
+from .test_locking import MODELS, STALE_MESSAGE, FormFields, _edit_rules, world_as_admin
 from .test_route_matrix import _int_args
 
 THEIRS = "他の職員が保存した内容"
@@ -25,9 +23,7 @@ def _pages(app):
 
 @pytest.mark.parametrize("code", ["onestop", "succession"])
 def test_every_edit_pages_409_lists_the_changed_fields_by_label(app, code):
-    w = W.build()
-    client = app.test_client()
-    client.post("/auth/login", data={"login": w.users["admin"].login, "password": PASSWORD})
+    w, client = world_as_admin(app)
     problems, checked = [], 0
     for rule, param in _pages(app):
         record_id = w.ids[code].get(param) or w.globals.get(param)

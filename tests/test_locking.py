@@ -84,11 +84,17 @@ def test_there_are_edit_pages_to_check(app):
     assert len(_edit_rules(app)) >= 3
 
 
-@pytest.mark.parametrize("code", ["onestop", "succession"])
-def test_a_stale_edit_is_refused_on_every_edit_page(app, code):
+def world_as_admin(app):
+    """The shared world (tests/world.py) and a client logged in as its admin."""
     w = W.build()
     client = app.test_client()
     client.post("/auth/login", data={"login": w.users["admin"].login, "password": PASSWORD})
+    return w, client
+
+
+@pytest.mark.parametrize("code", ["onestop", "succession"])
+def test_a_stale_edit_is_refused_on_every_edit_page(app, code):
+    w, client = world_as_admin(app)
     problems, checked = [], 0
     for rule in _edit_rules(app):
         param = _int_args(rule)[0]

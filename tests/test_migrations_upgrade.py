@@ -22,6 +22,7 @@ from flask_migrate import upgrade
 from sqlalchemy import inspect, select, text
 
 from casework.extensions import db
+from casework.unit_of_work import committing
 from casework.models import (Case, Client, Consultation, Diagnosis, Dispatch, DispatchVisit, Event, FollowUp, Grant, JobRun,
                              MatchProfile, Notification, Referral, User)
 
@@ -66,7 +67,8 @@ def _fill_every_kind():
     from casework.services.referrals import ReferralData, refer_client
     from casework.services.tallies import store_monthly_tally
 
-    load_demo()
+    with committing():
+        load_demo()
     admin = db.session.scalar(select(User).where(User.login == "admin"))
     from casework.services.api_tokens import TokenData, create_token, revoke_token
 

@@ -1,6 +1,7 @@
 """The bell, the notifications list, mark read, the email setting, and the monthly tally page."""
 import datetime as dt
 
+import pytest
 import time_machine
 
 from casework.extensions import db
@@ -121,17 +122,22 @@ def test_tallies_page_is_for_managers(client, logged_in):
     assert client.post("/tallies/2024-04/recompute").status_code == 403
 
 
-@time_machine.travel(dt.datetime(2024, 6, 10, 10, 0, tzinfo=JST), tick=False)
-def test_tallies_show_stored_months_changes_and_recompute(app, client, auth, monkeypatch):
+@pytest.fixture
+def tally_manager(app, monkeypatch):
+    """A manager of two centers, with the tally job made quick (scheduling.install_fake_tally)."""
     install_fake_tally(monkeypatch)
+    return factories.user("manager", role="manager", centers=["onestop", "yorozu"])
+
+
+@time_machine.travel(dt.datetime(2024, 6, 10, 10, 0, tzinfo=JST), tick=False)
+def test_tallies_show_stored_months_changes_and_recompute(app, client, auth, tally_manager):
     from casework import jobs
 
-    manager = factories.user("manager", role="manager", centers=["onestop", "yorozu"])
     factories.consultation(held_on=dt.date(2024, 4, 10))
     jobs.run_tally(2024, 4)
     jobs.run_tally(2024, 5)
     factories.consultation(held_on=dt.date(2024, 5, 20))  # recorded after May was stored
-    auth.login(manager)
+    auth.login(tally_manager)
     page = client.get("/tallies/")
     text = text_of(page)
     assert "令和6年度" in text
@@ -144,7 +150,7 @@ def test_tallies_show_stored_months_changes_and_recompute(app, client, auth, mon
     response = client.post("/tallies/2024-05/recompute", follow_redirects=True)
     text = text_of(response)
     assert "2024年5月の集計を再計算して保存しました。" in text
-    assert f"2024年5月 保存済み 2024-06-10 10:00 {manager.name} なし" in text
+    assert f"2024年5月 保存済み 2024-06-10 10:00 {tally_manager.name} なし" in text
     assert db.session.query(TallySnapshot).filter_by(month="2024-05").one().data["相談件数"] == 1
     # a month not over yet cannot be stored; an unknown month is not found
     assert "まだ終わっていない" in text_of(client.post("/tallies/2024-06/recompute", follow_redirects=True))
@@ -154,13 +160,11 @@ def test_tallies_show_stored_months_changes_and_recompute(app, client, auth, mon
 
 
 @time_machine.travel(dt.datetime(2024, 6, 10, 10, 0, tzinfo=JST), tick=False)
-def test_dashboard_says_which_months_are_stored_and_changed(app, client, auth, monkeypatch):
-    install_fake_tally(monkeypatch)
+def test_dashboard_says_which_months_are_stored_and_changed(app, client, auth, tally_manager):
     from casework import jobs
 
-    manager = factories.user("manager", role="manager", centers=["onestop", "yorozu"])
     jobs.run_tally(2024, 4)
     factories.consultation(held_on=dt.date(2024, 4, 22))  # changes April after it was stored
-    auth.login(manager)
+    auth.login(tally_manager)
     text = text_of(client.get("/reports/dashboard?fy=2024&center=onestop"))
     assert "月次集計 保存1/2か月・ 変更あり1" in text or "月次集計 保存1/2か月・変更あり1" in text

@@ -1,7 +1,6 @@
 """Migration 0006 (programs): from 0005 with data, every existing record keeps its place and gets
 the default program of its center, so today's report figures stay the same; its frozen seed rows
 agree with casework/seed/programs.py."""
-import importlib.util
 from pathlib import Path
 
 from flask_migrate import downgrade, upgrade
@@ -11,14 +10,13 @@ from casework.extensions import db
 from casework.seed import seed_rows
 from casework.seed import programs as seed_programs
 
+from .revisions import empty_database_at, revision_module
+
 MIGRATION = Path(__file__).resolve().parent.parent / "migrations" / "versions" / "0006_programs.py"
 
 
 def _migration_module():
-    spec = importlib.util.spec_from_file_location("migration_0006", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return revision_module(MIGRATION.name)
 
 
 def test_migration_rows_agree_with_the_seed():
@@ -29,12 +27,7 @@ def test_migration_rows_agree_with_the_seed():
     assert "from casework" not in MIGRATION.read_text(encoding="utf-8")
 
 
-def _empty_at(revision):
-    db.session.remove()
-    db.drop_all()
-    with db.engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    upgrade(revision=revision)
+_empty_at = empty_database_at
 
 
 def _rows(sql, **params):

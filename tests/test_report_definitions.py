@@ -1,19 +1,15 @@
 """Report definitions as data: the stored rows, revisions 0007 and 0008's seeds and the engine agree."""
-import importlib.util
 from pathlib import Path
 
 from casework.reporting import defaults
 from casework.reporting.metrics import DEFAULTS, load_definitions
 from casework.seed.report_vocabulary import PROGRAM_TERMS, report_vocabulary_rows
 
-VERSIONS = Path(__file__).parent.parent / "migrations" / "versions"
+from .revisions import revision_module
 
 
 def _migration(name="0007_report_definitions.py"):
-    spec = importlib.util.spec_from_file_location(name[:4], VERSIONS / name)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return revision_module(name)
 
 
 def _after_0008():

@@ -286,10 +286,7 @@ def test_scheduler_command_starts_catches_up_and_stops(app, tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     try:
-        for line in proc.stdout:
-            lines.append(line)
-            if "scheduler running" in line:
-                break
+        _read_until(proc, lines, "scheduler running")
     finally:
         proc.terminate()
         rest, _ = proc.communicate(timeout=60)
@@ -328,10 +325,7 @@ def test_casework_up_starts_the_scheduler_and_a_kill_stops_both(tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     lines = []
     try:
-        for line in proc.stdout:
-            lines.append(line)
-            if "scheduler running" in line:
-                break
+        _read_until(proc, lines, "scheduler running")
         children = subprocess.run(["ps", "-o", "pid=,args=", "-g", str(proc.pid)], capture_output=True,
                                   text=True).stdout
         assert "casework.cli scheduler" in children
@@ -345,3 +339,11 @@ def test_casework_up_starts_the_scheduler_and_a_kill_stops_both(tmp_path):
     assert "scheduler stopped" in out, out
     left = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True, text=True).stdout
     assert left.strip() == ""
+
+
+def _read_until(proc, lines: list, text: str) -> None:
+    """Collect the process's output lines until one says `text` (or the output ends)."""
+    for line in proc.stdout:
+        lines.append(line)
+        if text in line:
+            break

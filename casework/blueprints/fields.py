@@ -134,11 +134,8 @@ class IntegerField(_SaidOnce, wtf_fields.IntegerField):
         self.render_kw = {"inputmode": "numeric", **(self.render_kw or {})}
 
     def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        text = _normalised_number(valuelist[0] or "")
-        if not text:
-            self.data = None
+        text = _typed_number(self, valuelist)
+        if text is None:
             return
         sign, digits = (text[0], text[1:]) if text[0] in "+-" else ("", text)
         if not digits.isascii() or not digits.isdigit():
@@ -154,6 +151,18 @@ class IntegerField(_SaidOnce, wtf_fields.IntegerField):
         self.data = value
 
 
+def _typed_number(field, valuelist) -> str | None:
+    """What was typed in a number field, folded (_normalised_number); None when nothing was
+    (a blank box empties the field's data)."""
+    if not valuelist:
+        return None
+    text = _normalised_number(valuelist[0] or "")
+    if not text:
+        field.data = None
+        return None
+    return text
+
+
 class DecimalField(_SaidOnce, wtf_fields.DecimalField):
     """A finite decimal (no NaN, no Infinity, no exponent) within ±max."""
 
@@ -163,11 +172,8 @@ class DecimalField(_SaidOnce, wtf_fields.DecimalField):
         self.render_kw = {"inputmode": "decimal", **(self.render_kw or {})}
 
     def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        text = _normalised_number(valuelist[0] or "")
-        if not text:
-            self.data = None
+        text = _typed_number(self, valuelist)
+        if text is None:
             return
         try:
             value = decimal.Decimal(text)

@@ -178,6 +178,15 @@ class FilterForm(JapaneseForm):
             getattr(self, name).data = None
         return ok
 
+    def filters(self) -> dict:
+        """The filters as a list query's keyword arguments: each field's value, blank text None."""
+        return {f.name: (f.data.strip() or None) if isinstance(f.data, str) else f.data for f in self}
+
+
+def date_range(label: str):
+    """A list's period filter: 「label（から）」 and 「label（まで）」 (`held_from, held_to = date_range("相談日")`)."""
+    return DateField(f"{label}（から）"), DateField(f"{label}（まで）")
+
 
 def _shown(field, value) -> str:
     """A value as the form shows it: choice labels for codes and ids, dates as typed, はい/いいえ."""

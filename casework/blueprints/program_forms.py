@@ -1,14 +1,11 @@
-"""Form pieces and the save step shared by the program record screens (registrations,
+"""Form pieces shared by the program record screens (registrations,
 introductions, grants, milestones, event attendance, the programs admin)."""
 from __future__ import annotations
 
-from flask import render_template
 from wtforms import StringField
 from .fields import IntegerField  # bounded to the columns (issue 13)
 from wtforms.validators import NumberRange, Optional
 
-from ..services.errors import DomainError, StaleRecord
-from .forms_common import attach_error, stale_for_display
 
 NON_NEGATIVE = NumberRange(min=0, message="0以上の整数を入力してください。")
 FISCAL_YEAR = NumberRange(min=1990, max=2100, message="西暦の年（例: 2023）で入力してください。")
@@ -18,8 +15,8 @@ def count_field(label: str, hint: str | None = None):
     return IntegerField(label, validators=[Optional(), NON_NEGATIVE], description=hint or "")
 
 
-def year_field(label: str):
-    return IntegerField(label, validators=[Optional(), FISCAL_YEAR])
+def year_field(label: str, description: str = ""):
+    return IntegerField(label, validators=[Optional(), FISCAL_YEAR], description=description)
 
 
 class ClientField(StringField):
@@ -35,24 +32,23 @@ class ClientField(StringField):
         super().process_data(value)
 
 
-def save(form, template: str, action, **context):
-    """Run a service call for a submitted form; on a broken rule show the form again with the
-    message beside its field (422), on a stale version 409. Either status makes the unit of work
-    roll back whatever the service had changed, so nothing is written."""
-    try:
-        return action(), None
-    except StaleRecord as exc:
-        record = exc.record
-        if hasattr(form, "version"):
-            form.version.data = record.version
-        return None, (render_template(template, form=form, stale=stale_for_display(exc, form), **context), 409)
-    except DomainError as exc:
-        attach_error(form, exc)
-        return None, (render_template(template, form=form, **context), 422)
+def program_choices(programs, blank=None, include=None):
+    """(id, label) of these programs, after a blank choice when given; the record's own program
+    kept when it is no longer offered."""
+    from ..services.programs import program_label
+
+    choices = [("", blank)] if blank else []
+    choices += [(p.id, program_label(p)) for p in programs]
+    if include is not None and include.id not in {v for v, _ in choices}:
+        choices.append((include.id, program_label(include)))
+    return choices
 
 
-def fill_choices(field, choices, current=None):
-    """Choices as (str id, label); the record's own value kept when it is no longer offered."""
-    field.choices = choices
-    if current is not None and str(current) not in {str(v) for v, _ in choices}:
-        field.choices = [*choices, (str(current), "（現在の値）")]
+def term_choices(programs_with_terms, blank=None, include=None, label=lambda term: term.label):
+    """(id, 「program：term」) of each program's terms (sides, courses, milestones), likewise."""
+    choices = [("", blank)] if blank else []
+    for program, terms in programs_with_terms:
+        choices += [(t.id, f"{program.name}：{label(t)}") for t in terms]
+    if include is not None and include.id not in {v for v, _ in choices}:
+        choices.append((include.id, f"{include.program.name}：{include.label}"))
+    return choices

@@ -10,7 +10,8 @@
 
 - `valid()` is validate_on_submit(); a submitted form with errors is shown again (status
   `invalid`: 200 for a page that is the form, 422 for a form inside a record's page) and the
-  request writes nothing (unit_of_work.refuse()).
+  request writes nothing (unit_of_work.refuse()). `rejected` is the status of a form the
+  service refused (a DomainError), `invalid` unless given (the program record screens: 422).
 - Inside `with submission:` a service's DomainError is shown beside its field (`invalid`) and a
   StaleRecord answers 409 with what changed and the current version in the form, so that saving
   again is deliberate. Either way everything the request changed is rolled back, and the page
@@ -31,9 +32,10 @@ from .forms_common import attach_error, show_stale
 
 class Submission:
     def __init__(self, form=None, *, rename: dict[str, str] | None = None, notice: bool = True,
-                 invalid: int = 200):
+                 invalid: int = 200, rejected: int | None = None):
         self.form = form
         self.invalid = invalid  # the status of a form shown again with its errors (a page of one form: 200)
+        self.rejected = invalid if rejected is None else rejected  # … with a service's DomainError beside its field
         self.notice = notice  # the template shows `stale` with stale_notice(); otherwise it is flashed
         self.rename = rename or {}  # a service's field name -> the form's (centers -> center_codes)
         self.stale: StaleRecord | None = None
@@ -68,7 +70,7 @@ class Submission:
                     version.data = exc.record.version
                 flash(exc.message, "danger")
             return True
-        self.status = self.invalid
+        self.status = self.rejected
         if self.form is None:
             refuse()
             for one in getattr(exc, "errors", None) or [exc]:

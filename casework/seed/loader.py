@@ -1,4 +1,5 @@
-"""Insert the vocabulary rows into a database built with create_all (tests, benchmarks)."""
+"""Insert the vocabulary rows into a database built with create_all (tests, benchmarks). The
+caller owns the commit (`with unit_of_work.committing(): seed_vocabulary()`)."""
 from sqlalchemy import insert, text
 
 from ..extensions import db
@@ -14,4 +15,3 @@ def seed_vocabulary() -> None:
         for table_name in [t for t, rows in rows_by_table.items() if rows and "id" in rows[0]]:
             db.session.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{table_name}', 'id'), (SELECT max(id) FROM {table_name}))"))
-    db.session.commit()

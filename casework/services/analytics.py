@@ -145,6 +145,17 @@ def _dated(day: dt.date | None) -> dict:
     return {"fiscal_year": fy, "fiscal_year_label": fy_label(fy), "month": f"{day:%Y-%m}", "held_on": day.isoformat()}
 
 
+def _insert_numbered(out, table: str, stmt, record) -> int:
+    """Insert `record(row)` for every row of `stmt`, chunk by chunk, numbered 1, 2, … as "id"
+    (the export's own ids, not the database's); returns how many."""
+    n = 0
+    for rows in _chunks(stmt):
+        records = [{"id": n + i, **record(r)} for i, r in enumerate(rows, 1)]
+        out[table].insert_all(records, pk="id", batch_size=CHUNK)
+        n += len(records)
+    return n
+
+
 def _chunks(stmt):
     """Rows of a select in id order, CHUNK at a time (keyset pagination: constant memory)."""
     model_id = stmt.selected_columns[0]
@@ -290,21 +301,13 @@ def _export_events(out, lookups, center_ids) -> int:
         .group_by(Consultation.event_id)).all())
     stmt = select(Event.id, Event.center_id, Event.kind_code, Event.held_on, Event.municipality_code,
                   Event.participants).where(Event.voided_at.is_(None), _center_clause(Event.center_id, center_ids))
-    n = 0
-    seq = 0
-    for rows in _chunks(stmt):
-        records = []
-        for r in rows:
-            seq += 1
-            place = lookups.place_and_trade(None, r.municipality_code)
-            records.append({
-                "id": seq, **_dated(r.held_on), **lookups.center(r.center_id),
+    def event_record(r) -> dict:
+        place = lookups.place_and_trade(None, r.municipality_code)
+        return {**_dated(r.held_on), **lookups.center(r.center_id),
                 "kind": r.kind_code, "kind_label": lookups.event_kinds.get(r.kind_code),
                 "municipality_code": place["municipality_code"], "municipality": place["municipality"],
-                "region": place["region"], "participants": r.participants, "consultations": counts.get(r.id, 0),
-            })
-        out["events"].insert_all(records, pk="id", batch_size=CHUNK)
-        n += len(records)
+                "region": place["region"], "participants": r.participants, "consultations": counts.get(r.id, 0)}
+    n = _insert_numbered(out, "events", stmt, event_record)
     _ensure_table(out, "events", {"id": int, "fiscal_year": int, "center": str, "kind": str, "participants": int},
                   pk="id")
     _index(out, "events", ["fiscal_year", "center", "kind"], ["month"])
@@ -316,21 +319,11 @@ def _export_dispatch_visits(out, lookups, keys, center_ids) -> int:
                   DispatchVisit.expert_id, DispatchVisit.held_on, DispatchVisit.fee, DispatchVisit.company_share,
                   DispatchVisit.hours).where(DispatchVisit.voided_at.is_(None), live_client(DispatchVisit.client_id),
                                              _center_clause(DispatchVisit.center_id, center_ids))
-    n = 0
-    seq = 0
-    for rows in _chunks(stmt):
-        records = []
-        for r in rows:
-            seq += 1
-            records.append({
-                "id": seq, **_dated(r.held_on), **lookups.center(r.center_id),
-                "expert_key": keys("expert", r.expert_id), "fee": r.fee, "company_share": r.company_share,
-                "hours": float(r.hours) if r.hours is not None else None,
-                "client_key": keys("client", r.client_id), "case_key": keys("case", r.case_id),
-                **lookups.client(r.client_id),
-            })
-        out["dispatch_visits"].insert_all(records, pk="id", batch_size=CHUNK)
-        n += len(records)
+    n = _insert_numbered(out, "dispatch_visits", stmt, lambda r: {
+        **_dated(r.held_on), **lookups.center(r.center_id),
+        "expert_key": keys("expert", r.expert_id), "fee": r.fee, "company_share": r.company_share,
+        "hours": float(r.hours) if r.hours is not None else None,
+        "client_key": keys("client", r.client_id), "case_key": keys("case", r.case_id), **lookups.client(r.client_id)})
     _ensure_table(out, "dispatch_visits", {"id": int, "fiscal_year": int, "center": str, "client_key": str,
                                             "fee": int}, pk="id")
     _index(out, "dispatch_visits", ["fiscal_year", "center"], ["client_key"], ["industry_code"])
@@ -345,18 +338,9 @@ def _export_diagnoses(out, lookups, keys, center_ids) -> int:
         if not set(succession) & set(center_ids):
             _ensure_table(out, "diagnoses", {"id": int, "fiscal_year": int, "client_key": str}, pk="id")
             return 0
-    n = 0
-    seq = 0
-    for rows in _chunks(stmt):
-        records = []
-        for r in rows:
-            seq += 1
-            records.append({
-                "id": seq, **_dated(r.held_on), **lookups.center(r.center_id), "by_org": r.by_org,
-                "client_key": keys("client", r.client_id), **lookups.client(r.client_id),
-            })
-        out["diagnoses"].insert_all(records, pk="id", batch_size=CHUNK)
-        n += len(records)
+    n = _insert_numbered(out, "diagnoses", stmt, lambda r: {
+        **_dated(r.held_on), **lookups.center(r.center_id), "by_org": r.by_org,
+        "client_key": keys("client", r.client_id), **lookups.client(r.client_id)})
     _ensure_table(out, "diagnoses", {"id": int, "fiscal_year": int, "client_key": str}, pk="id")
     _index(out, "diagnoses", ["fiscal_year"], ["client_key"])
     return n

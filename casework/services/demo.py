@@ -51,7 +51,9 @@ NOTES = ["売上減少への対策を相談。資金繰り表の作成を提案�
 
 
 def load_demo(seed: int = 2024) -> list[tuple[str, str, str]]:
-    """Load demo data when the database has no users; return (login, password, role) to print."""
+    """Load demo data when the database has no users; return (login, password, role) to print.
+    Like every service it only changes the session: the caller commits
+    (`with unit_of_work.committing(): load_demo()`)."""
     logins_file = Path(current_app.instance_path) / "demo-logins.txt"
     if db.session.scalar(select(func.count()).select_from(User)):
         return _read_logins(logins_file)
@@ -112,7 +114,6 @@ def load_demo(seed: int = 2024) -> list[tuple[str, str, str]]:
         if rng.random() < .5 and day < today:
             close_case(case, closed_on=day, outcome_code="founded", outcome_on=day)
     _load_lifecycle(rng, staff, centers, today)
-    db.session.commit()
     _write_logins(logins_file, logins)
     return logins
 

@@ -9,11 +9,9 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Event, EventAttendance, User
-from . import audit
 from .errors import DomainError
-from .program_records import apply_values, non_negative, strip
+from .program_records import add_record, change_record, non_negative, strip, void_program_record
 from .programs import check_term, get_program
-from .voiding import void_record
 
 COUNTS = [("meetings", "商談件数"), ("deals", "成約件数"), ("amount", "成約金額")]
 
@@ -75,22 +73,16 @@ class AttendanceData:
 def add_attendance(event: Event, data: AttendanceData, by: User | None = None, ref: str | None = None):
     if event is None or event.voided_at is not None:
         raise DomainError("催しが見つかりません。")
-    row = EventAttendance(ref=ref, event_id=event.id, center_id=event.center_id,
-                          created_by_id=getattr(by, "id", None), **data.cleaned(event))
-    db.session.add(row)
-    db.session.flush()
-    audit.record("create", row, user=by, detail={"event_id": event.id})
-    return row
+    return add_record(EventAttendance, {"event_id": event.id, "center_id": event.center_id, **data.cleaned(event)},
+                      by=by, ref=ref, detail={"event_id": event.id})
 
 
 def update_attendance(row: EventAttendance, data: AttendanceData, *, expected_version: int | None,
                       by: User | None = None):
-    apply_values(row, data.cleaned(row.event), expected_version=expected_version, by=by)
-    return row
+    return change_record(row, data.cleaned(row.event), expected_version=expected_version, by=by)
 
 
-def void_attendance(row: EventAttendance, reason: str, by: User, *, expected_version: int | None = None):
-    return void_record(row, reason, by, expected_version=expected_version)
+void_attendance = void_program_record
 
 
 def attendances_of(event: Event) -> list[EventAttendance]:

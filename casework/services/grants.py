@@ -12,11 +12,10 @@ from sqlalchemy.orm import selectinload
 from ..access import and_visible
 from ..extensions import db
 from ..models import GRANT_DECISION_LABELS, Case, Client, Grant, User
-from . import audit
 from .errors import DomainError
-from .program_records import apply_values, client_ids_matching, non_negative, not_future, strip
+from .program_records import (add_record, change_record, client_ids_matching, non_negative, not_future, strip,
+                              void_program_record)
 from .programs import check_program, check_term
-from .voiding import void_record
 
 
 @dataclass
@@ -89,20 +88,15 @@ class GrantRecordData:
 
 
 def record_grant(data: GrantRecordData, by: User | None = None, ref: str | None = None) -> Grant:
-    grant = Grant(ref=ref, created_by_id=getattr(by, "id", None), **data.cleaned(by))
-    db.session.add(grant)
-    db.session.flush()
-    audit.record("create", grant, user=by, detail={"client_id": data.client_id, "program_id": grant.program_id})
-    return grant
+    values = data.cleaned(by)
+    return add_record(Grant, values, by=by, ref=ref, detail={"client_id": data.client_id, "program_id": values["program_id"]})
 
 
 def update_grant(grant: Grant, data: GrantRecordData, *, expected_version: int | None, by: User | None = None):
-    apply_values(grant, data.cleaned(by), expected_version=expected_version, by=by)
-    return grant
+    return change_record(grant, data.cleaned(by), expected_version=expected_version, by=by)
 
 
-def void_grant(grant: Grant, reason: str, by: User, *, expected_version: int | None = None):
-    return void_record(grant, reason, by, expected_version=expected_version)
+void_grant = void_program_record
 
 
 def grant_list_query(user: User, *, program_id=None, course_id=None, decision=None, q=None, applied_from=None,

@@ -4,17 +4,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
-from ..access import and_visible
-from ..extensions import db
 from ..models import INTRODUCTION_OUTCOMES, Introduction, User
-from . import audit
 from .errors import DomainError
-from .program_records import apply_values, client_ids_matching, non_negative, not_future, strip
+from .program_records import (add_record, change_record, non_negative, not_future, record_list_query, strip,
+                              void_program_record)
 from .programs import check_program
-from .voiding import void_record
 
 
 @dataclass
@@ -55,38 +50,20 @@ class IntroductionData:
 
 
 def introduce(data: IntroductionData, by: User | None = None, ref: str | None = None) -> Introduction:
-    values = data.cleaned(by)
-    introduction = Introduction(ref=ref, created_by_id=getattr(by, "id", None), **values)
-    db.session.add(introduction)
-    db.session.flush()
-    audit.record("create", introduction, user=by, detail={"buyer": data.buyer_client_id,
-                                                          "supplier": data.supplier_client_id})
-    return introduction
+    return add_record(Introduction, data.cleaned(by), by=by, ref=ref,
+                      detail={"buyer": data.buyer_client_id, "supplier": data.supplier_client_id})
 
 
 def update_introduction(introduction: Introduction, data: IntroductionData, *, expected_version: int | None,
                         by: User | None = None) -> Introduction:
-    apply_values(introduction, data.cleaned(by), expected_version=expected_version, by=by)
-    return introduction
+    return change_record(introduction, data.cleaned(by), expected_version=expected_version, by=by)
 
 
-def void_introduction(introduction: Introduction, reason: str, by: User, *, expected_version: int | None = None):
-    return void_record(introduction, reason, by, expected_version=expected_version)
+void_introduction = void_program_record
 
 
 def introduction_list_query(user: User, *, program_id=None, outcome=None, q=None, introduced_from=None,
                             introduced_to=None):
-    stmt = select(Introduction).where(and_visible(Introduction, user)).options(
-        selectinload(Introduction.buyer), selectinload(Introduction.supplier), selectinload(Introduction.program))
-    if program_id:
-        stmt = stmt.where(Introduction.program_id == program_id)
-    if outcome:
-        stmt = stmt.where(Introduction.outcome == outcome)
-    ids = client_ids_matching(q)
-    if ids is not None:
-        stmt = stmt.where(or_(Introduction.buyer_client_id.in_(ids), Introduction.supplier_client_id.in_(ids)))
-    if introduced_from:
-        stmt = stmt.where(Introduction.introduced_on >= introduced_from)
-    if introduced_to:
-        stmt = stmt.where(Introduction.introduced_on <= introduced_to)
-    return stmt.order_by(Introduction.introduced_on.desc(), Introduction.id.desc())
+    return record_list_query(Introduction, user, dated="introduced_on", date_from=introduced_from,
+                             date_to=introduced_to, q=q, clients=("buyer_client_id", "supplier_client_id"),
+                             load=("buyer", "supplier", "program"), program_id=program_id, outcome=outcome)

@@ -385,6 +385,19 @@ def _date(text: str) -> dt.date:
         raise CellError(str(exc)) from None
 
 
+def _one_of(codes: dict, what: str, allowed: str, key=None):
+    """A cell converter: the code of one of a few words (looked up folded unless `key` says how),
+    or a CellError naming the column and what it allows."""
+    key = key or fold
+
+    def code_of(v):
+        code = codes.get(key(v))
+        if code is None:
+            raise CellError(f"{what}「{shown(v)}」は使えません（{allowed}）")
+        return code
+    return code_of
+
+
 def _int(text: str, what: str, most: int) -> int:
     s = unicodedata.normalize("NFKC", text).replace(",", "").strip()
     if not re.fullmatch(r"\d+", s):
@@ -498,26 +511,11 @@ class Validator:
                 return hit
             return lookup
         if col == "kind":
-            def client_kind(v):
-                code = _KIND_CODES.get(v)
-                if code is None:
-                    raise CellError(f"区分「{shown(v)}」は使えません（法人, 個人事業主, 創業予定者）")
-                return code
-            return client_kind
+            return _one_of(_KIND_CODES, "区分", "法人, 個人事業主, 創業予定者", key=str)
         if col == "outcome":  # introductions
-            def introduction_outcome(v):
-                code = _INTRODUCTION_OUTCOMES.get(fold(v))
-                if code is None:
-                    raise CellError(f"結果「{shown(v)}」は使えません（成立, 不成立, 継続）")
-                return code
-            return introduction_outcome
+            return _one_of(_INTRODUCTION_OUTCOMES, "結果", "成立, 不成立, 継続")
         if col == "decision":
-            def decision(v):
-                code = _GRANT_DECISIONS.get(fold(v))
-                if code is None:
-                    raise CellError(f"採択「{shown(v)}」は使えません（採択, 不採択）")
-                return code
-            return decision
+            return _one_of(_GRANT_DECISIONS, "採択", "採択, 不採択")
         if col == "program":
             def program(v):
                 pid = lk.program_lookup.get(fold(v))
@@ -819,21 +817,20 @@ class Validator:
         v["program"] = program
         return True
 
-    def check_registrations(self, file, row, v) -> bool:
-        if not self._center_and_program(file, row, v, "registrations") or not self._terms(file, row, v, v["program"]):
-            return False
-        if "ended_on" in v and v["ended_on"] < v["registered_on"]:
-            self.error(file, row, "ended_on", "登録終了日が登録日より前です")
+    def _in_order(self, file, row, v, first: str, then: str, message: str) -> bool:
+        """A later date (`then`, when given) not before the first one: else an error on it."""
+        if then in v and v[then] < v[first]:
+            self.error(file, row, then, message)
             return False
         return True
 
+    def check_registrations(self, file, row, v) -> bool:
+        return (self._center_and_program(file, row, v, "registrations") and self._terms(file, row, v, v["program"])
+                and self._in_order(file, row, v, "registered_on", "ended_on", "登録終了日が登録日より前です"))
+
     def check_introductions(self, file, row, v) -> bool:
-        if not self._center_and_program(file, row, v, "introductions"):
-            return False
-        if "outcome_on" in v and v["outcome_on"] < v["introduced_on"]:
-            self.error(file, row, "outcome_on", "結果日が紹介日より前です")
-            return False
-        return True
+        return (self._center_and_program(file, row, v, "introductions")
+                and self._in_order(file, row, v, "introduced_on", "outcome_on", "結果日が紹介日より前です"))
 
     def check_attendances(self, file, row, v) -> bool:
         ref = v["event_ref"]

@@ -8,14 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..access import and_visible
 from ..extensions import db
 from ..models import Case, CaseMilestone, User
-from . import audit
 from .errors import DomainError
-from .program_records import apply_values, client_ids_matching, non_negative, not_future, strip
+from .program_records import (add_record, change_record, non_negative, not_future, record_list_query, strip,
+                              void_program_record)
 from .programs import check_program, check_term
-from .voiding import void_record
 
 
 @dataclass
@@ -42,22 +40,18 @@ class MilestoneData:
 def add_milestone(case: Case, data: MilestoneData, by: User | None = None, ref: str | None = None) -> CaseMilestone:
     if case is None or case.voided_at is not None:
         raise DomainError("案件が見つかりません。")
-    milestone = CaseMilestone(ref=ref, case_id=case.id, client_id=case.client_id, center_id=case.center_id,
-                              created_by_id=getattr(by, "id", None), **data.cleaned(case, by))
-    db.session.add(milestone)
-    db.session.flush()
-    audit.record("create", milestone, user=by, detail={"case_id": case.id, "milestone_id": milestone.milestone_id})
-    return milestone
+    values = data.cleaned(case, by)
+    return add_record(CaseMilestone, {"case_id": case.id, "client_id": case.client_id, "center_id": case.center_id,
+                                      **values}, by=by, ref=ref,
+                      detail={"case_id": case.id, "milestone_id": values["milestone_id"]})
 
 
 def update_milestone(milestone: CaseMilestone, data: MilestoneData, *, expected_version: int | None,
                      by: User | None = None) -> CaseMilestone:
-    apply_values(milestone, data.cleaned(milestone.case, by), expected_version=expected_version, by=by)
-    return milestone
+    return change_record(milestone, data.cleaned(milestone.case, by), expected_version=expected_version, by=by)
 
 
-def void_milestone(milestone: CaseMilestone, reason: str, by: User, *, expected_version: int | None = None):
-    return void_record(milestone, reason, by, expected_version=expected_version)
+void_milestone = void_program_record
 
 
 def milestones_of(case: Case) -> list[CaseMilestone]:
@@ -69,17 +63,6 @@ def milestones_of(case: Case) -> list[CaseMilestone]:
 
 def milestone_list_query(user: User, *, program_id=None, milestone_id=None, q=None, achieved_from=None,
                          achieved_to=None):
-    stmt = select(CaseMilestone).where(and_visible(CaseMilestone, user)).options(
-        selectinload(CaseMilestone.client), selectinload(CaseMilestone.program), selectinload(CaseMilestone.milestone))
-    if program_id:
-        stmt = stmt.where(CaseMilestone.program_id == program_id)
-    if milestone_id:
-        stmt = stmt.where(CaseMilestone.milestone_id == milestone_id)
-    ids = client_ids_matching(q)
-    if ids is not None:
-        stmt = stmt.where(CaseMilestone.client_id.in_(ids))
-    if achieved_from:
-        stmt = stmt.where(CaseMilestone.achieved_on >= achieved_from)
-    if achieved_to:
-        stmt = stmt.where(CaseMilestone.achieved_on <= achieved_to)
-    return stmt.order_by(CaseMilestone.achieved_on.desc(), CaseMilestone.id.desc())
+    return record_list_query(CaseMilestone, user, dated="achieved_on", date_from=achieved_from, date_to=achieved_to,
+                             q=q, load=("client", "program", "milestone"), program_id=program_id,
+                             milestone_id=milestone_id)

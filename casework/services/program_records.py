@@ -1,19 +1,22 @@
 """What the program record kinds (registrations, introductions, grants, milestones, event
 attendance) share: finding a client from what a user typed, loading a record with the access
-rules, list filters by client / program / date, and the generic save of a dataclass."""
+rules, the list query (filters by client / program / date), and creating, changing (at the
+version the form was loaded with) and voiding a record, audited."""
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
-from ..access import get_in_center_or_404
+from ..access import and_visible, get_in_center_or_404
 from ..extensions import db
 from ..models import Client, Program, User
 from . import audit
 from .errors import DomainError
 from .locking import check_version
+from .voiding import void_record
 
 
 def resolve_client(user: User, text: str | None, field: str, *, required: bool = True) -> Client | None:
@@ -66,6 +69,44 @@ def load(user: User, model, record_id: int, *, include_voided: bool = False):
         if program is not None and program.confidential:
             audit.note_view(record)
     return record
+
+
+def add_record(model, values: dict, *, by: User | None, ref: str | None = None, detail: dict | None = None):
+    """A new record: made by `by` (none for an import), flushed for its id, audited as 'create'."""
+    record = model(ref=ref, created_by_id=getattr(by, "id", None), **values)
+    db.session.add(record)
+    db.session.flush()
+    audit.record("create", record, user=by, detail=detail or {})
+    return record
+
+
+def change_record(record, values: dict, *, expected_version: int | None, by: User | None):
+    """A record changed at the version its form was loaded with (StaleRecord otherwise)."""
+    apply_values(record, values, expected_version=expected_version, by=by)
+    return record
+
+
+void_program_record = void_record  # every kind voids through services/voiding.py
+
+
+def record_list_query(model, user: User, *, dated: str, date_from=None, date_to=None, q=None, clients=("client_id",),
+                      load=(), **equal):
+    """A kind's list: the records the user sees, each `equal` filter that is given, those of
+    clients matching the search `q` (in any of the `clients` columns) and within the period on
+    the `dated` column; newest first."""
+    stmt = select(model).where(and_visible(model, user)).options(*[selectinload(getattr(model, name)) for name in load])
+    for name, value in equal.items():
+        if value:
+            stmt = stmt.where(getattr(model, name) == value)
+    ids = client_ids_matching(q)
+    if ids is not None:
+        stmt = stmt.where(or_(*[getattr(model, column).in_(ids) for column in clients]))
+    day = getattr(model, dated)
+    if date_from:
+        stmt = stmt.where(day >= date_from)
+    if date_to:
+        stmt = stmt.where(day <= date_to)
+    return stmt.order_by(day.desc(), model.id.desc())
 
 
 def apply_values(record, values: dict, *, expected_version: int | None, by: User | None, center_id=None) -> dict:

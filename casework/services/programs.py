@@ -290,13 +290,10 @@ def create_term(program: Program, data: TermData, by: User | None = None) -> Pro
 
 
 def update_term(term: ProgramTerm, data: TermData, *, expected_version: int | None, by: User | None = None):
-    values = data.cleaned(term.program, term)
-    check_version(term, expected_version, values)
-    diff = audit.changes(term, values)
-    for key, value in values.items():
-        setattr(term, key, value)
-    if diff:
-        audit.record("change", term, user=by, center_id=term.program.center_id, detail=diff)
+    from .program_records import apply_values
+
+    apply_values(term, data.cleaned(term.program, term), expected_version=expected_version, by=by,
+                 center_id=term.program.center_id)
     return term
 
 

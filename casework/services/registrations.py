@@ -5,16 +5,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
 
-from ..access import and_visible
 from ..extensions import db
 from ..models import Registration, User
-from . import audit
 from .errors import DomainError
-from .program_records import apply_values, client_ids_matching, not_future, strip
+from .program_records import add_record, change_record, not_future, record_list_query, strip, void_program_record
 from .programs import check_program, check_term
-from .voiding import void_record
 
 
 @dataclass
@@ -54,41 +50,25 @@ def _duplicate(values: dict, exclude_id: int | None = None) -> None:
 def register(data: RegistrationData, by: User | None = None, ref: str | None = None) -> Registration:
     values = data.cleaned(by)
     _duplicate(values)
-    registration = Registration(ref=ref, created_by_id=getattr(by, "id", None), **values)
-    db.session.add(registration)
-    db.session.flush()
-    audit.record("create", registration, user=by, detail={"client_id": data.client_id, "program_id": values["program_id"]})
-    return registration
+    return add_record(Registration, values, by=by, ref=ref,
+                      detail={"client_id": data.client_id, "program_id": values["program_id"]})
 
 
 def update_registration(registration: Registration, data: RegistrationData, *, expected_version: int | None,
                         by: User | None = None) -> Registration:
     values = data.cleaned(by)
     _duplicate(values, exclude_id=registration.id)
-    apply_values(registration, values, expected_version=expected_version, by=by)
-    return registration
+    return change_record(registration, values, expected_version=expected_version, by=by)
 
 
-def void_registration(registration: Registration, reason: str, by: User, *, expected_version: int | None = None):
-    return void_record(registration, reason, by, expected_version=expected_version)
+void_registration = void_program_record
 
 
 def registration_list_query(user: User, *, program_id=None, side_id=None, q=None, registered_from=None,
                             registered_to=None, active_on: dt.date | None = None):
-    stmt = select(Registration).where(and_visible(Registration, user)).options(
-        selectinload(Registration.client), selectinload(Registration.program), selectinload(Registration.side))
-    if program_id:
-        stmt = stmt.where(Registration.program_id == program_id)
-    if side_id:
-        stmt = stmt.where(Registration.side_id == side_id)
-    ids = client_ids_matching(q)
-    if ids is not None:
-        stmt = stmt.where(Registration.client_id.in_(ids))
-    if registered_from:
-        stmt = stmt.where(Registration.registered_on >= registered_from)
-    if registered_to:
-        stmt = stmt.where(Registration.registered_on <= registered_to)
+    stmt = record_list_query(Registration, user, dated="registered_on", date_from=registered_from, date_to=registered_to,
+                             q=q, load=("client", "program", "side"), program_id=program_id, side_id=side_id)
     if active_on:
         stmt = stmt.where(and_(Registration.registered_on <= active_on,
                                or_(Registration.ended_on.is_(None), Registration.ended_on > active_on)))
-    return stmt.order_by(Registration.registered_on.desc(), Registration.id.desc())
+    return stmt

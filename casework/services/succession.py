@@ -162,13 +162,9 @@ def create_profile(case: Case, data: ProfileData, by: User | None = None) -> Mat
 def update_profile(profile: MatchProfile, data: ProfileData, *, expected_version: int | None,
                    by: User | None = None) -> MatchProfile:
     data.side = profile.side  # a seller stays a seller
-    values = data.cleaned()
-    check_version(profile, expected_version, values)
-    diff = audit.changes(profile, values)
-    for key, value in values.items():
-        setattr(profile, key, value)
-    if diff:
-        audit.record("change", profile, user=by, center_id=profile.case.center_id, detail=diff)
+    from .program_records import apply_values
+
+    apply_values(profile, data.cleaned(), expected_version=expected_version, by=by, center_id=profile.case.center_id)
     return profile
 
 

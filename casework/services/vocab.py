@@ -21,6 +21,15 @@ def _index(rows, *names) -> dict[str, str]:
     return index
 
 
+def _finder(kind: str, what: str):
+    """Vocabulary.<kind>(value): the code of a value in the `<kind>_lookup` map, or a DomainError
+    naming `what` (相談方法, テーマ …)."""
+    def find(self, value) -> str:
+        return self._find(getattr(self, f"{kind}_lookup"), value, what)
+    find.__name__ = kind
+    return find
+
+
 class Vocabulary:
     """Code/label maps for one import or form session (one query per table)."""
 
@@ -48,28 +57,17 @@ class Vocabulary:
     def center(self, value) -> Center:
         return self.centers[self._find(self.center_lookup, value, "センター")]
 
-    def channel(self, value) -> str:
-        return self._find(self.channel_lookup, value, "相談方法")
-
-    def theme(self, value) -> str:
-        return self._find(self.theme_lookup, value, "テーマ")
-
-    def industry(self, value) -> str:
-        return self._find(self.industry_lookup, value, "業種")
+    channel = _finder("channel", "相談方法")
+    theme = _finder("theme", "テーマ")
+    industry = _finder("industry", "業種")
+    municipality = _finder("municipality", "市町村")
+    event_kind = _finder("event_kind", "種別")
+    outcome = _finder("outcome", "成果")
 
     def industry_division(self, value) -> str:
         """A JSIC middle division by its 2-digit code (「9」 reads as 09) or name."""
         text = str(value).strip()
         return self._find(self.division_lookup, text.zfill(2) if text.isdigit() else text, "業種（中分類）")
-
-    def municipality(self, value) -> str:
-        return self._find(self.municipality_lookup, value, "市町村")
-
-    def event_kind(self, value) -> str:
-        return self._find(self.event_kind_lookup, value, "種別")
-
-    def outcome(self, value) -> str:
-        return self._find(self.outcome_lookup, value, "成果")
 
 
 def center_by_code(code: str) -> Center:

@@ -392,8 +392,9 @@ def test_main_pages_with_the_demo_data_fit_the_screen(live_server, page):
     """Every main page, filled with the demo data, as the admin: answers, shows no filter error,
     and nothing is wider than a 1280-pixel screen. Screenshots for reviewers."""
     from casework.services.demo import load_demo
+    from casework.unit_of_work import committing
 
-    with live_server.data():
+    with live_server.data(), committing():
         logins = {login: password for login, password, _role in load_demo()}
     login(page, live_server, "admin", logins["admin"])
     for path, name in MAIN_PAGES:

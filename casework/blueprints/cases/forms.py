@@ -1,7 +1,7 @@
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms_common import (FilterForm, IdSelectField, DateField, MultiCheckboxField, VersionedForm,
+from ..forms_common import (date_range, FilterForm, IdSelectField, DateField, MultiCheckboxField, VersionedForm,
                             center_choices, colleague_choices, outcome_choices, theme_choices, NameField)
 
 
@@ -60,8 +60,7 @@ class CaseFilterForm(FilterForm):
     center_id = IdSelectField("センター")
     assignee_id = IdSelectField("担当者")
     status = SelectField("状態", choices=[("", "すべての状態"), ("open", "対応中"), ("closed", "終了")])
-    opened_from = DateField("開始日（から）")
-    opened_to = DateField("開始日（まで）")
+    opened_from, opened_to = date_range("開始日")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)

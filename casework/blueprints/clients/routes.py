@@ -59,9 +59,7 @@ def detail(client_id):
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
 def edit(client_id):
     client = get_client_or_404(current_user, client_id)
-    form = ClientForm(obj=client)
-    if request.method == "GET":
-        form.version.data = client.version
+    form = ClientForm(obj=client)  # the version too, from the record
     submission = Submission(form)
     if submission.valid():
         with submission:

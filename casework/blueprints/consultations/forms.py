@@ -2,7 +2,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ...dates import today_jst
-from ..forms_common import (FilterForm, IdSelectField, DateField, MultiCheckboxField, VersionedForm,
+from ..forms_common import (date_range, FilterForm, IdSelectField, DateField, MultiCheckboxField, VersionedForm,
                             center_choices, channel_choices, colleague_choices, optional_int, theme_choices)
 
 # What "保存して次を記録" carries to the next, fresh form (a day of visits).
@@ -133,8 +133,7 @@ class ConsultationFilterForm(FilterForm):
     center_id = IdSelectField("センター")
     staff_id = IdSelectField("職員")
     channel_code = SelectField("相談方法")
-    held_from = DateField("相談日（から）")
-    held_to = DateField("相談日（まで）")
+    held_from, held_to = date_range("相談日")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,39 +1,35 @@
 """Companies attending an event (商談会, 展示会): by side, with meetings, deals and amount."""
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import request, url_for
+from flask_login import current_user
 from wtforms import BooleanField, StringField, TextAreaField
-from ..fields import IntegerField  # bounded to the columns (issue 13)
 from wtforms.validators import Length, Optional
 
 from ...models import Event, EventAttendance
 from ...services import event_attendance as service
 from ...services.event_attendance import AttendanceData
-from ...services.program_records import client_text, load, resolve_client_text
+from ...services.program_records import load, resolve_client_text
 from ...services.programs import terms_of
 from ..forms_common import IdSelectField, VersionedForm
-from ..program_forms import NON_NEGATIVE, ClientField, save
+from ..program_forms import ClientField, count_field
+from ..records import form_page
 from ..voiding import void_page
 from . import bp
 
 
-def _count(label):
-    return IntegerField(label, validators=[Optional(), NON_NEGATIVE])
-
-
 class AttendanceForm(VersionedForm):
-    side_id = IdSelectField("区分")
-    client = ClientField("相談先（1社の記録）", validators=[Optional(), Length(max=200)])
+    side_id = IdSelectField("区分", description="発注企業・受注企業")
+    client = ClientField("相談先（1社の記録）", validators=[Optional(), Length(max=200)], description="名称の一部、法人番号、または #番号")
     company_name = StringField("企業名（相談先に登録していない企業）", validators=[Optional(), Length(max=200)])
     in_prefecture = BooleanField("県内の企業（1社の記録）")
-    companies = _count("社数（合計の記録）")
-    companies_in_prefecture = _count("うち県内の社数")
-    meetings = _count("商談件数")
-    meetings_in_prefecture = _count("うち県内の商談件数")
-    deals = _count("成約件数")
-    deals_in_prefecture = _count("うち県内の成約件数")
-    amount = _count("成約金額（円）")
-    amount_in_prefecture = _count("うち県内の成約金額（円）")
-    quote_requests = _count("見積依頼")
+    companies = count_field("社数（合計の記録）", "合計の記録のとき（1社の記録なら空欄）")
+    companies_in_prefecture = count_field("うち県内の社数")
+    meetings = count_field("商談件数")
+    meetings_in_prefecture = count_field("うち県内の商談件数")
+    deals = count_field("成約件数")
+    deals_in_prefecture = count_field("うち県内の成約件数")
+    amount = count_field("成約金額（円）", "円で入力（報告書は千円で表示）")
+    amount_in_prefecture = count_field("うち県内の成約金額（円）")
+    quote_requests = count_field("見積依頼")
     notes = TextAreaField("メモ", validators=[Optional()])
 
     def __init__(self, event, *args, **kwargs):
@@ -55,53 +51,36 @@ def _data(form) -> AttendanceData:
         notes=form.notes.data)
 
 
+def _shown(row: EventAttendance) -> str:
+    return url_for("events.detail", event_id=row.event_id)
+
+
 @bp.route("/<int:event_id>/attendances/new", methods=["GET", "POST"])
-@login_required
 def new_attendance(event_id):
     event = load(current_user, Event, event_id)
     form = AttendanceForm(event)
     if request.method == "GET":
         form.side_id.data = request.args.get("side_id", type=int)
-    if form.validate_on_submit():
-        row, failed = save(form, "events/attendance_form.html",
-                           lambda: service.add_attendance(event, _data(form), by=current_user),
-                           event=event, attendance=None)
-        if failed:
-            return failed
-        flash(f"参加企業（{row.company_label}）を記録しました。", "success")
-        return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/attendance_form.html", form=form, event=event, attendance=None)
+    return form_page(form, "events/attendance_form.html", lambda: service.add_attendance(event, _data(form), by=current_user),
+                     message=lambda row: f"参加企業（{row.company_label}）を記録しました。", done=_shown,
+                     event=event, attendance=None)
 
 
 @bp.route("/attendances/<int:attendance_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit_attendance(attendance_id):
     row = load(current_user, EventAttendance, attendance_id)
-    event = row.event
-    form = AttendanceForm(event, obj=row)
-    if request.method == "GET":
-        form.client.data = client_text(row.client)
-        if row.companies == 1 and row.companies_in_prefecture == 1:
-            form.in_prefecture.data = True
-        if row.companies == 1:
-            form.companies.data = None
-            form.companies_in_prefecture.data = None
-    if form.validate_on_submit():
-        _done, failed = save(form, "events/attendance_form.html", lambda: service.update_attendance(
-            row, _data(form), expected_version=form.expected_version(), by=current_user), event=event, attendance=row)
-        if failed:
-            return failed
-        flash("参加企業の記録を保存しました。", "success")
-        return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/attendance_form.html", form=form, event=event, attendance=row)
+    form = AttendanceForm(row.event, obj=row)
+    if request.method == "GET" and row.companies == 1:  # one company: its 県内 box, not the counts
+        form.in_prefecture.data = row.companies_in_prefecture == 1
+        form.companies.data = form.companies_in_prefecture.data = None
+    return form_page(form, "events/attendance_form.html", lambda: service.update_attendance(
+        row, _data(form), expected_version=form.expected_version(), by=current_user),
+        message="参加企業の記録を保存しました。", done=_shown, event=row.event, attendance=row)
 
 
 @bp.route("/attendances/<int:attendance_id>/void", methods=["GET", "POST"])
-@login_required
 def attendance_void(attendance_id):
     row = load(current_user, EventAttendance, attendance_id)
     return void_page(row, void=service.void_attendance, subject=f"参加企業 {row.company_label}",
-                     detail=f"{row.event.kind.label} {row.event.held_on:%Y-%m-%d}",
-                     back=url_for("events.detail", event_id=row.event_id),
-                     done=url_for("events.detail", event_id=row.event_id),
+                     detail=f"{row.event.kind.label} {row.event.held_on:%Y-%m-%d}", back=_shown(row), done=_shown(row),
                      message=f"参加企業（{row.company_label}）の記録を取り消しました。")

@@ -1,7 +1,7 @@
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms_common import (DateField, FilterForm, IdSelectField, IntegerField, VersionedForm,
+from ..forms_common import (date_range, DateField, FilterForm, IdSelectField, IntegerField, VersionedForm,
                             center_choices, event_kind_choices, municipality_choices, NameField)
 
 
@@ -46,8 +46,7 @@ class EventFilterForm(FilterForm):
     q = StringField("名称・会場")
     center_id = IdSelectField("センター")
     kind_code = SelectField("種別")
-    held_from = DateField("開催日（から）")
-    held_to = DateField("開催日（まで）")
+    held_from, held_to = date_range("開催日")
     program_id = IdSelectField("事業")
 
     def __init__(self, user, *args, **kwargs):
@@ -58,7 +57,3 @@ class EventFilterForm(FilterForm):
         self.kind_code.choices = event_kind_choices(blank="すべての種別")
         self.program_id.choices = [(int(v) if v else "", t) for v, t in program_choices(user, blank="すべての事業")]
 
-    def filters(self) -> dict:
-        return {"center_id": self.center_id.data, "kind_code": self.kind_code.data or None,
-                "program_id": self.program_id.data,
-                "held_from": self.held_from.data, "held_to": self.held_to.data, "q": (self.q.data or "").strip() or None}

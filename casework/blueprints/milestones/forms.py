@@ -3,8 +3,8 @@ from ..fields import IntegerField  # bounded to the columns (issue 13)
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from ...services import programs as program_service
-from ..forms_common import FilterForm, IdSelectField, JDateField, VersionedForm
-from ..program_forms import NON_NEGATIVE
+from ..forms_common import date_range, FilterForm, IdSelectField, JDateField, VersionedForm
+from ..program_forms import NON_NEGATIVE, program_choices, term_choices
 
 
 def milestone_programs(user, center_id=None):
@@ -12,45 +12,33 @@ def milestone_programs(user, center_id=None):
             if center_id is None or p.center_id == center_id]
 
 
-def milestone_choices(user, center_id=None, blank=None, include=None):
-    choices = [("", blank)] if blank else []
-    for program, terms in milestone_programs(user, center_id):
-        choices += [(t.id, f"{program.name}：{t.label}{'（' + t.unit + '）' if t.unit else ''}") for t in terms]
-    if include is not None and include.id not in {v for v, _ in choices}:
-        choices.append((include.id, f"{include.program.name}：{include.label}"))
-    return choices
+def _with_unit(term) -> str:
+    return f"{term.label}{'（' + term.unit + '）' if term.unit else ''}"
 
 
 class MilestoneForm(VersionedForm):
     program_id = IdSelectField("事業", validators=[DataRequired("事業を選んでください。")])
     milestone_id = IdSelectField("到達段階", validators=[DataRequired("到達段階を選んでください。")])
-    achieved_on = JDateField("日付", validators=[InputRequired("日付を入力してください。")])
-    number = IntegerField("数（雇用維持効果の人数、伴走支援の回数など）", validators=[Optional(), NON_NEGATIVE])
+    achieved_on = JDateField("日付", validators=[InputRequired("日付を入力してください。")], description="例: 2024-06-01、R6.6.1")
+    number = IntegerField("数（雇用維持効果の人数、伴走支援の回数など）", validators=[Optional(), NON_NEGATIVE], description="雇用維持効果は人数（名）、伴走支援は回数（回）")
     notes = TextAreaField("メモ", validators=[Optional()])
 
     def __init__(self, user, case, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
         programs = milestone_programs(user, case.center_id)
-        self.program_id.choices = [(p.id, program_service.program_label(p)) for p, _ in programs]
-        if record is not None and record.program_id not in {v for v, _ in self.program_id.choices}:
-            self.program_id.choices.append((record.program_id, program_service.program_label(record.program)))
-        self.milestone_id.choices = milestone_choices(user, case.center_id, include=record.milestone if record else None)
+        self.program_id.choices = program_choices([p for p, _ in programs], include=record.program if record else None)
+        self.milestone_id.choices = term_choices(programs, include=record.milestone if record else None, label=_with_unit)
 
 
 class MilestoneFilterForm(FilterForm):
     q = StringField("相談先")
     program_id = IdSelectField("事業")
     milestone_id = IdSelectField("到達段階")
-    achieved_from = JDateField("日付（から）")
-    achieved_to = JDateField("日付（まで）")
+    achieved_from, achieved_to = date_range("日付")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.program_id.choices = [("", "すべての事業")] + [
-            (p.id, program_service.program_label(p)) for p, _ in milestone_programs(user)]
-        self.milestone_id.choices = milestone_choices(user, blank="すべての到達段階")
+        programs = milestone_programs(user)
+        self.program_id.choices = program_choices([p for p, _ in programs], "すべての事業")
+        self.milestone_id.choices = term_choices(programs, "すべての到達段階", label=_with_unit)
 
-    def filters(self) -> dict:
-        return {"program_id": self.program_id.data, "milestone_id": self.milestone_id.data,
-                "q": (self.q.data or "").strip() or None, "achieved_from": self.achieved_from.data,
-                "achieved_to": self.achieved_to.data}

@@ -52,9 +52,7 @@ def read_all():
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
     user = current_user._get_current_object()
-    form = SettingsForm(obj=user)
-    if request.method == "GET":
-        form.version.data = user.version
+    form = SettingsForm(obj=user)  # the version too, from the user
     submission = Submission(form)
     if submission.valid():
         with submission:

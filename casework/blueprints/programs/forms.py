@@ -9,18 +9,18 @@ from ..program_forms import year_field
 
 class ProgramForm(VersionedForm):
     center_id = IdSelectField("センター", validators=[DataRequired("センターを選んでください。")])
-    code = StringField("コード", validators=[DataRequired("コードを入力してください。"), Length(max=32)])
-    name = StringField("名称（画面）", validators=[DataRequired("名称を入力してください。"), Length(max=100)])
+    code = StringField("コード", validators=[DataRequired("コードを入力してください。"), Length(max=32)], description="半角英小文字・数字・_（例：trade_matching）。取込ファイルで使います")
+    name = StringField("名称（画面）", validators=[DataRequired("名称を入力してください。"), Length(max=100)], description="画面に表示する短い名称")
     report_name = StringField("報告書での名称", validators=[DataRequired("報告書での名称を入力してください。"),
-                                                          Length(max=200)])
-    report_number = StringField("報告書の番号", validators=[Optional(), Length(max=20)])
+                                                          Length(max=200)], description="報告書に印刷される名称（例：受発注取引推進事業）")
+    report_number = StringField("報告書の番号", validators=[Optional(), Length(max=20)], description="例：1(2)①、2(3)")
     confidential = BooleanField("秘（そのセンターの職員と管理者だけが見られる）")
     active = BooleanField("入力画面に表示する", default=True)
     sort_order = IntegerField("並び順", default=100, validators=[Optional(), NumberRange(min=0, max=100000,
                                                                                         message="0以上の整数を入力してください。")])
-    started_fiscal_year = year_field("開始年度（西暦）")
-    ended_fiscal_year = year_field("終了年度（西暦）")
-    default_for = MultiCheckboxField("このセンターで既定の事業にする記録")
+    started_fiscal_year = year_field("開始年度（西暦）", description="例：2023（令和5年度）")
+    ended_fiscal_year = year_field("終了年度（西暦）", description="終了した事業だけ")
+    default_for = MultiCheckboxField("このセンターで既定の事業にする記録", description="チェックした種類の記録は、事業を選ばずに登録するとこの事業になります（センターごとに1つ）。")
     notes = TextAreaField("メモ", validators=[Optional()])
 
     def __init__(self, user, *args, **kwargs):

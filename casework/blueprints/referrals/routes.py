@@ -54,9 +54,9 @@ def new():
 @bp.route("/<int:referral_id>/void", methods=["GET", "POST"])
 def void(referral_id):
     referral = found_or_404(service.visible_referral(current_user, referral_id), "Referral", referral_id)
-    return void_page(referral, void=service.void_referral, subject=referral.client.name,
+    listing = url_for("referrals.index")
+    return void_page(referral, void=service.void_referral, subject=referral.client.name, back=listing, done=listing,
                      detail=f"{referral.from_center.name} → {referral.to_center.name}（{referral.referred_on:%Y-%m-%d}）",
-                     back=url_for("referrals.index"), done=url_for("referrals.index"),
                      message=f"{referral.client.name}の紹介（{referral.referred_on:%Y-%m-%d}）を取り消しました。",
                      notes=("紹介で開始した紹介先の案件は取り消されません（紹介先で対応中のことがあるため）。",)
                      if referral.to_case_id else ())
