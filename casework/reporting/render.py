@@ -70,5 +70,8 @@ def render_xlsx(report: dict) -> bytes:
     from .filed import add_filed_sheet
 
     # the 報告書 sheet (the printed report's layout) after the rows
-    return xlsx_bytes(f"{report['fiscal_year']}年度", [_header(report)] + [_cells(row) for row in report_rows(report)],
+    # the CSV's rows; the header speaks Japanese for the people opening the workbook (the CSV's
+    # section/row header stays for scripts: docs/interchange.md)
+    header = ["事業コード", "項目コード", *_header(report)[2:]]
+    return xlsx_bytes(f"{report['fiscal_year']}年度", [header] + [_cells(row) for row in report_rows(report)],
                       widths=(12, 18, 32, 36, 14, 14), more_sheets=lambda wb: add_filed_sheet(wb, report))
