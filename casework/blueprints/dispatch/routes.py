@@ -1,5 +1,5 @@
 """Dispatches: list, request, decide, log visits, receive reports, fiscal-year figures."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...access import get_in_center_or_404
