@@ -272,7 +272,9 @@ def _search(term: str) -> set[str]:
 
 # --- tests ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005", "0006", "0007"])
+# From 0007 the app cannot read report_sections before 0008 adds its columns: the upgrade from 0007
+# with data is test_upgrade_from_0007_gives_the_report_tables_their_printed_shape_and_keeps_admin_edits.
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005", "0006"])
 def test_upgrade_from_an_earlier_revision_keeps_every_record_and_figure(app, make, revision):
     today = dt.date.today()
     _fill_every_kind()
