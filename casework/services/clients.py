@@ -164,16 +164,14 @@ def _duplicates_query(name, name_kana, corporate_number, exclude_id):
 def tell_admins_of_hidden_duplicate(client: Client, by: User | None) -> None:
     """A client registered although a look-alike exists that the registering staff may not see:
     the administrators are told, so that one of them checks it (and merges if it is the same)."""
-    from .reminders import Item, record_link, save_items
     from ..dates import today_jst
-    from ..permissions import roles_with
+    from .reminders import Item, record_link, save_items, staff_with
 
-    admins = db.session.scalars(select(User.id).where(User.active, User.role.in_(roles_with("records.all_centers"))))
-    save_items([Item(user_id, "duplicate_check", f"client:{client.id}:duplicate",
+    save_items([Item(admin.id, "duplicate_check", f"client:{client.id}:duplicate",
                      f"重複の確認: 「{client.name}」に似た相談先があります",
                      f"{by.name if by else ''}さんが登録しました（本人には見えないセンターの相談先と似ています）。"
                      "同じ相談先なら統合してください。", record_link("client", client.id, client_id=client.id), None)
-                for user_id in admins], today_jst())
+                for admin in staff_with("records.all_centers")], today_jst())
 
 
 _LEGAL_FORMS = [fold(w) for w in ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "(株)", "(有)", "(同)",

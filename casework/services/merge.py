@@ -67,16 +67,20 @@ def check_may_merge(by: User, survivor: Client, duplicate: Client) -> list[Movin
     if survivor.voided_at is not None or duplicate.voided_at is not None:
         raise DomainError("取り消された相談先は統合できません。", "duplicate_id")
     moving = records_of(duplicate)
-    centers = visible_center_ids(by)
-    if centers is not None:
-        for m in moving:
-            table = db.metadata.tables[m.table]
-            if "center_id" in table.c:
-                used = set(db.session.scalars(select(table.c.center_id).where(table.c.id.in_(m.ids)).distinct()))
-                if not used <= centers:
-                    raise DomainError("統合する相談先に、あなたの所属外のセンターの記録があります。"
-                                      "管理者に統合を依頼してください。", "duplicate_id")
+    if any(_outside_centers(by, m.table, m.ids) for m in moving):
+        raise DomainError("統合する相談先に、あなたの所属外のセンターの記録があります。"
+                          "管理者に統合を依頼してください。", "duplicate_id")
     return moving
+
+
+def _outside_centers(by: User, table_name: str, ids: list[int]) -> bool:
+    """Whether some of these records are in centers `by` does not see (admins see all)."""
+    centers = visible_center_ids(by)
+    table = db.metadata.tables[table_name]
+    if centers is None or "center_id" not in table.c:
+        return False
+    used = set(db.session.scalars(select(table.c.center_id).where(table.c.id.in_(ids)).distinct()))
+    return not used <= centers
 
 
 def merge_clients(survivor: Client, duplicate: Client, *, reason: str, by: User) -> AuditEntry:
@@ -87,6 +91,7 @@ def merge_clients(survivor: Client, duplicate: Client, *, reason: str, by: User)
     now = utcnow()
     for m in moving:
         _move(m, to_client_id=survivor.id, now=now)
+    db.session.expire_all()  # the moved rows were changed in SQL, past the session's objects
     filled = {}
     for name in FILLABLE:
         if getattr(survivor, name) in (None, "") and getattr(duplicate, name) not in (None, ""):
@@ -117,16 +122,12 @@ def undo_merge(entry: AuditEntry, *, reason: str, by: User) -> AuditEntry:
     if survivor is None or duplicate is None:
         raise DomainError("統合した相談先が見つかりません。")
     now = utcnow()
-    moved = entry.detail.get("moved") or {}
-    centers = visible_center_ids(by)
-    for key, ids in moved.items():
-        table_name, column_name = key.split(".")
-        table = db.metadata.tables[table_name]
-        if centers is not None and "center_id" in table.c:
-            used = set(db.session.scalars(select(table.c.center_id).where(table.c.id.in_(ids)).distinct()))
-            if not used <= centers:
-                raise DomainError("元に戻す記録に、あなたの所属外のセンターの記録があります。管理者に依頼してください。")
+    moved = [(key.split("."), ids) for key, ids in (entry.detail.get("moved") or {}).items()]
+    if any(_outside_centers(by, table_name, ids) for (table_name, _column), ids in moved):
+        raise DomainError("元に戻す記録に、あなたの所属外のセンターの記録があります。管理者に依頼してください。")
+    for (table_name, column_name), ids in moved:
         _move(Moving(table_name, column_name, "", ids), to_client_id=duplicate.id, now=now, only_from=survivor.id)
+    db.session.expire_all()  # the moved rows were changed in SQL, past the session's objects
     for name, (before, after) in (entry.detail.get("filled") or {}).items():
         if getattr(survivor, name) == after:
             setattr(survivor, name, before)
@@ -155,4 +156,3 @@ def _move(m: Moving, *, to_client_id: int, now, only_from: int | None = None) ->
     if only_from is not None:
         stmt = stmt.where(column == only_from)
     db.session.execute(stmt.values(**values))
-    db.session.expire_all()

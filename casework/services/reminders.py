@@ -153,7 +153,8 @@ def _deals_idle(day: dt.date, idle_days: int):
                        record_link("deal", deal.id), deal.center_id)
 
 
-def _staff_with(permission: str) -> list[User]:
+def staff_with(permission: str) -> list[User]:
+    """The active staff whose role holds this permission (permissions.py)."""
     from ..permissions import roles_with
 
     return list(db.session.scalars(select(User).where(User.active, User.role.in_(roles_with(permission)))
@@ -162,7 +163,7 @@ def _staff_with(permission: str) -> list[User]:
 
 def _dispatches_pending(day: dt.date):
     """Dispatch requests waiting for a decision: every manager who may decide and sees the center."""
-    deciders = _staff_with("dispatch.decide")
+    deciders = staff_with("dispatch.decide")
     rows = db.session.execute(
         select(Dispatch, Client.name).join(Client, Dispatch.client_id == Client.id)
         .where(Dispatch.voided_at.is_(None), Dispatch.status == "requested", Client.voided_at.is_(None))
@@ -186,7 +187,7 @@ def _months_to_close(day: dt.date):
     if stored is None or stored == fingerprint(year, month):
         return
     body = "保存後に記録が変更されています。再計算してください。"
-    for user in _staff_with("tally.store"):
+    for user in staff_with("tally.store"):
         yield Item(user.id, "tally_open", f"tally:{key}", f"{year}年{month}月の月次集計", body,
                    record_link("tally", 0, ym=key), None)
 

@@ -48,15 +48,13 @@ def idle_deals(user, today: dt.date, limit: int = 10) -> list[Deal]:
 def months_to_close(user, today: dt.date) -> list[MonthToClose]:
     if not can(user, "tally.store"):
         return []
-    months = []
-    year, month = today.year, today.month
-    for _ in range(TALLY_MONTHS_BACK):
-        year, month = tallies.add_months(year, month, -1)
-        key = tallies.month_key(year, month)
-        stored = db.session.scalar(select(TallySnapshot.fingerprint).where(TallySnapshot.month == key))
-        if stored is None or stored != tallies.fingerprint(year, month):
-            months.append(MonthToClose(key, f"{year}年{month}月", stored is not None))
-    return list(reversed(months))
+    ended = [tallies.add_months(today.year, today.month, -n) for n in range(TALLY_MONTHS_BACK, 0, -1)]
+    keys = [tallies.month_key(year, month) for year, month in ended]
+    stored = dict(db.session.execute(select(TallySnapshot.month, TallySnapshot.fingerprint)
+                                     .where(TallySnapshot.month.in_(keys))).all())  # one query, oldest first below
+    return [MonthToClose(key, f"{year}年{month}月", key in stored)
+            for (year, month), key in zip(ended, keys)
+            if key not in stored or stored[key] != tallies.fingerprint(year, month)]
 
 
 def waiting_for(user, today: dt.date | None = None) -> dict:

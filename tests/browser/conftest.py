@@ -87,9 +87,10 @@ def login(page, server, login_name, password):
     page.wait_for_load_state()
 
 
-def phone_page(browser, width: int = 390):
-    """A page in a phone-sized window (a coordinator's phone on a visit), with its context."""
-    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 800})
+def phone_page(browser, width: int = 390, height: int = 800):
+    """A page in a phone-sized window (a coordinator's phone on a visit), with its context; any
+    other window size too (a desk: 1280, 800)."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(15000)
     return context, page

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from .conftest import login, shot
+from .conftest import login, phone_page, shot
 
 WIDTHS = {"desk": (1280, 800), "phone": (390, 844)}
 
@@ -39,9 +39,7 @@ def records(live_server):
 
 
 def _page(browser, size):
-    context = browser.new_context(locale="ja-JP", viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    context, page = phone_page(browser, *size)
     page.on("dialog", lambda dialog: dialog.accept())  # data-confirm asks before merging
     return context, page
 

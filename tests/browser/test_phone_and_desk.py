@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import login, shot
+from .conftest import login, phone_page, shot
 
 DESK, PHONE = (1280, 800), (390, 844)
 PAGES = {
@@ -52,9 +52,7 @@ def demo(live_server):
 @pytest.mark.parametrize("role", list(PAGES))
 def test_main_pages_fit_a_desk_and_a_phone(browser, live_server, demo, role):
     for width, height in (DESK, PHONE):
-        context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": height})
-        page = context.new_page()
-        page.set_default_timeout(15000)
+        context, page = phone_page(browser, width, height)
         try:
             login(page, live_server, LOGIN_OF[role], demo[LOGIN_OF[role]])
             for path in PAGES[role]:
@@ -75,8 +73,7 @@ def test_main_pages_fit_a_desk_and_a_phone(browser, live_server, demo, role):
 
 
 def test_the_phone_menu_opens_and_its_entries_are_thumb_sized(browser, live_server, demo):
-    context = browser.new_context(locale="ja-JP", viewport={"width": PHONE[0], "height": PHONE[1]})
-    page = context.new_page()
+    context, page = phone_page(browser, *PHONE)
     try:
         login(page, live_server, "coord", demo["coord"])
         nav = page.locator(".mainnav")
@@ -99,9 +96,7 @@ def test_ctrl_enter_keeps_the_days_loop_going(browser, live_server, demo):
 
     with live_server.data():
         first, second = [c.id for c in db.session.query(Client).order_by(Client.id).limit(2)]
-    context = browser.new_context(locale="ja-JP", viewport={"width": PHONE[0], "height": PHONE[1]})
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    context, page = phone_page(browser, *PHONE)
     try:
         login(page, live_server, "coord", demo["coord"])
         page.goto(f"{live_server.url}/consultations/new?client_id={first}")
@@ -120,8 +115,7 @@ def test_ctrl_enter_keeps_the_days_loop_going(browser, live_server, demo):
 
 
 def test_the_suggestions_open_below_the_search_box(browser, live_server, demo):
-    context = browser.new_context(locale="ja-JP", viewport={"width": PHONE[0], "height": PHONE[1]})
-    page = context.new_page()
+    context, page = phone_page(browser, *PHONE)
     try:
         login(page, live_server, "coord", demo["coord"])
         page.goto(live_server.url + "/consultations/new")
