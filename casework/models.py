@@ -309,6 +309,7 @@ class Client(Timestamped, Versioned, Voidable, db.Model):
     founded_on: Mapped[dt.date | None] = mapped_column(Date)  # 設立・開業日 (set by the founding of a founder's case)
 
     industry: Mapped[Industry | None] = relationship()
+    industry_division: Mapped[IndustryDivision | None] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
 
     __table_args__ = (
@@ -431,6 +432,7 @@ class Event(Timestamped, Versioned, Voidable, db.Model):
     partners: Mapped[str | None] = mapped_column(String(300))  # 連携機関 / 参加機関
     area: Mapped[str | None] = mapped_column(String(100))  # 開催地区 as printed (青森市, オンライン, 県内各地)
     companies: Mapped[int | None] = mapped_column(Integer)  # 参加企業数 / 出展企業数 (社)
+    speaker: Mapped[str | None] = mapped_column(String(200))  # 講師 (a lecture's; its テーマ is the title)
 
     center: Mapped[Center] = relationship()
     kind: Mapped[EventKind] = relationship()

@@ -77,3 +77,18 @@ def test_a_look_alike_known_only_to_succession_is_warned_of_without_a_name(clien
     [note] = db.session.query(Notification).filter_by(kind="duplicate_check").all()
     assert note.user_id == admin.id and "有限会社八甲田温泉旅館" in note.title
     assert note.link == response.headers["Location"]
+
+
+def test_the_middle_division_names_its_major_and_a_mismatch_is_shown_beside_it(client, logged_in):
+    page = client.get("/clients/new").get_data(as_text=True)
+    assert '<optgroup label="E 製造業">' in page and "11 繊維工業" in page
+    response = client.post("/clients/new", data=_form(industry_code="", industry_division_code="11"))
+    assert response.status_code == 302
+    saved = db.session.query(Client).one()
+    assert (saved.industry_code, saved.industry_division_code) == ("E", "11")
+    assert "製造業（繊維工業）" in text_of(client.get(response.headers["Location"]))
+    response = client.post("/clients/new", data=_form(name="八戸水産", name_kana="ハチノヘスイサン", industry_code="A",
+                                                industry_division_code="11"))
+    assert response.status_code == 200
+    assert "中分類が大分類と合いません" in text_of(response)
+    assert db.session.query(Client).count() == 1

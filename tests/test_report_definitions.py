@@ -1,4 +1,4 @@
-"""Report definitions as data: the stored rows, revisions 0007 and 0008's seeds and the engine agree."""
+"""Report definitions as data: the stored rows, revisions 0007, 0008 and 0012's seeds and the engine agree."""
 from pathlib import Path
 
 from casework.reporting import defaults
@@ -12,9 +12,26 @@ def _migration(name="0007_report_definitions.py"):
     return revision_module(name)
 
 
-def _after_0008():
-    """The definitions revision 0007 inserted with revision 0008's changes applied, as 0008 applies them."""
-    m7, m8 = _migration(), _migration("0008_report_tables_fy2023.py")
+def _append_rows(rows, new_rows, ids, m):
+    """A revision's NEW_ROWS after their section's other rows, as the revision inserts them."""
+    for new in new_rows:
+        section_id = ids[new["section"]]
+        order = max((r["sort_order"] for r in rows if r["section_id"] == section_id), default=0)
+        rows.append({**{c: None for c in m.ROW_COLUMNS}, **m.ROW_DEFAULTS,
+                     **{k: v for k, v in new.items() if k != "section"}, "id": len(rows) + 1,
+                     "section_id": section_id, "sort_order": order + 10, "active": True, "version": 1})
+
+
+def _change_rows(rows, changes, keys):
+    for r in rows:
+        change = changes.get(f'{keys[r["section_id"]]}.{r["key"]}')
+        if change:
+            r.update(change, version=r["version"] + 1)
+
+
+def _after_0012():
+    """The definitions revision 0007 inserted with revisions 0008's and 0012's changes applied, as they apply them."""
+    m7, m8, m12 = _migration(), _migration("0008_report_tables_fy2023.py"), _migration("0012_forum_lectures.py")
     sections = [dict(s, project_year_offset=None, split_by=None, column_labels=None) for s in m7.SECTIONS]
     for s in sections:
         if s["key"] in m8.SECTION_CHANGES:
@@ -26,22 +43,15 @@ def _after_0008():
     keys = {s["id"]: s["key"] for s in sections}
     ids = {s["key"]: s["id"] for s in sections}
     rows = [{**{c: None for c in m7.ROW_COLUMNS}, **m7.ROW_DEFAULTS, **r} for r in m7.ROWS]
-    for r in rows:
-        change = m8.ROW_CHANGES.get(f'{keys[r["section_id"]]}.{r["key"]}')
-        if change:
-            r.update(change, version=r["version"] + 1)
-    for new in m8.NEW_ROWS:
-        section_id = ids[new["section"]]
-        order = max(r["sort_order"] for r in rows if r["section_id"] == section_id) if any(
-            r["section_id"] == section_id for r in rows) else 0
-        rows.append({**{c: None for c in m8.ROW_COLUMNS}, **m8.ROW_DEFAULTS,
-                     **{k: v for k, v in new.items() if k != "section"}, "id": len(rows) + 1,
-                     "section_id": section_id, "sort_order": order + 10, "active": True, "version": 1})
+    _change_rows(rows, m8.ROW_CHANGES, keys)
+    _append_rows(rows, m8.NEW_ROWS, ids, m8)
+    _change_rows(rows, m12.ROW_CHANGES, keys)
+    _append_rows(rows, m12.NEW_ROWS, ids, m12)
     return sections, rows, m7.OPENINGS, m8.THEMES
 
 
-def test_revisions_0007_and_0008_seed_the_default_definitions():
-    sections, rows, openings, themes = _after_0008()
+def test_revisions_0007_0008_and_0012_seed_the_default_definitions():
+    sections, rows, openings, themes = _after_0012()
     want = defaults.definition_rows()
     assert sections == want["report_sections"]
     assert rows == want["report_rows"]
@@ -49,6 +59,7 @@ def test_revisions_0007_and_0008_seed_the_default_definitions():
     assert themes == report_vocabulary_rows()["themes"]
     assert _migration("0008_report_tables_fy2023.py").PROGRAM_TERMS == PROGRAM_TERMS
     assert _migration("0008_report_tables_fy2023.py").INDUSTRY_DIVISIONS == report_vocabulary_rows()["industry_divisions"]
+    assert _migration("0012_forum_lectures.py").EVENT_KINDS == report_vocabulary_rows()["event_kinds"]
 
 
 def test_stored_definitions_are_the_defaults(app):

@@ -49,6 +49,18 @@ def industry_choices(blank="（未選択）"):
     return [("", blank)] + [(i.code, f"{i.code} {i.name}") for i in db.session.scalars(select(Industry).order_by(Industry.code))]
 
 
+def industry_division_choices(blank="（未選択）"):
+    """JSIC middle divisions grouped by their major (an optgroup each: 「E 製造業」 › 「11 繊維工業」)."""
+    from ..models import IndustryDivision
+
+    rows = db.session.execute(select(IndustryDivision, Industry.name).join(Industry, Industry.code == IndustryDivision.major_code)
+                              .order_by(IndustryDivision.code))
+    groups: dict[str, list] = {"": [("", blank)]}
+    for division, major_name in rows:
+        groups.setdefault(f"{division.major_code} {major_name}", []).append((division.code, f"{division.code} {division.name}"))
+    return groups
+
+
 def municipality_choices(blank="（未選択）"):
     rows = db.session.scalars(select(Municipality).order_by(Municipality.sort_order, Municipality.code))
     return [("", blank)] + [(m.code, m.name) for m in rows]

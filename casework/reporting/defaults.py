@@ -295,9 +295,21 @@ NEW_ROWS_0008 = [
 ]
 
 
+# Revision 0012 (literal copy in migrations/versions/0012_forum_lectures.py): 2(6)【講演】, the
+# forum's lectures (events of kind 講演: テーマ = title, 講師 = speaker); the 実績 table lists the
+# program's other events, so a lecture is not a second forum there.
+ROW_CHANGES_0012 = {
+    ("industry_forum", "list"): {"event_kinds": "forum"},
+}
+NEW_ROWS_0012 = [
+    ("industry_forum", "lectures", "講演", "events",
+     dict(kind="list", program_code="industry_forum", event_kinds="lecture", list_columns="title=テーマ;speaker")),
+]
+
+
 def definition_rows() -> dict[str, list[dict]]:
     """Rows per table (explicit ids, so rows can name their section), in insertion order: revision
-    0007's, then what revision 0008 changes and adds."""
+    0007's, then what revisions 0008 and 0012 change and add."""
     section_ids = {key: i for i, (key, *_rest) in enumerate(SECTIONS, 1)}
     sections = [dict(id=i, key=key, number=number, title=title, center_code=center, optional=optional, note=note,
                      sort_order=i * 10, active=True, version=1, project_year_offset=None, split_by=None,
@@ -319,12 +331,15 @@ def definition_rows() -> dict[str, list[dict]]:
                          sort_order=order[section], active=True, version=1)
                     | (dict(changed, version=2) if changed else {}))
         row_ids[(section, key)] = i
-    for section, key, label, source, extra in NEW_ROWS_0008:
+    for section, key, label, source, extra in NEW_ROWS_0008 + NEW_ROWS_0012:
         order[section] = order.get(section, 0) + 10
         i = len(rows) + 1
         rows.append(dict(_F, **extra, id=i, section_id=section_ids[section], key=key, label=label, source=source,
                          sort_order=order[section], active=True, version=1))
         row_ids[(section, key)] = i
+    for ident, changed in ROW_CHANGES_0012.items():
+        row = rows[row_ids[ident] - 1]
+        row.update(changed, version=row["version"] + 1)
     openings = [dict(id=i, row_id=row_ids[(section, key)], as_of_fy=fy, value=value, note=note)
                 for i, (section, key, fy, value, note) in enumerate(OPENINGS, 1)]
     return {"report_sections": sections, "report_rows": rows, "report_opening_balances": openings}

@@ -58,7 +58,8 @@ EVENT_LIST_COLUMNS = {"title": "研修名", "partners": "連携機関", "dates":
                       # 参加人数 in 名 or, for an event of companies, 企業数 in 社 (「58名」「4社」)
                       "attendance": "参加者",
                       # the event's attendances: 「取引成立9社 見積依頼1社」
-                      "dealings": "商談等"}
+                      "dealings": "商談等",
+                      "speaker": "講師"}  # a lecture's (title=テーマ)
 # "{year}" in a label: the report's fiscal year as printed (「令和5年度 交付決定額」)
 GRANT_LIST_COLUMNS = {"title": "研究テーマ", "project_years": "事業実施期間", "partners": "研究等実施機関",
                       "amount": "採択金額", "granted_amount": "{year} 交付決定額"}

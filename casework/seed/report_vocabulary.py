@@ -11,6 +11,11 @@ THEMES = [
     ("sales_proposal", "販路提案", 160),
 ]
 
+# code, label, sort order: event kinds after 0006's (revision 0012 inserts a literal copy)
+EVENT_KINDS = [
+    ("lecture", "講演", 90),  # a forum's lecture: テーマ (title) and 講師 (speaker), 2(6)【講演】
+]
+
 
 
 
@@ -43,4 +48,5 @@ def program_terms() -> list[dict]:
 
 def report_vocabulary_rows() -> dict[str, list[dict]]:
     return {"themes": [dict(code=c, label=label, sort_order=o, active=True) for c, label, o in THEMES],
+            "event_kinds": [dict(code=c, label=label, sort_order=o) for c, label, o in EVENT_KINDS],
             "industry_divisions": industry_divisions(), "program_terms": program_terms()}

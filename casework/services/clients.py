@@ -8,7 +8,7 @@ from sqlalchemy import and_, column, func, literal_column, or_, select, table
 from .. import searchindex
 from ..access import client_filter
 from ..extensions import db
-from ..models import CLIENT_KINDS, Client, Industry, Municipality, User
+from ..models import CLIENT_KINDS, Client, Industry, IndustryDivision, Municipality, User
 from ..textnorm import client_search_text, fold, valid_corporate_number
 from . import audit
 from .errors import Checks
@@ -17,7 +17,7 @@ from .locking import check_version
 from .voiding import void_record
 from ..searchindex import search_terms
 
-EDITABLE = ("kind", "name", "name_kana", "corporate_number", "industry_code", "municipality_code",
+EDITABLE = ("kind", "name", "name_kana", "corporate_number", "industry_code", "industry_division_code", "municipality_code",
             "address", "employees", "representative", "contact_name", "contact_phone", "contact_email", "notes")
 
 
@@ -31,6 +31,7 @@ class ClientData:
     name_kana: str | None = None
     corporate_number: str | None = None
     industry_code: str | None = None
+    industry_division_code: str | None = None  # JSIC 中分類 (主な業種 as the report prints it)
     municipality_code: str | None = None
     address: str | None = None
     employees: int | None = None
@@ -58,6 +59,15 @@ class ClientData:
             checks.fail("従業員数は0以上にしてください。", "employees")
         if values["industry_code"] and not db.session.get(Industry, values["industry_code"]):
             checks.fail("業種が見つかりません。", "industry_code")
+        if values["industry_division_code"]:
+            division = db.session.get(IndustryDivision, values["industry_division_code"])
+            if division is None:
+                checks.fail("業種（中分類）が見つかりません。", "industry_division_code")
+            elif values["industry_code"] is None:
+                values["industry_code"] = division.major_code  # the middle division names its major
+            elif values["industry_code"] != division.major_code:
+                checks.fail("中分類が大分類と合いません（中分類に合う大分類を選ぶか、大分類を空欄にしてください）。",
+                            "industry_division_code")
         if values["municipality_code"] and not db.session.get(Municipality, values["municipality_code"]):
             checks.fail("市町村が見つかりません。", "municipality_code")
         checks.raise_if_any()

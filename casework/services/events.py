@@ -31,6 +31,7 @@ class EventData:
     partners: str | None = None  # 連携機関
     area: str | None = None  # 開催地区 as the report prints it (青森市, オンライン, 県内各地)
     companies: int | None = None  # 参加企業数 / 出展企業数
+    speaker: str | None = None  # 講師 (a 講演's; its テーマ is the title)
 
     def cleaned(self, by: User | None) -> dict:
         checks = Checks()  # every independent problem at once, each beside its field
@@ -52,7 +53,7 @@ class EventData:
             checks.collect(check_program, by, self.program_id, self.center_id)
         checks.raise_if_any()
         values = dict(self.__dict__)
-        for key in ("title", "place", "notes", "partners", "area"):
+        for key in ("title", "place", "notes", "partners", "area", "speaker"):
             values[key] = (values[key] or "").strip() or None
         if not values["program_id"]:
             values.pop("program_id")  # the center's default (casework.models.default_program_id)

@@ -72,7 +72,7 @@ COLUMNS = {
                       "program": False, "activity": False, "category": False},
     "events": {"ref": True, "center": True, "kind": True, "held_on": True, "title": False, "municipality": False,
                "participants": False, "program": False, "ends_on": False, "partners": False, "area": False,
-               "companies": False},
+               "companies": False, "speaker": False},
     "dispatches": {"ref": True, "client_ref": True, "case_ref": False, "center": True, "expert": True,
                    "held_on": True, "fee": False, "company_share": False, "program": False},
     "diagnoses": {"ref": True, "client_ref": True, "held_on": True, "by": False, "program": False},
@@ -110,7 +110,8 @@ TARGETS = {
                       "category": "category_id"},
     "events": {"center": "center_id", "kind": "kind_code", "held_on": "held_on", "title": "title",
                "municipality": "municipality_code", "participants": "participants", "program": "program_id",
-               "ends_on": "ends_on", "partners": "partners", "area": "area", "companies": "companies"},
+               "ends_on": "ends_on", "partners": "partners", "area": "area", "companies": "companies",
+               "speaker": "speaker"},
     "dispatches": {"client_ref": "client_id", "case_ref": "case_id", "center": "center_id", "expert": "expert_id",
                    "held_on": "held_on", "fee": "fee", "company_share": "company_share", "program": "program_id"},
     "diagnoses": {"client_ref": "client_id", "held_on": "held_on", "by": "by_org", "program": "program_id"},
@@ -161,7 +162,7 @@ SHOWN_VALUE_CHARS = 40  # a value quoted in a message is cut to this many charac
 REF_TARGETS = {"client_ref": "clients", "case_ref": "cases", "event_ref": "events", "buyer_ref": "clients",
                "supplier_ref": "clients"}
 FREE_TEXT = {"ref", "name", "name_kana", "title", "notes", "expert", "by", "partners", "area", "subject",
-             "company_name", "scheme", "note"}
+             "company_name", "scheme", "note", "speaker"}
 INT_MAX = {Integer: 2**31 - 1, BigInteger: 2**63 - 1}  # PostgreSQL integer / bigint
 
 

@@ -19,6 +19,7 @@ class EventForm(VersionedForm):
     partners = StringField("連携機関", validators=[Optional(), Length(max=300)])
     area = StringField("開催地区", validators=[Optional(), Length(max=100)])
     companies = IntegerField("参加企業数・出展企業数", validators=[Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")])
+    speaker = StringField("講師", validators=[Optional(), Length(max=200)])
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,7 +40,7 @@ class EventForm(VersionedForm):
                          municipality_code=self.municipality_code.data or None,
                          participants=self.participants.data, notes=self.notes.data,
                          program_id=self.program_id.data, ends_on=self.ends_on.data, partners=self.partners.data,
-                         area=self.area.data, companies=self.companies.data)
+                         area=self.area.data, companies=self.companies.data, speaker=self.speaker.data)
 
 
 class EventFilterForm(FilterForm):

@@ -137,6 +137,8 @@ LISTS = {
     "2(6) 表彰": ("industry_forum", "「21あおりアワード」表彰", ["部門", "企業名"], ["side", "company"], [
         ("経営革新部門", "佐藤製菓"), ("創業部門", "カマラードの家"), ("産学連携部門", "(株)肉の博明"),
         ("DX部門", "(株)ケアスマイル青森")]),
+    "2(6) 講演": ("industry_forum", "講演", ["テーマ", "講師"], ["title", "speaker"], [
+        ("「ChatGPTとノーコードの活用で激変する中小企業DX」", "ノーコード推進協会 代表理事 中山 五輪男 氏")]),
     "2(7)": ("supporting_industry", "戦略的基盤技術高度化支援事業（サポイン事業）",
              ["研究テーマ", "事業実施期間", "研究等実施機関", "令和5年度 交付決定額"],
              ["title", "project_years", "partners", "granted_amount"], [
@@ -377,6 +379,8 @@ def build(ds: Dataset) -> None:
                               ("DX部門", "(株)ケアスマイル青森")):  # 「21あおりアワード」表彰: a company per 部門
         ds.rows["attendances"].append({"ref": ds.ref("T"), "event_ref": forum, "side": category,
                                        "company_name": company, "companies": 1})
+    ds.event("technology", "lecture", dt.date(2023, 9, 27), title="「ChatGPTとノーコードの活用で激変する中小企業DX」",
+             speaker="ノーコード推進協会 代表理事 中山 五輪男 氏", area="青森市", program="industry_forum")  # 【講演】
     ds.event("technology", "seminar", dt.date(2024, 3, 19), title="グリーン成長産業参入促進セミナー", area="青森市",
              partners="県内企業、大学、研究機関、支援機関等", participants=15, program="gx_promotion")
     # 2(7) サポイン: one project FY2021-FY2023, granted in FY2023
