@@ -94,6 +94,16 @@ def generate(scale: str = "full", seed: int = 7, log=print) -> dict:
     counts = {}
 
     centers = dict(db.session.execute(select(Center.code, Center.id)).all())
+    # each record's program as the app assigns it when none is chosen (models.default_program_id):
+    # a consultation its case's, the rest their center's default for the kind
+    from casework.models import default_program_id
+
+    defaults: dict = {}
+
+    def program(center_id, kind):
+        if (center_id, kind) not in defaults:
+            defaults[(center_id, kind)] = default_program_id(db.session, center_id, kind)
+        return defaults[(center_id, kind)]
     themes = list(db.session.scalars(select(Theme.code)))
     industries = list(db.session.scalars(select(Industry.code)))
     municipalities = list(db.session.scalars(select(Municipality.code)))
@@ -139,7 +149,7 @@ def generate(scale: str = "full", seed: int = 7, log=print) -> dict:
         row = dict(ref=f"K{n:07d}", client_id=rng.choice(client_ids), center_id=centers[code],
                    assignee_id=rng.choice(staff[code]), opened_on=opened, last_activity_on=opened,
                    title=None, closed_on=None, outcome_code=None, outcome_on=None, stage=None,
-                   version=1, created_at=now, updated_at=now)
+                   program_id=program(centers[code], "case"), version=1, created_at=now, updated_at=now)
         age = (last_day - opened).days
         if age > 120 and rng.random() < 0.85:
             closed = opened + dt.timedelta(days=rng.randint(30, min(age, 400)))
@@ -153,7 +163,7 @@ def generate(scale: str = "full", seed: int = 7, log=print) -> dict:
         if code == "startup":
             row["stage"] = "founded" if row.get("outcome_code") == "founded" else "consultation"
         case_rows.append(row)
-        case_meta.append((code, opened, row.get("closed_on") or last_day, row["client_id"]))
+        case_meta.append((code, opened, row.get("closed_on") or last_day, row["client_id"], row["program_id"]))
     _insert(Case.__table__, case_rows)
     case_ids = list(db.session.scalars(select(Case.id).order_by(Case.id)))
     _insert(case_themes, [dict(case_id=cid, theme_code=rng.choice(themes)) for cid in case_ids])
@@ -166,13 +176,15 @@ def generate(scale: str = "full", seed: int = 7, log=print) -> dict:
         event_rows.append(dict(ref=f"E{n:06d}", center_id=centers["yorozu"], kind_code="outreach_day",
                                held_on=first_day + dt.timedelta(days=rng.randrange(span)),
                                title=f"出張相談会 {rng.choice(PLACES)[0]}", municipality_code=rng.choice(municipalities),
-                               participants=rng.randint(3, 15), version=1, created_at=now, updated_at=now))
+                               participants=rng.randint(3, 15), program_id=program(centers["yorozu"], "event"),
+                               version=1, created_at=now, updated_at=now))
     for n in range(size["seminars"]):
-        event_rows.append(dict(ref=f"S{n:06d}", center_id=centers[rng.choice(["onestop", "yorozu", "startup"])],
+        center_id = centers[rng.choice(["onestop", "yorozu", "startup"])]
+        event_rows.append(dict(ref=f"S{n:06d}", center_id=center_id,
                                kind_code=rng.choice(["seminar", "training", "trade_fair"]),
                                held_on=first_day + dt.timedelta(days=rng.randrange(span)), title="セミナー",
-                               municipality_code=None,
-                               participants=rng.randint(10, 80), version=1, created_at=now, updated_at=now))
+                               municipality_code=None, participants=rng.randint(10, 80),
+                               program_id=program(center_id, "event"), version=1, created_at=now, updated_at=now))
     _insert(Event.__table__, event_rows)
     outreach = [(i, d) for i, d in db.session.execute(
         select(Event.id, Event.held_on).where(Event.kind_code == "outreach_day"))]
@@ -184,7 +196,7 @@ def generate(scale: str = "full", seed: int = 7, log=print) -> dict:
     next_id = (db.session.scalar(select(Consultation.id).order_by(Consultation.id.desc()).limit(1)) or 0) + 1
     for n in range(size["consultations"]):
         k = rng.randrange(len(case_ids))
-        code, opened, closed, client_id = case_meta[k]
+        code, opened, closed, client_id, program_id = case_meta[k]
         days = max((closed - opened).days, 0)
         held = opened + dt.timedelta(days=rng.randint(0, days))
         names, w = CHANNELS[code]
@@ -197,7 +209,7 @@ def generate(scale: str = "full", seed: int = 7, log=print) -> dict:
         cid = next_id + n
         rows.append(dict(id=cid, ref=f"V{n:08d}", client_id=client_id, case_id=case_ids[k], center_id=centers[code],
                          channel_code=channel, held_on=held, staff_id=rng.choice(staff_ids[code]), event_id=event_id,
-                         notes=None, version=1, created_at=now, updated_at=now))
+                         notes=None, program_id=program_id, version=1, created_at=now, updated_at=now))
         theme_rows.append(dict(consultation_id=cid, theme_code=rng.choice(themes)))
         if len(rows) >= CHUNK * 5:
             _insert(Consultation.__table__, rows)
@@ -212,7 +224,7 @@ def generate(scale: str = "full", seed: int = 7, log=print) -> dict:
     dispatch_cases = [(cid, meta) for cid, meta in zip(case_ids, case_meta) if meta[0] in ("onestop", "succession")]
     rows = []
     for n in range(size["dispatches"]):
-        cid, (code, opened, closed, client_id) = rng.choice(dispatch_cases)
+        cid, (code, opened, closed, client_id, _program) = rng.choice(dispatch_cases)
         rows.append(dict(case_id=cid, client_id=client_id, center_id=centers[code], expert_id=rng.choice(expert_ids),
                          purpose="専門家派遣", planned_visits=3, status="approved", requested_on=opened,
                          decided_on=opened, version=1, created_at=now, updated_at=now))
@@ -226,12 +238,17 @@ def generate(scale: str = "full", seed: int = 7, log=print) -> dict:
         rows.append(dict(ref=f"D{n:07d}", dispatch_id=d.id, case_id=d.case_id, client_id=d.client_id,
                          center_id=d.center_id, expert_id=d.expert_id, held_on=held, hours=2, fee=30000,
                          company_share=10000, report_due_on=held + dt.timedelta(days=14),
-                         report_received_on=held + dt.timedelta(days=10), version=1, created_at=now, updated_at=now))
+                         report_received_on=held + dt.timedelta(days=10), program_id=program(d.center_id, "dispatch"),
+                         version=1, created_at=now, updated_at=now))
     _insert(DispatchVisit.__table__, rows)
     counts["dispatches"], counts["dispatch_visits"] = len(dispatches), len(rows)
-    rows = [dict(ref=f"G{n:06d}", client_id=rng.choice(client_ids), center_id=rng.choice([centers["succession"], None]),
-                 held_on=first_day + dt.timedelta(days=rng.randrange(span)), by_org="商工会議所", result="要承継計画",
-                 version=1, created_at=now, updated_at=now) for n in range(size["diagnoses"])]
+    rows = []
+    for n in range(size["diagnoses"]):
+        center_id = rng.choice([centers["succession"], None])
+        rows.append(dict(ref=f"G{n:06d}", client_id=rng.choice(client_ids), center_id=center_id,
+                         held_on=first_day + dt.timedelta(days=rng.randrange(span)), by_org="商工会議所",
+                         result="要承継計画", program_id=program(center_id, "diagnosis"), version=1, created_at=now,
+                         updated_at=now))
     _insert(Diagnosis.__table__, rows)
     counts["diagnoses"] = len(rows)
     db.session.commit()

@@ -55,18 +55,16 @@ def upgrade():
                          .where(rows.c.section_id == section_ids[section], rows.c.key == key,
                                 sa.func.coalesce(rows.c.event_kinds, '') == '')
                          .values(**values, version=rows.c.version + 1, updated_at=now))
-    for row in NEW_ROWS:
+    for row in NEW_ROWS:  # after the section's other rows, unless an admin already made one of that key
         section_id = section_ids.get(row['section'])
-        if section_id is None:
+        in_section = rows.c.section_id == section_id
+        if section_id is None or bind.execute(sa.select(rows.c.id).where(in_section, rows.c.key == row['key'])).first():
             continue
-        taken = list(bind.execute(sa.select(rows.c.key, rows.c.sort_order).where(rows.c.section_id == section_id)))
-        if row['key'] in {k for k, _o in taken}:
-            continue
-        values = {**{c: None for c in ROW_COLUMNS}, **ROW_DEFAULTS,
-                  **{k: v for k, v in row.items() if k != 'section'}}
-        bind.execute(rows.insert().values(**values, section_id=section_id,
-                                          sort_order=max((o for _k, o in taken), default=0) + 10,
-                                          active=True, version=1, created_at=now, updated_at=now))
+        last = bind.execute(sa.select(sa.func.max(rows.c.sort_order)).where(in_section)).scalar() or 0
+        bind.execute(rows.insert().values(
+            {**{c: None for c in ROW_COLUMNS}, **ROW_DEFAULTS, **{k: v for k, v in row.items() if k != 'section'},
+             'section_id': section_id, 'sort_order': last + 10, 'active': True, 'version': 1,
+             'created_at': now, 'updated_at': now}))
 
 
 def downgrade():
@@ -74,11 +72,10 @@ def downgrade():
     sections, rows = _tables()
     openings = sa.table('report_opening_balances', sa.column('row_id'))
     section_ids = dict(bind.execute(sa.select(sections.c.key, sections.c.id)).all())
-    for row in NEW_ROWS:
-        if row['section'] in section_ids:
-            ids = sa.select(rows.c.id).where(rows.c.section_id == section_ids[row['section']], rows.c.key == row['key'])
-            bind.execute(openings.delete().where(openings.c.row_id.in_(ids)))
-            bind.execute(rows.delete().where(rows.c.section_id == section_ids[row['section']], rows.c.key == row['key']))
+    for row in NEW_ROWS:  # the new rows go, with any opening balance an admin gave them
+        added = (rows.c.section_id == section_ids.get(row['section'], -1)) & (rows.c.key == row['key'])
+        bind.execute(openings.delete().where(openings.c.row_id.in_(sa.select(rows.c.id).where(added))))
+        bind.execute(rows.delete().where(added))
     for ident, values in ROW_CHANGES.items():
         section, key = ident.split('.')
         if section in section_ids:
