@@ -562,11 +562,14 @@ def _monthly_tally(year: int, month: int, center_codes: set[str] | None = None,
     optional_keys = {s.key for s in sections if s.optional}
     metrics = [m for m in d.metrics if m.section in keys]
     counts = count_metrics(metrics, [(start, end)], center_codes)
+    # an optional section shows when it counts anything in the fiscal year or the one before (or
+    # carries a 累計): known already for a section that counts in this month or has an opening
+    # balance; the others' metrics are probed over the two years, one EXISTS each, in one statement
+    known = {m.section for m in metrics if m.section in optional_keys and (counts[(m.id, 0)] or _opening(m, fy))}
     optional = [m for m in metrics if m.section in optional_keys]
-    if optional:  # two fiscal years are looked at only for the optional sections' own metrics, and
-        # only for whether they count anything: one EXISTS per metric, all in one statement
-        wide = any_records(optional, (fiscal_year_bounds(fy - 1)[0], fiscal_year_bounds(fy)[1]), center_codes)
-        counts.update({(m.id, 1): int(wide[m.id]) for m in optional})
+    unknown = [m for m in optional if m.section not in known]
+    wide = any_records(unknown, (fiscal_year_bounds(fy - 1)[0], fiscal_year_bounds(fy)[1]), center_codes)
+    counts.update({(m.id, 1): int(m.section in known or wide[m.id]) for m in optional})
 
     def shown(s) -> bool:  # as the annual report shows it: something counted, or a 累計 carried over
         return not s.optional or any(counts[(m.id, 1)] or _opening(m, fy) for m in metrics if m.section == s.key)
