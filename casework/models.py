@@ -1146,9 +1146,11 @@ class ReportRow(Timestamped, Versioned, db.Model):
 
 
 # What the program rows of the report count read from one index (as ix_consultations_held_counted
-# does for the center rows): a program's consultations by date, with the columns they filter on.
+# does for the center rows): a program's consultations by date, with the columns they filter on
+# (center_id too since revision 0013: a program row may name its center as well).
 Index("ix_consultations_program_counted", Consultation.program_id, Consultation.held_on, Consultation.activity_id,
-      Consultation.category_id, Consultation.channel_code, Consultation.client_id, Consultation.voided_at)
+      Consultation.category_id, Consultation.center_id, Consultation.channel_code, Consultation.client_id,
+      Consultation.voided_at)
 
 
 class ReportOpeningBalance(Timestamped, db.Model):
