@@ -13,6 +13,8 @@ from marshmallow import validate
 
 from ..models import CLIENT_KINDS, Case, Client, Consultation, Event, FollowUp
 from ..services.followups import SALES_TRENDS
+from flask_smorest.fields import Upload
+
 from .common import Count, Day, Id, Strict, Text, length_of
 
 F = ma.fields
@@ -40,6 +42,11 @@ class Record(ma.Schema):
     version = F.Integer(required=True, metadata={"description": "楽観的ロックの版（ETag と同じ）"})
     created_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(required=True)
+
+
+def Version(**kwargs):
+    """The version the client edited (instead of If-Match)."""
+    return F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1), **kwargs)
 
 
 def Codes():
@@ -88,7 +95,7 @@ class ClientIn(Strict):
 
 
 class ClientPatch(ClientIn):
-    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+    version = Version()
 
 
 class ClientArgs(ma.Schema):
@@ -132,7 +139,7 @@ class CasePatch(Strict):
     title = text_of(Case, "title", **NULL)
     theme_codes = F.List(Text(32), validate=validate.Length(max=50))
     program_id = Id(**NULL)
-    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+    version = Version()
 
 
 class CaseArgs(ma.Schema):
@@ -184,7 +191,7 @@ class ConsultationIn(ConsultationFields):
 
 
 class ConsultationPatch(ConsultationFields):
-    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+    version = Version()
 
 
 class ConsultationArgs(ma.Schema):
@@ -233,7 +240,7 @@ class EventIn(Strict):
 
 
 class EventPatch(EventIn):
-    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+    version = Version()
 
 
 class EventArgs(ma.Schema):
@@ -319,4 +326,73 @@ class CompleteIn(Strict):
     sales_trend = F.String(validate=validate.OneOf(list(SALES_TRENDS)), **NULL)
     jobs_retained = Count(**NULL)
     findings = Text(20000, **NULL)
-    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+    version = Version()
+
+
+# --- steps: dispatch decisions, visits and reports; closing cases; voiding ----------------------
+
+class VersionIn(Strict):
+    version = Version()
+
+
+class DecisionIn(Strict):
+    decision = F.String(required=True, validate=validate.OneOf(["approve", "reject"]),
+                        metadata={"description": "approve: 承認 / reject: 却下"})
+    decided_on = Day(past_only=True, metadata={"description": "決定日（省略時: 今日）"})
+    note = Text(20000, **NULL, metadata={"description": "コメント（却下の場合は理由が必須）"})
+    version = Version()
+
+
+class VisitOut(Record):
+    dispatch_id = F.Integer(**NULL)
+    case_id = F.Integer(**NULL)
+    client_id = F.Integer(required=True)
+    center_id = F.Integer(required=True)
+    expert_id = F.Integer(required=True)
+    held_on = F.Date(required=True)
+    hours = F.Float(**NULL)
+    fee = F.Integer(**NULL)
+    company_share = F.Integer(**NULL)
+    report_due_on = F.Date(**NULL)
+    report_received_on = F.Date(**NULL)
+    notes = F.String(**NULL)
+
+
+class VisitIn(Strict):
+    held_on = Day(required=True, past_only=True, metadata={"description": "訪問日"})
+    hours = F.Float(allow_nan=False, validate=validate.Range(0.25, 24), **NULL, metadata={"description": "時間"})
+    fee = Count(**NULL, metadata={"description": "謝金（円、省略時: 専門家の標準謝金）"})
+    company_share = Count(**NULL, metadata={"description": "企業負担額（円、省略時: 派遣事業の負担割合で計算）"})
+    notes = Text(20000, **NULL)
+
+
+class ReportIn(Strict):
+    """The report step's multipart/form-data body, as the web's form: the date, the version and the file."""
+    received_on = Day(required=True, past_only=True, metadata={"description": "報告書受領日"})
+    version = F.Integer(validate=validate.Range(0, 2**31 - 1), metadata={"description": "訪問記録の版"})
+    report_file = Upload(metadata={"description": "報告書ファイル（任意; PDF・Office・画像・テキスト）。派遣の添付書類になる"})
+
+
+class CloseIn(Strict):
+    closed_on = Day(required=True, past_only=True, metadata={"description": "終了日"})
+    outcome_code = Text(32, **NULL, metadata={"description": "成果（founded, succeeded …）"})
+    outcome_on = Day(past_only=True, **NULL, metadata={"description": "成果の日付"})
+    note = Text(20000, **NULL)
+    version = Version()
+
+
+class VoidIn(Strict):
+    reason = Text(20000, required=True, metadata={"description": "取消の理由"})
+    version = Version()
+
+
+class VoidOut(ma.Schema):
+    class Meta:
+        ordered = True
+
+    id = F.Integer(required=True)
+    kind = F.String(required=True, metadata={"description": "記録の種類（相談記録 …）"})
+    voided_at = UtcDateTime(required=True)
+    void_reason = F.String(required=True)
+    version = F.Integer(required=True)
+    along = F.List(F.String(), required=True, metadata={"description": "あわせて取り消した記録"})
