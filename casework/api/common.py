@@ -77,11 +77,15 @@ class Strict(ma.Schema):
         ordered = True
 
 
-class PageArgs(ma.Schema):
-    """?after=<id>&limit=: ids ascending, at most MAX_LIMIT a page."""
+class Query(ma.Schema):
+    """A list's query values: others in the query string are left alone."""
 
     class Meta:
         unknown = ma.EXCLUDE
+
+
+class PageArgs(Query):
+    """?after=<id>&limit=: ids ascending, at most MAX_LIMIT a page."""
 
     after = ma.fields.Integer(validate=validate.Range(0, INT_URL_MAX),
                               metadata={"description": "この id より後（大きい id）から返す"})
