@@ -175,7 +175,7 @@ def test_void_is_the_web_s_rule_reason_version_and_what_goes_along(app, make):
     assert voided.status_code == 200, voided.get_json()
     body = voided.get_json()
     assert body["kind"] == "専門家派遣" and body["void_reason"] == "誤登録" and len(body["along"]) == 1
-    assert body["along"][0].startswith("訪問 2024-05-10")
+    assert body["along"][0].startswith("訪問 2024-05-10") and voided.headers["ETag"] == f'"{body["version"]}"' == '"2"'
     assert db.session.get(DispatchVisit, o["visit_id"]).voided_at is not None
     assert manager.get(f"/api/v1/dispatches/{o['dispatch_id']}", headers=m_headers).status_code == 404
     assert [e.user_id for e in _audit("void", "Dispatch", o["dispatch_id"])] == [w.users["manager"].id]

@@ -19,6 +19,7 @@ from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 
 from ..access import get_in_center_or_404
+from ..extensions import db
 from ..permissions import blueprint_requires, refuse, requires
 from ..services import voiding
 from .common import PageArgs, edit, listed, page_schema, service_errors, with_etag
@@ -154,6 +155,7 @@ class Resource:
             if not voiding.may_void(current_user, record):
                 refuse("record.void")
             along = void(record, body.get("reason"), current_user, expected_version=version)
+            db.session.flush()  # the version the answer names is the stored one
             return {"id": record.id, "kind": voiding.kind_label(record), "voided_at": record.voided_at,
                     "void_reason": record.void_reason, "along": [voiding.describe(r) for r in along],
                     "version": record.version}
