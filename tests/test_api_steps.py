@@ -95,6 +95,9 @@ def test_a_dispatch_walks_every_step_of_the_web_through_the_api(app):
                                                "report_file": (io.BytesIO(b"MZ\x90\x00"), "report.pdf")},
                              headers=c_headers, content_type="multipart/form-data")
     assert wrong.status_code == 422 and wrong.get_json()["errors"][0]["field"] == "file"
+    text = coordinator.post(report_url, data={"received_on": "2024-05-25", "version": "1", "report_file": "報告書.pdf"},
+                            headers=c_headers, content_type="multipart/form-data")
+    assert text.status_code == 422 and text.get_json()["errors"][0]["field"] == "report_file"
     assert db.session.get(DispatchVisit, body["id"]).report_received_on is None  # nothing saved
     assert db.session.scalar(select(func.count()).select_from(Attachment)
                              .where(Attachment.record_kind == "dispatch")) == 0

@@ -11,11 +11,13 @@ from __future__ import annotations
 from flask import current_app
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from ..dates import today_jst
 from ..models import Dispatch, DispatchVisit
 from ..services import attachments
 from ..services import dispatch as dispatch_service
+from ..services.errors import DomainError
 from .common import PageArgs, listed, page_schema
 from .resource import Resource
 from .schemas import (
@@ -83,7 +85,10 @@ def _receive_report(visit, body, version):
     """The web's report step: the received date, and the report file if one is sent."""
     dispatch_service.receive_report(visit, body["received_on"], expected_version=version, by=current_user)
     upload = body.get("report_file")
-    if upload is not None and getattr(upload, "filename", None):
+    if upload is not None and not isinstance(upload, FileStorage):
+        raise DomainError("報告書ファイルは multipart/form-data のファイルとして送ってください"
+                          "（例: curl -F \"report_file=@報告書.pdf\"）。", "report_file")
+    if upload is not None and upload.filename:
         max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
         dispatch_service.attach_report(visit, upload.filename, attachments.read_upload(upload.stream, max_bytes),
                                        by=current_user, max_bytes=max_bytes)
