@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -57,30 +58,39 @@ def check_integrity(path: Path) -> None:
         raise DomainError(f"casework のデータベースではありません（{', '.join(sorted(missing))} がありません）: {path}")
 
 
-def backup(source: Path, target: Path, *, overwrite: bool = False) -> dict:
-    """Copy a live database with SQLite's online backup API (consistent while others write),
-    then integrity-check the copy. Returns the copy's size and table row counts."""
+@contextlib.contextmanager
+def _private_file(target: Path, overwrite: bool):
+    """Write `target` through <target>.partial, owner-only from the start: moved into place when
+    the block succeeds, removed when it fails. An existing target needs overwrite (--force)."""
     target = Path(target)
     if target.exists() and not overwrite:
         raise DomainError(f"既にファイルがあります: {target}（上書きするには --force）")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     _create_private(partial)
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(partial)
     try:
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
-    finally:
-        dst.close()
-        src.close()
-    try:
-        check_integrity(partial)
-    except DomainError:
+        yield partial
+    except BaseException:
         partial.unlink(missing_ok=True)
         raise
     os.chmod(partial, PRIVATE)
     os.replace(partial, target)
+
+
+def backup(source: Path, target: Path, *, overwrite: bool = False) -> dict:
+    """Copy a live database with SQLite's online backup API (consistent while others write),
+    then integrity-check the copy. Returns the copy's size and table row counts."""
+    target = Path(target)
+    with _private_file(target, overwrite) as partial:
+        src = sqlite3.connect(source)
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+        finally:
+            dst.close()
+            src.close()
+        check_integrity(partial)
     return {"path": str(target), "bytes": target.stat().st_size, "counts": _counts(target)}
 
 
@@ -172,14 +182,10 @@ def backup_attachments(folder: Path, database_target: Path) -> dict:
     import tarfile
 
     archive = attachments_archive(database_target)
-    partial = archive.with_name(archive.name + ".partial")
-    _create_private(partial)
     files = _attachment_files(Path(folder))
-    with tarfile.open(partial, "w") as tar:
+    with _private_file(archive, overwrite=True) as partial, tarfile.open(partial, "w") as tar:
         for path in files:
             tar.add(path, arcname=path.name, recursive=False)
-    os.chmod(partial, PRIVATE)
-    os.replace(partial, archive)
     return {"path": str(archive), "files": len(files), "bytes": sum(p.stat().st_size for p in files)}
 
 
@@ -333,21 +339,11 @@ def pg_backup(engine, target: Path, *, overwrite: bool = False, bin_dir: Path | 
     and moved into place), then read back with `pg_restore --list` to check it is whole."""
     url = engine.url
     target = Path(target)
-    if target.exists() and not overwrite:
-        raise DomainError(f"既にファイルがあります: {target}（上書きするには --force）")
-    major = server_major(engine)
-    pg_dump = pg_tool("pg_dump", major, bin_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    _create_private(partial)
-    try:
+    with _private_file(target, overwrite) as partial:
+        major = server_major(engine)
+        pg_dump = pg_tool("pg_dump", major, bin_dir)
         _run([pg_dump, "--format=custom", "--no-password", f"--file={partial}"], url, "pg_dump によるバックアップ")
         check_pg_dump(partial, major, bin_dir)
-    except DomainError:
-        partial.unlink(missing_ok=True)
-        raise
-    os.chmod(partial, PRIVATE)
-    os.replace(partial, target)
     return {"path": str(target), "bytes": target.stat().st_size, "counts": pg_counts(engine)}
 
 
