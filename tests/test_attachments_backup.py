@@ -16,7 +16,7 @@ from casework.services import attachments as service
 from .test_attachments import PDF, PNG, stored, upload
 
 SQLITE_ONLY = pytest.mark.skipif(bool(os.environ.get("CASEWORK_TEST_DATABASE_URL")),
-                                 reason="casework backup/restore are SQLite-only")
+                                 reason="the SQLite path of casework backup / restore (PostgreSQL: tests/test_backup.py)")
 
 
 @SQLITE_ONLY

@@ -88,9 +88,10 @@ def install_error_handlers(app) -> None:
 
 
 def register(app) -> None:
-    from .activities import consultations, dispatches, events, followups
+    from .activities import consultations, events, followups
     from .auth import install
     from .clients import cases, clients
+    from .dispatches import dispatches, visits
     from .reports import reports
     from .tokens_page import bp as tokens_page
 
@@ -111,7 +112,7 @@ def register(app) -> None:
     from ..inputs import BoundedIntConverter, INT_URL_MAX
 
     api.register_converter(BoundedIntConverter, lambda _c: {"type": "integer", "minimum": 0, "maximum": INT_URL_MAX})
-    blueprints = [clients, cases, consultations, events, dispatches, followups, reports]
+    blueprints = [clients, cases, consultations, events, dispatches, visits, followups, reports]
     for blp in blueprints:
         api.register_blueprint(blp)
     docs = app.blueprints[api._make_doc_blueprint_name()]

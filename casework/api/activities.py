@@ -1,225 +1,106 @@
-"""/api/v1/consultations, /events, /dispatches, /follow-ups: the web's services and visibility."""
+"""/api/v1/consultations, /events, /follow-ups: the web's services and visibility.
+(Dispatches and their visits: casework/api/dispatches.py.)"""
 from __future__ import annotations
 
-from flask import url_for
 from flask_login import current_user
-from flask_smorest import Blueprint
 
-from ..access import get_client_or_404, get_in_center_or_404
+from ..access import get_client_or_404
 from ..dates import today_jst
-from ..models import Consultation, Dispatch, Event, FollowUp
-from ..permissions import blueprint_requires
+from ..models import Consultation, Event, FollowUp
 from ..services import consultations as consultation_service
-from ..services import dispatch as dispatch_service
 from ..services import events as event_service
 from ..services import followups as followup_service
-from .clients import ETAG, IF_MATCH
-from .common import PageArgs, edit, listed, merged, page_schema, service_errors, with_etag
+from .common import merged
 from .helpers import center_or_422, colleague_or_422
+from .resource import Resource
 from .schemas import (
-    CompleteIn, ConsultationArgs, ConsultationIn, ConsultationOut, ConsultationPatch, DispatchArgs, DispatchIn,
-    DispatchOut, EventArgs, EventIn, EventOut, EventPatch, FollowUpArgs, FollowUpIn, FollowUpOut,
+    CompleteIn, ConsultationArgs, ConsultationIn, ConsultationOut, ConsultationPatch, EventArgs, EventIn, EventOut,
+    EventPatch, FollowUpArgs, FollowUpIn, FollowUpOut, VoidIn, VoidOut,
 )
 
-consultations = Blueprint("api_consultations", __name__, url_prefix="/api/v1/consultations", description="相談記録")
-events = Blueprint("api_events", __name__, url_prefix="/api/v1/events", description="相談会・セミナー")
-dispatches = Blueprint("api_dispatches", __name__, url_prefix="/api/v1/dispatches", description="専門家派遣")
-followups = Blueprint("api_followups", __name__, url_prefix="/api/v1/follow-ups", description="フォローアップ")
-for _bp in (consultations, events, dispatches, followups):
-    blueprint_requires(_bp, "api.use")
-
-
-class ConsultationQuery(ConsultationArgs, PageArgs):
-    pass
-
-
-class EventQuery(EventArgs, PageArgs):
-    pass
-
-
-class DispatchQuery(DispatchArgs, PageArgs):
-    pass
-
-
-class FollowUpQuery(FollowUpArgs, PageArgs):
-    pass
+consultation_resource = Resource("consultation", "consultations", "consultations", Consultation, ConsultationOut,
+                                 description="相談記録")
+event_resource = Resource("event", "events", "events", Event, EventOut, description="相談会・セミナー")
+followup_resource = Resource("followup", "followups", "follow-ups", FollowUp, FollowUpOut, description="フォローアップ",
+                             title="FollowUp")
+consultations, events, followups = consultation_resource.blp, event_resource.blp, followup_resource.blp
 
 
 # --- consultations -----------------------------------------------------------------------------
 
-CONSULTATION_FIELDS = [n for n in ConsultationPatch().fields if n != "version"]
+CONSULTATION_FIELDS = [n for n in ConsultationPatch().fields if n not in ("version", "theme_codes")]
 
 
-@consultations.route("", methods=["GET"])
-@consultations.arguments(ConsultationQuery, location="query", as_kwargs=True)
-@consultations.response(200, page_schema(ConsultationOut, "ConsultationPage"))
-def list_consultations(client_id=None, case_id=None, center_id=None, held_from=None, held_to=None, **page):
-    """相談記録の一覧（所属センターの記録、id の昇順）"""
+def _consultation_list(client_id=None, case_id=None, center_id=None, held_from=None, held_to=None):
     f = consultation_service.ConsultationFilter(center_id=center_id, held_from=held_from, held_to=held_to)
     stmt = consultation_service.consultation_list_query(current_user, f)
     if client_id is not None:
         stmt = stmt.where(Consultation.client_id == client_id)
-    if case_id is not None:
-        stmt = stmt.where(Consultation.case_id == case_id)
-    return listed(stmt, Consultation, page, "api_consultations.list_consultations")
+    return stmt if case_id is None else stmt.where(Consultation.case_id == case_id)
 
 
-@consultations.route("", methods=["POST"])
-@consultations.arguments(ConsultationIn)
-@consultations.response(201, ConsultationOut, headers=ETAG)
-def create_consultation(body):
-    """相談を記録する（案件を省くと、その日に開いている案件に入るか新しい案件が開く）"""
+def _log_consultation(body):
     client = get_client_or_404(current_user, body.pop("client_id"))
     center_or_422(body.get("center_id"))
     body["staff_id"] = colleague_or_422(current_user, body.get("staff_id"), "staff_id")
     data = consultation_service.ConsultationData(**{**body, "theme_codes": body.get("theme_codes") or []})
-    with service_errors():
-        consultation = consultation_service.log_consultation(client, data, by=current_user)
-    return with_etag(consultation, 201,
-                     url_for("api_consultations.get_consultation", consultation_id=consultation.id))
+    return consultation_service.log_consultation(client, data, by=current_user)
 
 
-@consultations.route("/<int:consultation_id>", methods=["GET"])
-@consultations.response(200, ConsultationOut, headers=ETAG)
-def get_consultation(consultation_id):
-    """相談記録"""
-    return with_etag(get_in_center_or_404(current_user, Consultation, consultation_id))
+def _update_consultation(consultation, body, version):
+    values = merged(consultation, body, CONSULTATION_FIELDS)
+    values["theme_codes"] = body.get("theme_codes", [t.code for t in consultation.themes]) or []
+    values["staff_id"] = colleague_or_422(current_user, values["staff_id"], "staff_id", consultation.staff_id)
+    center_or_422(values.get("center_id"))
+    consultation_service.update_consultation(consultation, consultation_service.ConsultationData(**values),
+                                             expected_version=version, by=current_user)
 
 
-@consultations.route("/<int:consultation_id>", methods=["PATCH"])
-@consultations.arguments(ConsultationPatch(partial=True))
-@consultations.response(200, ConsultationOut, headers=ETAG)
-@consultations.doc(parameters=[IF_MATCH])
-def update_consultation(body, consultation_id):
-    """相談記録を更新する（If-Match か version が必要）"""
-    consultation = get_in_center_or_404(current_user, Consultation, consultation_id)
-
-    def change(body, version):
-        values = merged(consultation, body, [n for n in CONSULTATION_FIELDS if n != "theme_codes"])
-        values["theme_codes"] = body.get("theme_codes", [t.code for t in consultation.themes]) or []
-        values["staff_id"] = colleague_or_422(current_user, values["staff_id"], "staff_id", consultation.staff_id)
-        center_or_422(values.get("center_id"))
-        consultation_service.update_consultation(consultation, consultation_service.ConsultationData(**values),
-                                                 expected_version=version, by=current_user)
-
-    return edit(consultation, body, change)
+consultation_resource.lists(ConsultationArgs, _consultation_list, "相談記録の一覧（所属センターの記録、id の昇順）")
+consultation_resource.creates(ConsultationIn, _log_consultation,
+                              "相談を記録する（案件を省くと、その日に開いている案件に入るか新しい案件が開く）")
+consultation_resource.reads("相談記録")
+consultation_resource.patches(ConsultationPatch(partial=True), _update_consultation,
+                              "相談記録を更新する（If-Match か version が必要）")
+consultation_resource.voids(consultation_service.void_consultation, VoidIn, VoidOut, "相談記録")
 
 
 # --- events ------------------------------------------------------------------------------------
 
-EVENT_FIELDS = [n for n in EventIn().fields]
+EVENT_FIELDS = list(EventIn().fields)
 
 
-@events.route("", methods=["GET"])
-@events.arguments(EventQuery, location="query", as_kwargs=True)
-@events.response(200, page_schema(EventOut, "EventPage"))
-def list_events(center_id=None, kind_code=None, held_from=None, held_to=None, **page):
-    """相談会・セミナーの一覧（id の昇順）"""
-    stmt = event_service.event_list_query(current_user, center_id=center_id, kind_code=kind_code,
-                                          held_from=held_from, held_to=held_to)
-    return listed(stmt, Event, page, "api_events.list_events")
+def _update_event(event, body, version):
+    values = merged(event, body, EVENT_FIELDS)
+    center_or_422(values["center_id"])
+    event_service.update_event(event, event_service.EventData(**values), expected_version=version, by=current_user)
 
 
-@events.route("", methods=["POST"])
-@events.arguments(EventIn)
-@events.response(201, EventOut, headers=ETAG)
-def create_event(body):
-    """相談会・セミナーを登録する"""
+def _create_event(body):
     center_or_422(body["center_id"])
-    with service_errors():
-        event = event_service.create_event(event_service.EventData(**body), by=current_user)
-    return with_etag(event, 201, url_for("api_events.get_event", event_id=event.id))
+    return event_service.create_event(event_service.EventData(**body), by=current_user)
 
 
-@events.route("/<int:event_id>", methods=["GET"])
-@events.response(200, EventOut, headers=ETAG)
-def get_event(event_id):
-    """相談会・セミナー"""
-    return with_etag(get_in_center_or_404(current_user, Event, event_id))
-
-
-@events.route("/<int:event_id>", methods=["PATCH"])
-@events.arguments(EventPatch(partial=True))
-@events.response(200, EventOut, headers=ETAG)
-@events.doc(parameters=[IF_MATCH])
-def update_event(body, event_id):
-    """相談会・セミナーを更新する（If-Match か version が必要）"""
-    event = get_in_center_or_404(current_user, Event, event_id)
-
-    def change(body, version):
-        values = merged(event, body, EVENT_FIELDS)
-        center_or_422(values["center_id"])
-        event_service.update_event(event, event_service.EventData(**values), expected_version=version, by=current_user)
-
-    return edit(event, body, change)
-
-
-# --- dispatches --------------------------------------------------------------------------------
-
-@dispatches.route("", methods=["GET"])
-@dispatches.arguments(DispatchQuery, location="query", as_kwargs=True)
-@dispatches.response(200, page_schema(DispatchOut, "DispatchPage"))
-def list_dispatches(center_id=None, status=None, **page):
-    """専門家派遣の一覧（id の昇順）"""
-    stmt = dispatch_service.dispatch_list_query(current_user, dispatch_service.DispatchFilter(
-        center_id=center_id, status=status))
-    return listed(stmt, Dispatch, page, "api_dispatches.list_dispatches")
-
-
-@dispatches.route("", methods=["POST"])
-@dispatches.arguments(DispatchIn)
-@dispatches.response(201, DispatchOut, headers=ETAG)
-def create_dispatch(body):
-    """専門家派遣を申請する（承認・却下は画面で統括責任者が行う）"""
-    data = dispatch_service.DispatchRequest(**{**body, "requested_on": body.get("requested_on") or today_jst()})
-    with service_errors():
-        dispatch = dispatch_service.request_dispatch(data, by=current_user)
-    return with_etag(dispatch, 201, url_for("api_dispatches.get_dispatch", dispatch_id=dispatch.id))
-
-
-@dispatches.route("/<int:dispatch_id>", methods=["GET"])
-@dispatches.response(200, DispatchOut, headers=ETAG)
-def get_dispatch(dispatch_id):
-    """専門家派遣"""
-    return with_etag(get_in_center_or_404(current_user, Dispatch, dispatch_id))
+event_resource.lists(EventArgs, lambda **f: event_service.event_list_query(current_user, **f),
+                     "相談会・セミナーの一覧（id の昇順）")
+event_resource.creates(EventIn, _create_event, "相談会・セミナーを登録する")
+event_resource.reads("相談会・セミナー")
+event_resource.patches(EventPatch(partial=True), _update_event, "相談会・セミナーを更新する（If-Match か version が必要）")
+event_resource.voids(event_service.void_event, VoidIn, VoidOut, "相談会・セミナー")
 
 
 # --- follow-ups --------------------------------------------------------------------------------
 
-@followups.route("", methods=["GET"])
-@followups.arguments(FollowUpQuery, location="query", as_kwargs=True)
-@followups.response(200, page_schema(FollowUpOut, "FollowUpPage"))
-def list_followups(scope="all", status="all", **page):
-    """フォローアップの一覧（id の昇順）"""
-    stmt = followup_service.followup_list_query(current_user, followup_service.FollowUpFilter(scope=scope,
-                                                                                             status=status))
-    return listed(stmt, FollowUp, page, "api_followups.list_followups")
+def _complete_followup(followup, values, version):
+    findings = followup_service.Findings(**{**values, "completed_on": values.get("completed_on") or today_jst()})
+    followup_service.complete_followup(followup, findings, expected_version=version, by=current_user)
 
 
-@followups.route("", methods=["POST"])
-@followups.arguments(FollowUpIn)
-@followups.response(201, FollowUpOut, headers=ETAG)
-def create_followup(body):
-    """フォローアップを登録する"""
-    with service_errors():
-        followup = followup_service.create_followup(followup_service.FollowUpData(**body), by=current_user)
-    return with_etag(followup, 201, url_for("api_followups.get_followup", followup_id=followup.id))
-
-
-@followups.route("/<int:followup_id>", methods=["GET"])
-@followups.response(200, FollowUpOut, headers=ETAG)
-def get_followup(followup_id):
-    """フォローアップ"""
-    return with_etag(get_in_center_or_404(current_user, FollowUp, followup_id))
-
-
-@followups.route("/<int:followup_id>/complete", methods=["POST"])
-@followups.arguments(CompleteIn)
-@followups.response(200, FollowUpOut, headers=ETAG)
-@followups.doc(parameters=[IF_MATCH])
-def complete_followup(body, followup_id):
-    """フォローアップの結果を記録して完了にする（If-Match か version が必要）"""
-    followup = get_in_center_or_404(current_user, FollowUp, followup_id)
-    return edit(followup, body, lambda values, version: followup_service.complete_followup(
-        followup, followup_service.Findings(**{**values, "completed_on": values.get("completed_on") or today_jst()}),
-        expected_version=version, by=current_user))
+followup_resource.lists(FollowUpArgs, lambda scope="all", status="all": followup_service.followup_list_query(
+    current_user, followup_service.FollowUpFilter(scope=scope, status=status)), "フォローアップの一覧（id の昇順）")
+followup_resource.creates(FollowUpIn, lambda body: followup_service.create_followup(
+    followup_service.FollowUpData(**body), by=current_user), "フォローアップを登録する")
+followup_resource.reads("フォローアップ")
+followup_resource.action("/complete", "complete_followup", CompleteIn, _complete_followup,
+                         "フォローアップの結果を記録して完了にする（If-Match か version が必要）")
+followup_resource.voids(followup_service.void_followup, VoidIn, VoidOut, "フォローアップ")

@@ -41,13 +41,18 @@ class Text(ma.fields.String):
 
 class Day(ma.fields.Date):
     """A date: 2024-04-01 (also 2024/4/1, 令和6年4月1日, R6.4.1 as on the forms), within the app's
-    range (casework/dates.py). Written back as ISO 8601."""
+    range (casework/dates.py); `past_only` for things that have happened, as the form's field.
+    Written back as ISO 8601."""
+
+    def __init__(self, *, past_only: bool = False, **kwargs):
+        self.past_only = past_only
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
             raise ma.ValidationError("日付は文字列（例: 2024-04-01）で指定してください。")
         try:
-            return check_date_range(read_date(value))
+            return check_date_range(read_date(value), past_only=self.past_only)
         except DateError as exc:
             raise ma.ValidationError(str(exc)) from None
 
@@ -72,11 +77,15 @@ class Strict(ma.Schema):
         ordered = True
 
 
-class PageArgs(ma.Schema):
-    """?after=<id>&limit=: ids ascending, at most MAX_LIMIT a page."""
+class Query(ma.Schema):
+    """A list's query values: others in the query string are left alone."""
 
     class Meta:
         unknown = ma.EXCLUDE
+
+
+class PageArgs(Query):
+    """?after=<id>&limit=: ids ascending, at most MAX_LIMIT a page."""
 
     after = ma.fields.Integer(validate=validate.Range(0, INT_URL_MAX),
                               metadata={"description": "この id より後（大きい id）から返す"})
@@ -173,11 +182,11 @@ def _plain(value):
     return str(value)
 
 
-def listed(stmt, model, args: dict, endpoint: str) -> dict:
+def listed(stmt, model, args: dict, endpoint: str, **url_args) -> dict:
     """A list's page, each confidential record on it put on the audit log (as its page would)."""
     from .helpers import audit_confidential
 
-    found = keyset(stmt, model, args, endpoint)
+    found = keyset(stmt, model, args, endpoint, **url_args)
     audit_confidential(found["items"])
     return found
 

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint, abort
 from ..dates import DateError, fiscal_year_value, parse_month
 from ..permissions import blueprint_requires, requires
 from ..services import reports as report_service
-from .common import Text
+from .common import Query, Text
 
 reports = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="報告書・月次集計")
 blueprint_requires(reports, "api.use")
@@ -72,10 +72,7 @@ class TallyRows(ma.Schema):
     rows = F.List(F.Nested(TallyRow), required=True)
 
 
-class CenterArgs(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
+class CenterArgs(Query):
     center = Text(32, metadata={"description": "センターのコード（onestop など）。省略時: 見られるすべてのセンター"})
 
 

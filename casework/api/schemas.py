@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 import marshmallow as ma
+import sqlalchemy as sa
 from marshmallow import validate
 
-from ..models import CLIENT_KINDS, Case, Client, Consultation, Event, FollowUp
+from ..models import CLIENT_KINDS, Case, Client, Consultation, Dispatch, DispatchVisit, Event, FollowUp
 from ..services.followups import SALES_TRENDS
-from .common import Count, Day, Id, Strict, Text, length_of
+from flask_smorest.fields import Upload
+
+from .common import Count, Day, Id, Query, Strict, Text, length_of
 
 F = ma.fields
 NULL = {"allow_none": True}
@@ -32,14 +35,48 @@ class UtcDateTime(F.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
-class Record(ma.Schema):
+class Ordered(ma.Schema):
     class Meta:
         ordered = True
 
-    id = F.Integer(required=True)
-    version = F.Integer(required=True, metadata={"description": "楽観的ロックの版（ETag と同じ）"})
+
+def RecordId():
+    return F.Integer(required=True)
+
+
+def StoredVersion():
+    return F.Integer(required=True, metadata={"description": "楽観的ロックの版（ETag と同じ）"})
+
+
+class Record(Ordered):
+    id = RecordId()
+    version = StoredVersion()
     created_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(required=True)
+
+
+_FIELD_OF_COLUMN = [(sa.Boolean, F.Boolean), (sa.DateTime, UtcDateTime), (sa.Date, F.Date), (sa.Integer, F.Integer),
+                    (sa.Numeric, F.Float), (sa.String, F.String)]
+
+
+def record_schema(name: str, model, columns: str, **computed):
+    """The output schema of a record: Record's fields, then these columns as the model has them
+    (their type; null exactly when the column is nullable), in this order; a name that is not a
+    column (or wants a description) is given in `computed`."""
+    fields = {}
+    for column in columns.split():
+        if column in computed:
+            fields[column] = computed[column]
+            continue
+        col = model.__table__.c[column]
+        kind = next(field for sql, field in _FIELD_OF_COLUMN if isinstance(col.type, sql))
+        fields[column] = kind(allow_none=True) if col.nullable else kind(required=True)
+    return Record.from_dict(fields, name=name)
+
+
+def Version(**kwargs):
+    """The version the client edited (instead of If-Match)."""
+    return F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1), **kwargs)
 
 
 def Codes():
@@ -52,21 +89,11 @@ CLIENT_TEXT = ("name_kana", "corporate_number", "industry_code", "municipality_c
                "representative", "contact_name", "contact_phone", "contact_email")
 
 
-class ClientOut(Record):
-    kind = F.String(required=True, metadata={"description": "corporation / sole_proprietor / prospective_founder"})
-    kind_label = F.String(required=True)
-    name = F.String(required=True)
-    name_kana = F.String(**NULL)
-    corporate_number = F.String(**NULL)
-    industry_code = F.String(**NULL)
-    municipality_code = F.String(**NULL)
-    address = F.String(**NULL)
-    employees = F.Integer(**NULL)
-    representative = F.String(**NULL)
-    contact_name = F.String(**NULL)
-    contact_phone = F.String(**NULL)
-    contact_email = F.String(**NULL)
-    notes = F.String(**NULL)
+ClientOut = record_schema("ClientOut", Client, (
+    "kind kind_label name name_kana corporate_number industry_code municipality_code address "
+    "employees representative contact_name contact_phone contact_email notes"),
+    kind=F.String(required=True, metadata={"description": "corporation / sole_proprietor / prospective_founder"}),
+    kind_label=F.String(required=True))
 
 
 class ClientIn(Strict):
@@ -88,32 +115,21 @@ class ClientIn(Strict):
 
 
 class ClientPatch(ClientIn):
-    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+    version = Version()
 
 
-class ClientArgs(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
+class ClientArgs(Query):
     q = Text(100, metadata={"description": "名称・フリガナ・法人番号の部分一致"})
     kind = F.String(validate=validate.OneOf(list(CLIENT_KINDS)))
 
 
 # --- cases -----------------------------------------------------------------------------------
 
-class CaseOut(Record):
-    client_id = F.Integer(required=True)
-    center_id = F.Integer(required=True)
-    center_code = F.Function(lambda c: c.center.code, required=True)
-    assignee_id = F.Integer(**NULL)
-    title = F.String(**NULL)
-    opened_on = F.Date(required=True)
-    closed_on = F.Date(**NULL)
-    outcome_code = F.String(**NULL)
-    outcome_on = F.Date(**NULL)
-    stage = F.String(**NULL)
-    program_id = F.Integer(**NULL)
-    theme_codes = F.Function(lambda c: [t.code for t in c.themes], required=True)
+CaseOut = record_schema("CaseOut", Case, (
+    "client_id center_id center_code assignee_id title opened_on closed_on outcome_code "
+    "outcome_on stage program_id theme_codes"),
+    center_code=F.Function(lambda c: c.center.code, required=True),
+    theme_codes=F.Function(lambda c: [t.code for t in c.themes], required=True))
 
 
 class CaseIn(Strict):
@@ -132,13 +148,10 @@ class CasePatch(Strict):
     title = text_of(Case, "title", **NULL)
     theme_codes = F.List(Text(32), validate=validate.Length(max=50))
     program_id = Id(**NULL)
-    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+    version = Version()
 
 
-class CaseArgs(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
+class CaseArgs(Query):
     client_id = Id()
     center_id = Id()
     status = F.String(validate=validate.OneOf(["open", "closed"]))
@@ -146,21 +159,10 @@ class CaseArgs(ma.Schema):
 
 # --- consultations ---------------------------------------------------------------------------
 
-class ConsultationOut(Record):
-    client_id = F.Integer(required=True)
-    case_id = F.Integer(required=True)
-    center_id = F.Integer(required=True)
-    channel_code = F.String(required=True)
-    held_on = F.Date(required=True)
-    staff_id = F.Integer(**NULL)
-    event_id = F.Integer(**NULL)
-    notes = F.String(**NULL)
-    next_action = F.String(**NULL)
-    next_action_on = F.Date(**NULL)
-    program_id = F.Integer(**NULL)
-    activity_id = F.Integer(**NULL)
-    category_id = F.Integer(**NULL)
-    theme_codes = F.Function(lambda c: [t.code for t in c.themes], required=True)
+ConsultationOut = record_schema("ConsultationOut", Consultation, (
+    "client_id case_id center_id channel_code held_on staff_id event_id notes next_action "
+    "next_action_on program_id activity_id category_id theme_codes"),
+    theme_codes=F.Function(lambda c: [t.code for t in c.themes], required=True))
 
 
 class ConsultationFields(Strict):
@@ -184,13 +186,10 @@ class ConsultationIn(ConsultationFields):
 
 
 class ConsultationPatch(ConsultationFields):
-    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+    version = Version()
 
 
-class ConsultationArgs(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
+class ConsultationArgs(Query):
     client_id = Id()
     case_id = Id()
     center_id = Id()
@@ -200,20 +199,9 @@ class ConsultationArgs(ma.Schema):
 
 # --- events ----------------------------------------------------------------------------------
 
-class EventOut(Record):
-    center_id = F.Integer(required=True)
-    kind_code = F.String(required=True)
-    held_on = F.Date(required=True)
-    ends_on = F.Date(**NULL)
-    title = F.String(**NULL)
-    place = F.String(**NULL)
-    municipality_code = F.String(**NULL)
-    participants = F.Integer(**NULL)
-    companies = F.Integer(**NULL)
-    partners = F.String(**NULL)
-    area = F.String(**NULL)
-    notes = F.String(**NULL)
-    program_id = F.Integer(**NULL)
+EventOut = record_schema("EventOut", Event, (
+    "center_id kind_code held_on ends_on title place municipality_code participants "
+    "companies partners area notes program_id"))
 
 
 class EventIn(Strict):
@@ -233,13 +221,10 @@ class EventIn(Strict):
 
 
 class EventPatch(EventIn):
-    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+    version = Version()
 
 
-class EventArgs(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
+class EventArgs(Query):
     center_id = Id()
     kind_code = Text(32)
     held_from = Day()
@@ -248,19 +233,11 @@ class EventArgs(ma.Schema):
 
 # --- dispatches and follow-ups ------------------------------------------------------------------
 
-class DispatchOut(Record):
-    case_id = F.Integer(required=True)
-    client_id = F.Integer(required=True)
-    center_id = F.Integer(required=True)
-    expert_id = F.Integer(required=True)
-    expert_name = F.Function(lambda d: d.expert.name, required=True)
-    program_id = F.Integer(**NULL)
-    purpose = F.String(**NULL)
-    planned_visits = F.Integer(**NULL)
-    status = F.String(required=True, metadata={"description": "requested / approved / rejected / completed"})
-    requested_on = F.Date(required=True)
-    decided_on = F.Date(**NULL)
-    decision_note = F.String(**NULL)
+DispatchOut = record_schema("DispatchOut", Dispatch, (
+    "case_id client_id center_id expert_id expert_name program_id purpose planned_visits "
+    "status requested_on decided_on decision_note"),
+    expert_name=F.Function(lambda d: d.expert.name, required=True),
+    status=F.String(required=True, metadata={"description": "requested / approved / rejected / completed"}))
 
 
 class DispatchIn(Strict):
@@ -272,28 +249,14 @@ class DispatchIn(Strict):
     planned_visits = ma.fields.Integer(strict=True, validate=validate.Range(1, 1000), **NULL)
 
 
-class DispatchArgs(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
+class DispatchArgs(Query):
     center_id = Id()
     status = F.String(validate=validate.OneOf(["requested", "approved", "rejected", "completed"]))
 
 
-class FollowUpOut(Record):
-    client_id = F.Integer(required=True)
-    case_id = F.Integer(**NULL)
-    center_id = F.Integer(required=True)
-    assignee_id = F.Integer(**NULL)
-    due_on = F.Date(required=True)
-    reason = F.String(required=True)
-    source = F.String(required=True)
-    completed_on = F.Date(**NULL)
-    still_in_business = F.Boolean(**NULL)
-    employees = F.Integer(**NULL)
-    sales_trend = F.String(**NULL)
-    jobs_retained = F.Integer(**NULL)
-    findings = F.String(**NULL)
+FollowUpOut = record_schema("FollowUpOut", FollowUp, (
+    "client_id case_id center_id assignee_id due_on reason source completed_on "
+    "still_in_business employees sales_trend jobs_retained findings"))
 
 
 class FollowUpIn(Strict):
@@ -303,10 +266,7 @@ class FollowUpIn(Strict):
     assignee_id = Id(**NULL)
 
 
-class FollowUpArgs(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
+class FollowUpArgs(Query):
     scope = F.String(validate=validate.OneOf(["mine", "all"]), load_default="all",
                      metadata={"description": "mine: 自分が担当 / all: 所属センターのすべて"})
     status = F.String(validate=validate.OneOf(["open", "done", "all"]), load_default="all")
@@ -319,4 +279,60 @@ class CompleteIn(Strict):
     sales_trend = F.String(validate=validate.OneOf(list(SALES_TRENDS)), **NULL)
     jobs_retained = Count(**NULL)
     findings = Text(20000, **NULL)
-    version = F.Integer(strict=True, validate=validate.Range(0, 2**31 - 1))
+    version = Version()
+
+
+# --- steps: dispatch decisions, visits and reports; closing cases; voiding ----------------------
+
+class VersionIn(Strict):
+    version = Version()
+
+
+class DecisionIn(Strict):
+    decision = F.String(required=True, validate=validate.OneOf(["approve", "reject"]),
+                        metadata={"description": "approve: 承認 / reject: 却下"})
+    decided_on = Day(past_only=True, metadata={"description": "決定日（省略時: 今日）"})
+    note = Text(20000, **NULL, metadata={"description": "コメント（却下の場合は理由が必須）"})
+    version = Version()
+
+
+VisitOut = record_schema("VisitOut", DispatchVisit, (
+    "dispatch_id case_id client_id center_id expert_id held_on hours fee company_share "
+    "report_due_on report_received_on notes"))
+
+
+class VisitIn(Strict):
+    held_on = Day(required=True, past_only=True, metadata={"description": "訪問日"})
+    hours = F.Float(allow_nan=False, validate=validate.Range(0.25, 24), **NULL, metadata={"description": "時間"})
+    fee = Count(**NULL, metadata={"description": "謝金（円、省略時: 専門家の標準謝金）"})
+    company_share = Count(**NULL, metadata={"description": "企業負担額（円、省略時: 派遣事業の負担割合で計算）"})
+    notes = Text(20000, **NULL)
+
+
+class ReportIn(Strict):
+    """The report step's multipart/form-data body, as the web's form: the date, the version and the file."""
+    received_on = Day(required=True, past_only=True, metadata={"description": "報告書受領日"})
+    version = F.Integer(validate=validate.Range(0, 2**31 - 1), metadata={"description": "訪問記録の版"})
+    report_file = Upload(metadata={"description": "報告書ファイル（任意; PDF・Office・画像・テキスト）。派遣の添付書類になる"})
+
+
+class CloseIn(Strict):
+    closed_on = Day(required=True, past_only=True, metadata={"description": "終了日"})
+    outcome_code = Text(32, **NULL, metadata={"description": "成果（founded, succeeded …）"})
+    outcome_on = Day(past_only=True, **NULL, metadata={"description": "成果の日付"})
+    note = Text(20000, **NULL)
+    version = Version()
+
+
+class VoidIn(Strict):
+    reason = Text(20000, required=True, metadata={"description": "取消の理由"})
+    version = Version()
+
+
+class VoidOut(Ordered):
+    id = RecordId()
+    version = StoredVersion()
+    kind = F.String(required=True, metadata={"description": "記録の種類（相談記録 …）"})
+    voided_at = UtcDateTime(required=True)
+    void_reason = F.String(required=True)
+    along = F.List(F.String(), required=True, metadata={"description": "あわせて取り消した記録"})

@@ -24,20 +24,34 @@ def _database_file() -> Path:
 @click.option("--force", is_flag=True, help="overwrite FILE if it exists")
 @with_appcontext
 def backup_command(file, force):
-    """Copy the SQLite database to FILE while the app runs (online backup API), then
-    integrity-check the copy. On PostgreSQL use pg_dump instead."""
+    """Back up the database to FILE while the app runs, and the documents on records to
+    FILE.attachments.tar beside it. SQLite: SQLite's online backup API, then an integrity check of
+    the copy. PostgreSQL: pg_dump -Fc (custom format; pg_dump at least the server's version),
+    then read back with pg_restore --list."""
+    from ..extensions import db
     from ..services.attachments import storage_dir
-    from ..services.backup import backup, backup_attachments
+    from ..services.backup import backup, backup_attachments, is_postgresql, pg_backup
     from ..services.errors import DomainError
 
     try:
-        result = backup(_database_file(), file, overwrite=force)
+        if is_postgresql(db.engine.url):
+            result = pg_backup(db.engine, file, overwrite=force, bin_dir=_pg_bin())
+            checked = "pg_dump -Fc, readable by pg_restore"
+        else:
+            result = backup(_database_file(), file, overwrite=force)
+            checked = "integrity ok"
         documents = backup_attachments(storage_dir(), file)
     except DomainError as exc:
         raise click.ClickException(exc.message)
     counts = ", ".join(f"{k}={v}" for k, v in result["counts"].items())
-    click.echo(f"backup written: {result['path']} ({result['bytes']:,} bytes, integrity ok; {counts})")
+    click.echo(f"backup written: {result['path']} ({result['bytes']:,} bytes, {checked}; {counts})")
     click.echo(f"attachments written: {documents['path']} ({documents['files']} files, {documents['bytes']:,} bytes)")
+
+
+def _pg_bin():
+    from flask import current_app
+
+    return current_app.config.get("PG_BIN_DIR")
 
 
 def _revisions() -> tuple[list[str], str]:
@@ -53,36 +67,50 @@ def _revisions() -> tuple[list[str], str]:
 @click.command("restore")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@click.option("--force", is_flag=True, help="PostgreSQL: replace a database that is not empty (its content is "
+                                            "dumped to the instance folder first)")
 @with_appcontext
-def restore_command(file, yes):
-    """Replace the database with the backup FILE (integrity-checked first; the current database
-    is kept beside it as *.before-restore-<time>). A backup made at an older schema revision is
-    upgraded to the current one after the restore; one from a newer, unknown revision is refused.
-    Stop the web server and scheduler first."""
-    from flask_migrate import upgrade
+def restore_command(file, yes, force):
+    """Replace the database with the backup FILE (checked first) and the documents with
+    FILE.attachments.tar. SQLite: the current database is kept beside it as
+    *.before-restore-<time>. PostgreSQL: pg_restore into the configured database, which must be
+    empty unless --force (then its content is dumped to the instance folder first). A backup made
+    at an older schema revision is upgraded to the current one after the restore; one from a
+    newer, unknown revision is refused. Stop the web server and scheduler first."""
+    from flask import current_app
 
     from ..extensions import db
-    from ..services.backup import check_attachments_archive, check_integrity, check_restorable, restore
+    from ..services import backup as service
+    from ..services.attachments import storage_dir
     from ..services.errors import DomainError
 
     known, head = _revisions()
+    postgresql = service.is_postgresql(db.engine.url)
     try:
-        target = _database_file()
-        check_integrity(file)
-        check_attachments_archive(file)  # before anything is replaced
-        revision = check_restorable(file, known, head)
+        if postgresql:
+            major = service.server_major(db.engine)
+            service.check_pg_dump(file, major, _pg_bin())
+            target = f"PostgreSQL のデータベース {db.engine.url.database}"
+            revision = service.pg_dump_revision(file, major, _pg_bin())
+            service.check_restorable_revision(revision, known, head)
+        else:
+            target = _database_file()
+            service.check_integrity(file)
+            revision = service.check_restorable(file, known, head)
+        service.check_attachments_archive(file)  # before anything is replaced
     except DomainError as exc:
         raise click.ClickException(exc.message)
     if not yes:
         click.confirm(f"{target} を {file} の内容で置き換えます。よろしいですか？", abort=True)
     db.session.remove()
     db.engine.dispose()
-    from ..services.attachments import storage_dir
-    from ..services.backup import restore_attachments
-
     try:
-        result = restore(file, target)
-        documents = restore_attachments(file, storage_dir())
+        if postgresql:
+            result = service.pg_restore(db.engine, file, force=force, keep_dir=Path(current_app.instance_path),
+                                        bin_dir=_pg_bin())
+        else:
+            result = service.restore(file, target)
+        documents = service.restore_attachments(file, storage_dir())
     except DomainError as exc:
         raise click.ClickException(exc.message)
     if revision is None:
@@ -94,22 +122,30 @@ def restore_command(file, yes):
         click.echo(f"attachments restored: {documents['files']} files into {documents['path']}"
                    + (f" (previous files kept as {documents['kept']})" if documents["kept"] else ""))
     counts = ", ".join(f"{k}={v}" for k, v in result["counts"].items())
-    click.echo(f"restored {target} from {file} (integrity ok; {counts})")
+    click.echo(f"restored {target} from {file} ({'pg_restore' if postgresql else 'integrity ok'}; {counts})")
     if result["kept"]:
         click.echo(f"previous database kept as {result['kept']}")
     if revision is not None and revision != head:
         click.echo(f"バックアップのリビジョン {revision} から最新の {head} へデータベースを更新します "
                    f"(upgrading the restored database from revision {revision} to {head})")
-        try:
-            upgrade(revision="head")
-        except Exception as exc:
-            raise click.ClickException(
-                f"復元したデータベースの更新に失敗しました: {exc}。元のデータベースは {result['kept']} にあります "
-                f"(casework restore でそれを戻せます)。")
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+        _upgrade(result["kept"])
         click.echo(f"データベースをリビジョン {head} に更新しました (upgraded to {head})")
+
+
+def _upgrade(kept) -> None:
+    from flask_migrate import upgrade
+
+    from ..extensions import db
+
+    try:
+        upgrade(revision="head")
+    except Exception as exc:
+        raise click.ClickException(
+            f"復元したデータベースの更新に失敗しました: {exc}。元のデータベースは {kept} にあります "
+            f"(casework restore でそれを戻せます)。")
+    finally:
+        db.session.remove()
+        db.engine.dispose()
 
 
 @click.command("counts")

@@ -317,3 +317,15 @@ def open_cases_for(user: User, limit: int = 500) -> list[Case]:
         .where(and_visible(Case, user), Case.closed_on.is_(None), Client.voided_at.is_(None))
         .options(selectinload(Case.client), selectinload(Case.center))
         .order_by(Client.name_kana, Case.id).limit(limit)))
+
+
+# --- the expert's report file ----------------------------------------------------------------
+
+def attach_report(visit: DispatchVisit, name: str, data: bytes, *, by: User | None,
+                  max_bytes: int | None = None):
+    """The report file received for a visit: a document of its dispatch (services/attachments.py
+    checks and keeps it, and `casework backup` carries it), labelled with the visit's date."""
+    from . import attachments
+
+    return attachments.attach_file(visit.dispatch, name, data, by=by, max_bytes=max_bytes,
+                                   label=f"報告書（訪問 {visit.held_on:%Y-%m-%d}）")
