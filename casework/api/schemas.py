@@ -90,7 +90,7 @@ CLIENT_TEXT = ("name_kana", "corporate_number", "industry_code", "municipality_c
 
 
 ClientOut = record_schema("ClientOut", Client, (
-    "kind kind_label name name_kana corporate_number industry_code municipality_code address "
+    "kind kind_label name name_kana corporate_number industry_code industry_division_code municipality_code address "
     "employees representative contact_name contact_phone contact_email notes"),
     kind=F.String(required=True, metadata={"description": "corporation / sole_proprietor / prospective_founder"}),
     kind_label=F.String(required=True))
@@ -102,6 +102,7 @@ class ClientIn(Strict):
     name_kana = text_of(Client, "name_kana", **NULL)
     corporate_number = Text(20, **NULL)  # hyphens and spaces are taken out by the service
     industry_code = text_of(Client, "industry_code", **NULL)
+    industry_division_code = text_of(Client, "industry_division_code", **NULL)  # JSIC 中分類; names its major
     municipality_code = text_of(Client, "municipality_code", **NULL)
     address = text_of(Client, "address", **NULL)
     employees = Count(**NULL)
@@ -201,7 +202,7 @@ class ConsultationArgs(Query):
 
 EventOut = record_schema("EventOut", Event, (
     "center_id kind_code held_on ends_on title place municipality_code participants "
-    "companies partners area notes program_id"))
+    "companies partners area speaker notes program_id"))
 
 
 class EventIn(Strict):
@@ -216,6 +217,7 @@ class EventIn(Strict):
     companies = Count(**NULL)
     partners = text_of(Event, "partners", **NULL)
     area = text_of(Event, "area", **NULL)
+    speaker = text_of(Event, "speaker", **NULL)  # 講師 of a 講演 (kind lecture)
     notes = Text(20000, **NULL)
     program_id = Id(**NULL)
 
