@@ -46,8 +46,8 @@ class EventFilterForm(FilterForm):
     q = StringField("名称・会場")
     center_id = IdSelectField("センター")
     kind_code = SelectField("種別")
-    held_from, held_to = date_range("開催日")
     program_id = IdSelectField("事業")
+    held_from, held_to = date_range("開催日")
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
