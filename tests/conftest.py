@@ -91,3 +91,24 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def void_through_the_page(client, void_url, reason, *, listed_on, name) -> str:
+    """Void a record as a user does: its page asks for a reason, a blank one is refused, then
+    `reason` voids it; `name` is on the list page `listed_on` before and gone after. Returns the
+    text of the page the void leads to."""
+    assert name in text_of(client.get(listed_on))
+    assert "取消の理由" in text_of(client.get(void_url))
+    assert "取消の理由を入力してください" in text_of(client.post(void_url, data={"reason": ""}))
+    done = text_of(client.post(void_url, data={"reason": reason}, follow_redirects=True))
+    assert name not in text_of(client.get(listed_on))
+    return done
+
+
+def assert_form_defaults_to_me(html, user, center) -> None:
+    """A fresh record form offers today's date, the user as the staff member and their center."""
+    from casework.dates import today_jst
+
+    assert f'value="{today_jst().isoformat()}"' in html
+    assert f'<option selected value="{user.id}">' in html
+    assert f'<option selected value="{center.id}">' in html
