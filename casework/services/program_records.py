@@ -89,6 +89,15 @@ def change_record(record, values: dict, *, expected_version: int | None, by: Use
 void_program_record = void_record  # every kind voids through services/voiding.py
 
 
+def live_records(model, *, load=(), order_by=("id",), **equal) -> list:
+    """The records not voided whose columns equal `equal` (a parent's rows), with the `load`
+    relations loaded, in `order_by` column order."""
+    return list(db.session.scalars(
+        select(model).where(model.voided_at.is_(None), *[getattr(model, k) == v for k, v in equal.items()])
+        .options(*[selectinload(getattr(model, name)) for name in load])
+        .order_by(*[getattr(model, name) for name in order_by])))
+
+
 def record_list_query(model, user: User, *, dated: str, date_from=None, date_to=None, q=None, clients=("client_id",),
                       load=(), **equal):
     """A kind's list: the records the user sees, each `equal` filter that is given, those of
