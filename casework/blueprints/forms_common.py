@@ -258,13 +258,6 @@ def stale_rows(exc, form) -> list[tuple[str, str, str]]:
     return rows
 
 
-def stale_for_display(exc, form):
-    """The StaleRecord, kept for the page (templates call stale_notice(stale, form))."""
-    if form is not None:
-        form.stale = exc
-    return exc
-
-
 def show_stale(form, exc):
     """A stale save: the form carries the refusal (form_errors / stale_notice show what changed,
     with the form's labels) and its version moves to the saved one, so saving again after
