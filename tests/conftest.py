@@ -56,6 +56,14 @@ def make():
     return factories
 
 
+@pytest.fixture
+def world(app):
+    """tests/world.py: a staff member per role and a record of every kind in three centers."""
+    from . import world as W
+
+    return W.build()
+
+
 class Auth:
     def __init__(self, client):
         self.client = client
