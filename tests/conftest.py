@@ -8,6 +8,7 @@ import re
 import pytest
 
 from casework import create_app
+from casework.dates import today_jst
 from casework.extensions import db
 from casework.seed.loader import seed_vocabulary
 from casework.unit_of_work import committing
@@ -115,8 +116,6 @@ def void_through_the_page(client, void_url, reason, *, listed_on, name) -> str:
 
 def assert_form_defaults_to_me(html, user, center) -> None:
     """A fresh record form offers today's date, the user as the staff member and their center."""
-    from casework.dates import today_jst
-
     assert f'value="{today_jst().isoformat()}"' in html
     assert f'<option selected value="{user.id}">' in html
     assert f'<option selected value="{center.id}">' in html
