@@ -8,6 +8,7 @@ import re
 import pytest
 
 from casework import create_app
+from casework.dates import today_jst
 from casework.extensions import db
 from casework.seed.loader import seed_vocabulary
 from casework.unit_of_work import committing
@@ -56,6 +57,14 @@ def make():
     return factories
 
 
+@pytest.fixture
+def world(app):
+    """tests/world.py: a staff member per role and a record of every kind in three centers."""
+    from . import world as W
+
+    return W.build()
+
+
 class Auth:
     def __init__(self, client):
         self.client = client
@@ -91,3 +100,22 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def void_through_the_page(client, void_url, reason, *, listed_on, name) -> str:
+    """Void a record as a user does: its page asks for a reason, a blank one is refused, then
+    `reason` voids it; `name` is on the list page `listed_on` before and gone after. Returns the
+    text of the page the void leads to."""
+    assert name in text_of(client.get(listed_on))
+    assert "取消の理由" in text_of(client.get(void_url))
+    assert "取消の理由を入力してください" in text_of(client.post(void_url, data={"reason": ""}))
+    done = text_of(client.post(void_url, data={"reason": reason}, follow_redirects=True))
+    assert name not in text_of(client.get(listed_on))
+    return done
+
+
+def assert_form_defaults_to_me(html, user, center) -> None:
+    """A fresh record form offers today's date, the user as the staff member and their center."""
+    assert f'value="{today_jst().isoformat()}"' in html
+    assert f'<option selected value="{user.id}">' in html
+    assert f'<option selected value="{center.id}">' in html

@@ -6,7 +6,7 @@ from casework.dates import today_jst
 from casework.extensions import db
 from casework.models import Case
 
-from .conftest import text_of
+from .conftest import assert_form_defaults_to_me, text_of, void_through_the_page
 
 
 def _form(make, **kw):
@@ -32,9 +32,7 @@ def test_new_case_form_defaults_to_me_my_center_and_today(client, logged_in, mak
     c = make.client("株式会社ねぶた製作所")
     page = client.get(f"/cases/new?client_id={c.id}").get_data(as_text=True)
     assert "株式会社ねぶた製作所" in page
-    assert f'value="{today_jst().isoformat()}"' in page
-    assert f'<option selected value="{logged_in.id}">' in page
-    assert f'<option selected value="{make.center("onestop").id}">' in page
+    assert_form_defaults_to_me(page, logged_in, make.center("onestop"))
 
 
 def test_new_case_without_client_asks_to_pick_one(client, logged_in):
@@ -203,12 +201,8 @@ def test_manager_voids_and_case_leaves_the_list(client, auth, make):
     manager = make.user("boss", role="manager", centers=["onestop"])
     auth.login(manager)
     k = make.case(make.client("取消される会社"))
-    assert "取消される会社" in text_of(client.get("/cases/"))
-    response = client.post(f"/cases/{k.id}/void", data={"reason": ""})
-    assert "取消の理由を入力してください" in text_of(response)
-    response = client.post(f"/cases/{k.id}/void", data={"reason": "重複登録"}, follow_redirects=True)
-    assert "案件を取り消しました" in text_of(response)
-    assert "取消される会社" not in text_of(client.get("/cases/"))
+    done = void_through_the_page(client, f"/cases/{k.id}/void", "重複登録", listed_on="/cases/", name="取消される会社")
+    assert "案件を取り消しました" in done
     assert client.get(f"/cases/{k.id}").status_code == 404
 
 

@@ -6,7 +6,7 @@ from casework.dates import today_jst
 from casework.extensions import db
 from casework.models import Case, Consultation
 
-from .conftest import text_of
+from .conftest import assert_form_defaults_to_me, text_of, void_through_the_page
 
 
 def _form(make, client_id, **kw):
@@ -63,9 +63,7 @@ def test_form_defaults_today_me_my_center_and_window(client, logged_in, make):
     c = make.client("株式会社ねぶた製作所")
     html = client.get(f"/consultations/new?client_id={c.id}").get_data(as_text=True)
     assert "株式会社ねぶた製作所" in html
-    assert f'value="{today_jst().isoformat()}"' in html
-    assert f'<option selected value="{logged_in.id}">' in html
-    assert f'<option selected value="{make.center("onestop").id}">' in html
+    assert_form_defaults_to_me(html, logged_in, make.center("onestop"))
     assert '<input autofocus checked id="channel_code-0" name="channel_code" required type="radio" value="window">' in html
     for label in ("窓口", "巡回", "出張相談会", "オンライン", "電話", "メール", "保存して次を記録"):
         assert label in html
@@ -208,13 +206,9 @@ def test_void_needs_a_reason_and_removes_from_list(client, auth, make):
     manager = make.user("boss", role="manager", centers=["onestop"])
     auth.login(manager)
     k = make.consultation(make.client("取消される会社"))
-    assert "取消される会社" in text_of(client.get("/consultations/"))
-    assert "取消の理由" in text_of(client.get(f"/consultations/{k.id}/void"))
-    response = client.post(f"/consultations/{k.id}/void", data={"reason": ""})
-    assert "取消の理由を入力してください" in text_of(response)
-    response = client.post(f"/consultations/{k.id}/void", data={"reason": "入力ミス"}, follow_redirects=True)
-    assert "相談記録を取り消しました" in text_of(response)
-    assert "取消される会社" not in text_of(client.get("/consultations/"))
+    done = void_through_the_page(client, f"/consultations/{k.id}/void", "入力ミス", listed_on="/consultations/",
+                                 name="取消される会社")
+    assert "相談記録を取り消しました" in done
     assert client.get(f"/consultations/{k.id}/edit").status_code == 404
 
 

@@ -185,16 +185,11 @@ def _check(response, expectation, role, w):
     return None
 
 
-@pytest.fixture
-def w(app):
-    return W.build()
-
-
 @pytest.mark.parametrize("role", ["anonymous", *W.ROLES])
-def test_every_route_answers_each_role_as_the_matrix_says(app, w, role):
+def test_every_route_answers_each_role_as_the_matrix_says(app, world, role):
     client = app.test_client()
     if role != "anonymous":
-        response = client.post("/auth/login", data={"login": w.users[role].login, "password": PASSWORD})
+        response = client.post("/auth/login", data={"login": world.users[role].login, "password": PASSWORD})
         assert response.status_code == 302
     failures, checked = [], 0
     rules = _rules(app)
@@ -204,20 +199,20 @@ def test_every_route_answers_each_role_as_the_matrix_says(app, w, role):
         method = _method(rule)
         if method == "POST" and rule.endpoint in SKIP_POST and role != "anonymous":
             continue
-        for url, scope in _candidate_urls(app, rule, w, role):
-            expectation = _expected(rule, url, scope, role, w)
+        for url, scope in _candidate_urls(app, rule, world, role):
+            expectation = _expected(rule, url, scope, role, world)
             form = {}
             if method == "POST" and "?" in url:
                 from urllib.parse import parse_qsl
 
                 form = dict(parse_qsl(url.split("?", 1)[1]))
             response = client.open(url, method=method, data=form if method == "POST" else None)
-            problem = _check(response, expectation, role, w)
+            problem = _check(response, expectation, role, world)
             checked += 1
             if problem:
                 failures.append(f"{method} {url} [{rule.endpoint}, {scope}] as {role}: {problem}")
             if method == "POST" and role != "anonymous" and client.get("/").status_code != 200:
-                client.post("/auth/login", data={"login": w.users[role].login, "password": PASSWORD})
+                client.post("/auth/login", data={"login": world.users[role].login, "password": PASSWORD})
     print(f"{role}: {checked} requests over {len(rules)} routes")
     assert checked > len(rules) // 2
     assert not failures, "\n".join(failures)
@@ -232,41 +227,41 @@ def test_the_matrix_knows_every_record_parameter(app):
     assert not unknown, "add these to tests/test_route_matrix.py and tests/world.py: " + ", ".join(unknown)
 
 
-def test_denied_record_access_is_audited(app, w, client):
+def test_denied_record_access_is_audited(app, world, client):
     from sqlalchemy import select
 
     from casework.extensions import db
     from casework.models import AuditEntry
 
-    client.post("/auth/login", data={"login": w.users["coordinator"].login, "password": PASSWORD})
-    secret_client = w.ids["succession"]["client_id"]
+    client.post("/auth/login", data={"login": world.users["coordinator"].login, "password": PASSWORD})
+    secret_client = world.ids["succession"]["client_id"]
     assert client.get(f"/clients/{secret_client}").status_code == 404
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "denied"))
     assert entry is not None
-    assert (entry.object_type, entry.object_id, entry.user_id) == ("Client", secret_client, w.users["coordinator"].id)
+    assert (entry.object_type, entry.object_id, entry.user_id) == ("Client", secret_client, world.users["coordinator"].id)
 
 
-def test_confidential_views_are_audited_for_members(app, w, client):
+def test_confidential_views_are_audited_for_members(app, world, client):
     from sqlalchemy import select
 
     from casework.extensions import db
     from casework.models import AuditEntry
 
-    client.post("/auth/login", data={"login": w.users["succession"].login, "password": PASSWORD})
-    secret_client = w.ids["succession"]["client_id"]
+    client.post("/auth/login", data={"login": world.users["succession"].login, "password": PASSWORD})
+    secret_client = world.ids["succession"]["client_id"]
     assert client.get(f"/clients/{secret_client}").status_code == 200
     views = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "view",
                                                               AuditEntry.object_id == secret_client)))
-    assert len(views) == 1 and views[0].user_id == w.users["succession"].id
+    assert len(views) == 1 and views[0].user_id == world.users["succession"].id
 
 
-def test_succession_pages_refused_to_non_members_are_audited(app, w, client):
+def test_succession_pages_refused_to_non_members_are_audited(app, world, client):
     from sqlalchemy import select
 
     from casework.extensions import db
     from casework.models import AuditEntry
 
-    client.post("/auth/login", data={"login": w.users["manager"].login, "password": PASSWORD})
+    client.post("/auth/login", data={"login": world.users["manager"].login, "password": PASSWORD})
     assert client.get("/succession/").status_code == 404
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "denied"))
-    assert entry.user_id == w.users["manager"].id and entry.detail["path"] == "/succession/"
+    assert entry.user_id == world.users["manager"].id and entry.detail["path"] == "/succession/"

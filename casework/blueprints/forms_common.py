@@ -166,22 +166,30 @@ class IdSelectField(SelectField):
 
 
 class FilterForm(JapaneseForm):
-    """A GET filter form read from the query string (no CSRF: it only reads).
+    """A GET filter form read from the query string (no CSRF: it only reads), built for a user.
 
     Every filter is optional: a field absent from the query string or left blank means "no
     filter" and is never an error, whatever its type (a select without a blank choice, a date).
-    A value that is there but wrong (not a choice, not a date) is shown beside its field."""
+    A value that is there but wrong (not a choice, not a date) is shown beside its field.
+    The choices that depend on who is looking come from each ViewerSelectField (center_filter,
+    colleague_filter) and from `offer(user)`, which a form overrides for any others."""
 
     class Meta:
         csrf = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, user, **kwargs):
         from flask import request
 
-        super().__init__(request.args, *args, **kwargs)
+        super().__init__(request.args, **kwargs)
         for f in self:
             if not any(isinstance(v, Optional) for v in f.validators):
                 f.validators = [Optional(), *f.validators]
+            if isinstance(f, ViewerSelectField):
+                f.choices = f.choices_for(user)
+        self.offer(user)
+
+    def offer(self, user) -> None:
+        """Fill the choices a field's declaration cannot (vocabularies, the user's programs)."""
 
     def checked(self) -> bool:
         """Validate; invalid filters show beside their field and are ignored."""
@@ -195,9 +203,30 @@ class FilterForm(JapaneseForm):
         return {f.name: (f.data.strip() or None) if isinstance(f.data, str) else f.data for f in self}
 
 
-def date_range(label: str):
-    """A list's period filter: 「label（から）」 and 「label（まで）」 (`held_from, held_to = date_range("相談日")`)."""
-    return DateField(f"{label}（から）"), DateField(f"{label}（まで）")
+class ViewerSelectField(IdSelectField):
+    """A filter of record ids whose choices depend on the user the FilterForm is built for:
+    `choices_for(user)` gives them."""
+
+    def __init__(self, label, choices_for, **kwargs):
+        super().__init__(label, **kwargs)
+        self.choices_for = choices_for
+
+
+def center_filter(label="センター"):
+    """A list's センター filter: the centers the user sees, after 「すべてのセンター」."""
+    return ViewerSelectField(label, lambda user: center_choices(user, blank="すべてのセンター"))
+
+
+def colleague_filter(label, blank):
+    """A list's staff filter (担当者, 職員): the user's colleagues, after `blank`."""
+    return ViewerSelectField(label, lambda user: colleague_choices(user, blank=blank))
+
+
+def date_range(label: str, names=(None, None)):
+    """A list's period filter: 「label（から）」 and 「label（まで）」 (`held_from, held_to = date_range("相談日")`);
+    `names` are the query string's names where they are not the attributes' (?from=&to=)."""
+    start, end = ({"name": n} if n else {} for n in names)
+    return DateField(f"{label}（から）", **start), DateField(f"{label}（まで）", **end)
 
 
 def _shown(field, value) -> str:
@@ -239,13 +268,6 @@ def stale_rows(exc, form) -> list[tuple[str, str, str]]:
         rows.append((label, _shown(field, saved), _shown(field, mine)))
     rows.sort(key=lambda r: order.index(labels[r[0]].name) if r[0] in labels else len(order))
     return rows
-
-
-def stale_for_display(exc, form):
-    """The StaleRecord, kept for the page (templates call stale_notice(stale, form))."""
-    if form is not None:
-        form.stale = exc
-    return exc
 
 
 def show_stale(form, exc):

@@ -13,7 +13,7 @@ from ..textnorm import client_search_text, fold, valid_corporate_number
 from . import audit
 from .errors import Checks
 from .filters import where_equal
-from .locking import check_version
+from .locking import apply_values
 from .voiding import void_record
 from ..searchindex import search_terms
 
@@ -86,13 +86,8 @@ def register_client(data: ClientData, by: User | None = None, ref: str | None = 
 
 def update_client(client: Client, data: ClientData, *, expected_version: int | None, by: User | None = None) -> Client:
     values = data.cleaned()
-    check_version(client, expected_version, values)
-    diff = audit.changes(client, values)
-    for key, value in values.items():
-        setattr(client, key, value)
+    apply_values(client, values, expected_version=expected_version, by=by)
     client.search_text = client_search_text(client.name, client.name_kana, client.corporate_number)
-    if diff:
-        audit.record("change", client, user=by, detail=diff)
     return client
 
 

@@ -18,7 +18,7 @@ from ..permissions import can
 from . import audit
 from .errors import Checks, DomainError
 from .filters import where_equal, where_within
-from .locking import check_version
+from .locking import apply_values, check_version
 from .voiding import void_record
 from ..searchindex import search_terms
 
@@ -69,13 +69,8 @@ def register_expert(data: ExpertData, by: User | None = None) -> Expert:
 def update_expert(expert: Expert, data: ExpertData, *, expected_version: int | None, by: User | None = None) -> Expert:
     _require_expert_manager(by)
     values = data.cleaned()
-    check_version(expert, expected_version, values)
     _unique_name(values["name"], expert.id)
-    diff = audit.changes(expert, values)
-    for key, value in values.items():
-        setattr(expert, key, value)
-    if diff:
-        audit.record("change", expert, user=by, detail=diff)
+    apply_values(expert, values, expected_version=expected_version, by=by)
     return expert
 
 

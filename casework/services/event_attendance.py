@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Event, EventAttendance, User
 from .errors import DomainError
-from .program_records import add_record, change_record, non_negative, strip, void_program_record
+from .program_records import add_record, change_record, live_records, non_negative, strip, void_program_record
 from .programs import check_term, get_program
 
 COUNTS = [("meetings", "商談件数"), ("deals", "成約件数"), ("amount", "成約金額")]
@@ -86,10 +85,7 @@ void_attendance = void_program_record
 
 
 def attendances_of(event: Event) -> list[EventAttendance]:
-    return list(db.session.scalars(
-        select(EventAttendance).where(EventAttendance.event_id == event.id, EventAttendance.voided_at.is_(None))
-        .options(selectinload(EventAttendance.side), selectinload(EventAttendance.client))
-        .order_by(EventAttendance.side_id, EventAttendance.id)))
+    return live_records(EventAttendance, event_id=event.id, load=("side", "client"), order_by=("side_id", "id"))
 
 
 def totals_by_side(event: Event) -> list[dict]:

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Event, EventKind, Municipality, User
 from . import audit
 from .errors import Checks, DomainError
-from .locking import check_version
+from .locking import apply_values
 from .voiding import void_record
 
 
@@ -74,12 +74,7 @@ def update_event(event: Event, data: EventData, *, expected_version: int | None,
         from .programs import center_default_program_id
 
         values["program_id"] = center_default_program_id(values["center_id"], "event")
-    check_version(event, expected_version, values)
-    diff = audit.changes(event, values)
-    for key, value in values.items():
-        setattr(event, key, value)
-    if diff:
-        audit.record("change", event, user=by, detail=diff)
+    apply_values(event, values, expected_version=expected_version, by=by)
     return event
 
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from ..extensions import db
 from ..models import Case, CaseMilestone, User
 from .errors import DomainError
-from .program_records import (add_record, change_record, non_negative, not_future, record_list_query, strip,
-                              void_program_record)
+from .program_records import (add_record, change_record, live_records, non_negative, not_future, record_list_query,
+                              strip, void_program_record)
 from .programs import check_program, check_term
 
 
@@ -55,10 +51,7 @@ void_milestone = void_program_record
 
 
 def milestones_of(case: Case) -> list[CaseMilestone]:
-    return list(db.session.scalars(
-        select(CaseMilestone).where(CaseMilestone.case_id == case.id, CaseMilestone.voided_at.is_(None))
-        .options(selectinload(CaseMilestone.milestone), selectinload(CaseMilestone.program))
-        .order_by(CaseMilestone.achieved_on, CaseMilestone.id)))
+    return live_records(CaseMilestone, case_id=case.id, load=("milestone", "program"), order_by=("achieved_on", "id"))
 
 
 def milestone_list_query(user: User, *, program_id=None, milestone_id=None, q=None, achieved_from=None,

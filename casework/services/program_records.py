@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Client, Program, User
 from . import audit
 from .errors import DomainError
-from .locking import check_version
+from .locking import apply_values
 from .voiding import void_record
 
 
@@ -89,6 +89,15 @@ def change_record(record, values: dict, *, expected_version: int | None, by: Use
 void_program_record = void_record  # every kind voids through services/voiding.py
 
 
+def live_records(model, *, load=(), order_by=("id",), **equal) -> list:
+    """The records not voided whose columns equal `equal` (a parent's rows), with the `load`
+    relations loaded, in `order_by` column order."""
+    return list(db.session.scalars(
+        select(model).where(model.voided_at.is_(None), *[getattr(model, k) == v for k, v in equal.items()])
+        .options(*[selectinload(getattr(model, name)) for name in load])
+        .order_by(*[getattr(model, name) for name in order_by])))
+
+
 def record_list_query(model, user: User, *, dated: str, date_from=None, date_to=None, q=None, clients=("client_id",),
                       load=(), **equal):
     """A kind's list: the records the user sees, each `equal` filter that is given, those of
@@ -107,17 +116,6 @@ def record_list_query(model, user: User, *, dated: str, date_from=None, date_to=
     if date_to:
         stmt = stmt.where(day <= date_to)
     return stmt.order_by(day.desc(), model.id.desc())
-
-
-def apply_values(record, values: dict, *, expected_version: int | None, by: User | None, center_id=None) -> dict:
-    """Set changed values on an existing record, audited as 'change'; returns the diff."""
-    check_version(record, expected_version, values)
-    diff = audit.changes(record, values)
-    for key, value in values.items():
-        setattr(record, key, value)
-    if diff:
-        audit.record("change", record, user=by, detail=diff, center_id=center_id)
-    return diff
 
 
 def strip(value: str | None) -> str | None:

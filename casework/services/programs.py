@@ -15,7 +15,7 @@ from ..models import (
 )
 from . import audit
 from .errors import DomainError
-from .locking import check_version
+from .locking import apply_values, check_version
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 
@@ -212,14 +212,9 @@ def create_program(data: ProgramData, by: User | None = None) -> Program:
 def update_program(program: Program, data: ProgramData, *, expected_version: int | None,
                    by: User | None = None) -> Program:
     values = data.cleaned(program)
-    check_version(program, expected_version, values)
-    diff = audit.changes(program, values)
-    for key, value in values.items():
-        setattr(program, key, value)
+    apply_values(program, values, expected_version=expected_version, by=by, center_id=values["center_id"])
     db.session.flush()
     _release_defaults(program)
-    if diff:
-        audit.record("change", program, user=by, center_id=program.center_id, detail=diff)
     return program
 
 
@@ -290,7 +285,6 @@ def create_term(program: Program, data: TermData, by: User | None = None) -> Pro
 
 
 def update_term(term: ProgramTerm, data: TermData, *, expected_version: int | None, by: User | None = None):
-    from .program_records import apply_values
 
     apply_values(term, data.cleaned(term.program, term), expected_version=expected_version, by=by,
                  center_id=term.program.center_id)

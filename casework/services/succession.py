@@ -21,7 +21,7 @@ from ..models import (
 from . import audit
 from .cases import close_case
 from .errors import Checks, DomainError
-from .locking import check_version
+from .locking import apply_values, check_version
 from .voiding import void_record
 
 EMPLOYEE_BANDS = {"e1": "5人以下", "e2": "6〜20人", "e3": "21〜50人", "e4": "51〜100人", "e5": "101人以上"}
@@ -162,7 +162,6 @@ def create_profile(case: Case, data: ProfileData, by: User | None = None) -> Mat
 def update_profile(profile: MatchProfile, data: ProfileData, *, expected_version: int | None,
                    by: User | None = None) -> MatchProfile:
     data.side = profile.side  # a seller stays a seller
-    from .program_records import apply_values
 
     apply_values(profile, data.cleaned(), expected_version=expected_version, by=by, center_id=profile.case.center_id)
     return profile

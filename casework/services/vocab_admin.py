@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import Center, Municipality, Theme, User
 from . import audit
 from .errors import DomainError
-from .locking import check_version
+from .locking import apply_values
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 
@@ -50,14 +50,9 @@ def add_center(data: CenterData, by: User | None = None) -> Center:
 
 def update_center(center: Center, data: CenterData, *, expected_version: int | None, by: User | None = None) -> Center:
     values = data.cleaned()
-    check_version(center, expected_version, values)
     if values["code"] != center.code and db.session.scalar(select(Center.id).where(Center.code == values["code"])):
         raise DomainError(f"コード「{values['code']}」は既に使われています。", "code")
-    diff = audit.changes(center, values)
-    for key, value in values.items():
-        setattr(center, key, value)
-    if diff:
-        audit.record("change", center, user=by, detail=diff)
+    apply_values(center, values, expected_version=expected_version, by=by)
     return center
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,17 @@ def phone_page(browser, width: int = 390, height: int = 800):
     page = context.new_page()
     page.set_default_timeout(15000)
     return context, page
+
+
+@contextmanager
+def signed_in(browser, server, login_name, password, width: int = 390, height: int = 800):
+    """A window of this size (phone_page) logged in as `login_name`; closed when the block ends."""
+    context, page = phone_page(browser, width, height)
+    try:
+        login(page, server, login_name, password)
+        yield page
+    finally:
+        context.close()
 
 
 def assert_pages_fit(page, server, paths, width: int = 390) -> None:

@@ -2,10 +2,11 @@
 company and undoes it from the audit log, restores a voided record; succession staff meet the
 ノンネームシート check; a manager's home lists what waits for them."""
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
 
-from .conftest import login, phone_page, shot
+from .conftest import shot, signed_in
 
 WIDTHS = {"desk": (1280, 800), "phone": (390, 844)}
 
@@ -38,19 +39,19 @@ def records(live_server):
                 "waiting": db.session.get(Dispatch, waiting.id).id}
 
 
-def _page(browser, size):
-    context, page = phone_page(browser, *size)
-    page.on("dialog", lambda dialog: dialog.accept())  # data-confirm asks before merging
-    return context, page
+@contextmanager
+def _window(browser, live_server, width, login_name):
+    """A desk or phone window logged in as `login_name`, accepting data-confirm's questions (a merge asks)."""
+    from tests.factories import PASSWORD
+
+    with signed_in(browser, live_server, login_name, PASSWORD, *WIDTHS[width]) as page:
+        page.on("dialog", lambda dialog: dialog.accept())
+        yield page
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_admin_merges_undoes_and_restores(browser, live_server, records, width):
-    from tests.factories import PASSWORD
-
-    context, page = _page(browser, WIDTHS[width])
-    try:
-        login(page, live_server, "adm", PASSWORD)
+    with _window(browser, live_server, width, "adm") as page:
         page.goto(f"{live_server.url}/clients/{records['first']}")
         page.click("text=重複を統合")
         page.click("text=八甲田物産（株）")
@@ -72,17 +73,11 @@ def test_admin_merges_undoes_and_restores(browser, live_server, records, width):
         page.click("button:has-text('復元する')")
         assert "相談記録を復元しました" in page.inner_text("main")
         assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width][0]
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_the_sheet_check_and_the_managers_home(browser, live_server, records, width):
-    from tests.factories import PASSWORD
-
-    context, page = _page(browser, WIDTHS[width])
-    try:
-        login(page, live_server, "sk", PASSWORD)
+    with _window(browser, live_server, width, "sk") as page:
         page.goto(f"{live_server.url}/succession/profiles/{records['profile']}/sheet")
         assert "会社を特定できる情報が含まれています" in page.inner_text("main")
         assert page.locator("mark", has_text="奥入瀬渓流ホテル").count() >= 1
@@ -90,12 +85,8 @@ def test_the_sheet_check_and_the_managers_home(browser, live_server, records, wi
         page.check("input[name=confirmed]")
         page.click("button:has-text('確認してシートを表示')")
         assert "ノンネームシート" in page.inner_text("body") and "取扱注意" in page.inner_text("body")
-        context.close()
-        context, page = _page(browser, WIDTHS[width])
-        login(page, live_server, "mgr", PASSWORD)
+    with _window(browser, live_server, width, "mgr") as page:
         main = page.inner_text("main")
         assert "あなたの確認待ち" in main and "有限会社承認待ち" in main
         shot(page, f"manager-waiting-{width}")
         assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width][0]
-    finally:
-        context.close()

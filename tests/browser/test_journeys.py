@@ -219,6 +219,18 @@ DEAL_STEPS = [("name_clear", "ネームクリア", "2024-06-10"), ("nda", "秘�
               ("final_contract", "最終契約", "2024-11-15"), ("closed", "成約", "2024-11-29")]
 
 
+def register_profile(page, code_pattern, reasons, summary=None, **choices) -> str:
+    """Fill the non-name profile form (its selects by name, the reasons and the summary), register
+    it and return its code (S-2024-001, B-…) from the page's heading."""
+    for name, value in choices.items():
+        page.select_option(f"select[name={name}]", value)
+    page.fill("textarea[name=reasons]", reasons)
+    if summary:
+        page.fill("textarea[name=summary]", summary)
+    page.click("button:has-text('登録')")
+    return re.search(code_pattern, page.inner_text("h1")).group(0)
+
+
 def test_succession_staff_close_a_deal_that_another_center_cannot_find(live_server, page, browser):
     with live_server.data():
         factories.user("shokei", role="succession", centers=["succession"], name="承継 四郎")
@@ -238,15 +250,9 @@ def test_succession_staff_close_a_deal_that_another_center_cannot_find(live_serv
     page.click("text=＋ 譲渡希望を登録")
     page.select_option("select[name=case_id]", label="株式会社奥入瀬酒造｜2024-04-01｜事業譲渡")
     assert page.input_value("select[name=side]") == "seller"
-    page.select_option("select[name=industry_code]", "E")
-    page.select_option("select[name=region]", "上北")
-    page.select_option("select[name=employees_band]", "e2")
-    page.select_option("select[name=sales_band]", "s2")
-    page.select_option("select[name=price_band]", "p2")
-    page.fill("textarea[name=reasons]", "後継者不在")
-    page.fill("textarea[name=summary]", "県南の清酒製造。地元の米と水にこだわる。")
-    page.click("button:has-text('登録')")
-    seller_code = re.search(r"S-\d{4}-\d{3}", page.inner_text("h1")).group(0)
+    seller_code = register_profile(page, r"S-\d{4}-\d{3}", "後継者不在", summary="県南の清酒製造。地元の米と水にこだわる。",
+                                   industry_code="E", region="上北", employees_band="e2", sales_band="s2",
+                                   price_band="p2")
     seller_url = page.url
 
     # The buyer's, from the buyer's client page.
@@ -254,13 +260,8 @@ def test_succession_staff_close_a_deal_that_another_center_cannot_find(live_serv
     page.click("td.actions >> text=譲受希望")
     assert page.input_value("select[name=side]") == "buyer"
     assert page.input_value("select[name=case_id]") == str(ids["buyer_case"])
-    page.select_option("select[name=industry_code]", "E")
-    page.select_option("select[name=region]", "上北")
-    page.select_option("select[name=employees_band]", "e2")
-    page.select_option("select[name=price_band]", "p3")
-    page.fill("textarea[name=reasons]", "製造部門の拡大")
-    page.click("button:has-text('登録')")
-    buyer_code = re.search(r"B-\d{4}-\d{3}", page.inner_text("h1")).group(0)
+    buyer_code = register_profile(page, r"B-\d{4}-\d{3}", "製造部門の拡大",
+                                  industry_code="E", region="上北", employees_band="e2", price_band="p3")
 
     # The buyer's candidates: the seller at 100 points, each part with its reason; propose the pair.
     row = page.locator("table.list tbody tr", has_text=seller_code)

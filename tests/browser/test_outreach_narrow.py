@@ -2,7 +2,7 @@
 wider than the screen."""
 import datetime as dt
 
-from .conftest import assert_pages_fit, login, phone_page, shot
+from .conftest import assert_pages_fit, shot, signed_in
 
 WIDTH = 390
 
@@ -31,12 +31,8 @@ def test_documents_outreach_and_calendar_pages_fit_a_phone(browser, live_server)
         db.session.commit()
         ids = {"client": company.id, "case": case.id, "dispatch": dispatch.id, "day": day.id,
                "slot": day.slots[1].id}
-    context, page = phone_page(browser, WIDTH)
-    try:
-        login(page, live_server, "phone390", factories.PASSWORD)
+    with signed_in(browser, live_server, "phone390", factories.PASSWORD, WIDTH) as page:
         assert_pages_fit(page, live_server, (f"/clients/{ids['client']}", f"/cases/{ids['case']}", f"/dispatch/{ids['dispatch']}",
             "/outreach/", "/outreach/new", f"/outreach/{ids['day']}", f"/outreach/{ids['day']}/edit",
             f"/outreach/slots/{ids['slot']}/book?q=八戸", "/calendar/"), WIDTH)
         shot(page, "calendar-390")
-    finally:
-        context.close()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import login, phone_page, shot
+from .conftest import shot, signed_in
 
 DESK, PHONE = (1280, 800), (390, 844)
 PAGES = {
@@ -52,9 +52,7 @@ def demo(live_server):
 @pytest.mark.parametrize("role", list(PAGES))
 def test_main_pages_fit_a_desk_and_a_phone(browser, live_server, demo, role):
     for width, height in (DESK, PHONE):
-        context, page = phone_page(browser, width, height)
-        try:
-            login(page, live_server, LOGIN_OF[role], demo[LOGIN_OF[role]])
+        with signed_in(browser, live_server, LOGIN_OF[role], demo[LOGIN_OF[role]], width, height) as page:
             for path in PAGES[role]:
                 page.goto(live_server.url + path)
                 where = f"{path} at {width}px as {role}"
@@ -68,14 +66,10 @@ def test_main_pages_fit_a_desk_and_a_phone(browser, live_server, demo, role):
                     assert page.evaluate(SMALL_TARGETS) == [], where
                 name = re.sub(r"[^a-z0-9]+", "-", path.replace("?client_id=1", "-form")).strip("-") or "home"
                 shot(page, f"{role}-{name}-{width}")
-        finally:
-            context.close()
 
 
 def test_the_phone_menu_opens_and_its_entries_are_thumb_sized(browser, live_server, demo):
-    context, page = phone_page(browser, *PHONE)
-    try:
-        login(page, live_server, "coord", demo["coord"])
+    with signed_in(browser, live_server, "coord", demo["coord"], *PHONE) as page:
         nav = page.locator(".mainnav")
         assert not nav.is_visible()
         page.click("button.menu-toggle")
@@ -86,8 +80,6 @@ def test_the_phone_menu_opens_and_its_entries_are_thumb_sized(browser, live_serv
         page.click(".mainnav a:has-text('相談記録')")
         assert page.url.endswith("/consultations/")
         shot(page, "coordinator-menu-390")
-    finally:
-        context.close()
 
 
 def test_ctrl_enter_keeps_the_days_loop_going(browser, live_server, demo):
@@ -96,9 +88,7 @@ def test_ctrl_enter_keeps_the_days_loop_going(browser, live_server, demo):
 
     with live_server.data():
         first, second = [c.id for c in db.session.query(Client).order_by(Client.id).limit(2)]
-    context, page = phone_page(browser, *PHONE)
-    try:
-        login(page, live_server, "coord", demo["coord"])
+    with signed_in(browser, live_server, "coord", demo["coord"], *PHONE) as page:
         page.goto(f"{live_server.url}/consultations/new?client_id={first}")
         page.check("input[name=channel_code][value=visit]")
         page.click("button[name=save_next], input[name=save_next]")
@@ -110,19 +100,13 @@ def test_ctrl_enter_keeps_the_days_loop_going(browser, live_server, demo):
         page.press("textarea[name=notes]", "Control+Enter")
         page.wait_for_load_state()
         assert "続けて次の相談先を選んでください" in page.inner_text("main")  # still in the loop
-    finally:
-        context.close()
 
 
 def test_the_suggestions_open_below_the_search_box(browser, live_server, demo):
-    context, page = phone_page(browser, *PHONE)
-    try:
-        login(page, live_server, "coord", demo["coord"])
+    with signed_in(browser, live_server, "coord", demo["coord"], *PHONE) as page:
         page.goto(live_server.url + "/consultations/new")
         page.fill("#client-q", "株式会社")
         page.wait_for_selector(".autocomplete ul li a")
         box = page.locator("#client-q").bounding_box()
         suggestions = page.locator(".autocomplete ul").bounding_box()
         assert suggestions["y"] >= box["y"] + box["height"] - 1  # never drawn over the typed text
-    finally:
-        context.close()

@@ -1,7 +1,7 @@
 """The program record pages at 390 px (a coordinator's phone): nothing wider than the screen."""
 import datetime as dt
 
-from .conftest import assert_pages_fit, login, phone_page, shot
+from .conftest import assert_pages_fit, shot, signed_in
 
 WIDTH = 390
 
@@ -25,14 +25,10 @@ def test_program_pages_fit_a_phone(browser, live_server):
                                 program_id=program_by_code("trade_fairs").id)
         db.session.commit()
         ids = {"registration": registration.id, "event": event.id, "program": program.id}
-    context, page = phone_page(browser, WIDTH)
-    try:
-        login(page, live_server, "admin390", factories.PASSWORD)
+    with signed_in(browser, live_server, "admin390", factories.PASSWORD, WIDTH) as page:
         assert_pages_fit(page, live_server, (
             "/registrations/", "/registrations/new", f"/registrations/{ids['registration']}",
             "/introductions/", "/introductions/new", "/grants/", "/grants/new", "/milestones/",
             f"/events/{ids['event']}", f"/events/{ids['event']}/attendances/new", "/events/new",
             "/admin/programs/", f"/admin/programs/{ids['program']}"), WIDTH)
         shot(page, "programs-390-admin-program")
-    finally:
-        context.close()

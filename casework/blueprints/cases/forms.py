@@ -2,7 +2,8 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms_common import (date_range, FilterForm, IdSelectField, DateField, MultiCheckboxField, VersionedForm,
-                            center_choices, colleague_choices, outcome_choices, theme_choices, NameField)
+                            center_choices, center_filter, colleague_choices, colleague_filter, outcome_choices,
+                            theme_choices, NameField)
 
 
 class CaseForm(VersionedForm):
@@ -57,15 +58,10 @@ class ReopenForm(VersionedForm):
 
 class CaseFilterForm(FilterForm):
     q = StringField("相談先（名称・フリガナ）")
-    center_id = IdSelectField("センター")
-    assignee_id = IdSelectField("担当者")
+    center_id = center_filter()
+    assignee_id = colleague_filter("担当者", "すべての担当者")
     status = SelectField("状態", choices=[("", "すべての状態"), ("open", "対応中"), ("closed", "終了")])
     opened_from, opened_to = date_range("開始日")
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.center_id.choices = center_choices(user, blank="すべてのセンター")
-        self.assignee_id.choices = colleague_choices(user, blank="すべての担当者")
 
     def case_filter(self):
         from ...services.cases import CaseFilter

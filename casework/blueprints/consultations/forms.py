@@ -3,7 +3,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from ...dates import today_jst
 from ..forms_common import (date_range, FilterForm, IdSelectField, DateField, MultiCheckboxField, VersionedForm,
-                            center_choices, channel_choices, colleague_choices, optional_int, theme_choices)
+                            center_choices, center_filter, channel_choices, colleague_choices, colleague_filter,
+                            optional_int, theme_choices)
 
 # What "保存して次を記録" carries to the next, fresh form (a day of visits).
 KEPT = ("held_on", "channel_code", "staff_id", "center_id", "event_id")
@@ -130,15 +131,12 @@ def kept_args(args) -> dict:
 
 class ConsultationFilterForm(FilterForm):
     q = StringField("相談先（名称・フリガナ）")
-    center_id = IdSelectField("センター")
-    staff_id = IdSelectField("職員")
+    center_id = center_filter()
+    staff_id = colleague_filter("職員", "すべての職員")
     channel_code = SelectField("相談方法")
     held_from, held_to = date_range("相談日")
 
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.center_id.choices = center_choices(user, blank="すべてのセンター")
-        self.staff_id.choices = colleague_choices(user, blank="すべての職員")
+    def offer(self, user):
         self.channel_code.choices = [("", "すべての方法")] + channel_choices()
 
     def consultation_filter(self, event_id=None):

@@ -3,7 +3,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms_common import (DateField, DecimalField, FilterForm, IdSelectField, IntegerField, JapaneseForm,
-                            NameField, VersionedForm, center_choices, id_value)
+                            NameField, VersionedForm, center_filter, date_range, id_value)
 
 DATE_REQUIRED = "日付を入力してください。"
 
@@ -56,19 +56,16 @@ class DispatchFilterForm(FilterForm):
     wrong value is said beside its field and filters nothing."""
     q = StringField("相談先（名称・フリガナ）")
     status = SelectField("状態")
-    center_id = IdSelectField("センター")
+    center_id = center_filter()
     expert_id = IdSelectField("専門家")
-    requested_from = DateField("申請日（から）", name="from")
-    requested_to = DateField("申請日（まで）", name="to")
+    requested_from, requested_to = date_range("申請日", names=("from", "to"))
     overdue = BooleanField("報告書期限切れあり")
 
-    def __init__(self, user, *args, **kwargs):
+    def offer(self, user):
         from ...models import DISPATCH_STATUSES
         from ...services.dispatch import expert_choices
 
-        super().__init__(*args, **kwargs)
         self.status.choices = [("", "すべての状態")] + list(DISPATCH_STATUSES.items())
-        self.center_id.choices = center_choices(user, blank="すべてのセンター")
         self.expert_id.choices = [("", "すべての専門家")] + expert_choices()
 
     def dispatch_filter(self):

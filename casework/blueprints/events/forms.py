@@ -2,7 +2,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms_common import (date_range, DateField, FilterForm, IdSelectField, IntegerField, VersionedForm,
-                            center_choices, event_kind_choices, municipality_choices, NameField)
+                            center_choices, center_filter, event_kind_choices, municipality_choices, NameField)
 
 
 class EventForm(VersionedForm):
@@ -45,16 +45,14 @@ class EventForm(VersionedForm):
 
 class EventFilterForm(FilterForm):
     q = StringField("名称・会場")
-    center_id = IdSelectField("センター")
+    center_id = center_filter()
     kind_code = SelectField("種別")
-    held_from, held_to = date_range("開催日")
     program_id = IdSelectField("事業")
+    held_from, held_to = date_range("開催日")
 
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def offer(self, user):
         from ...services.programs import program_choices
 
-        self.center_id.choices = center_choices(user, blank="すべてのセンター")
         self.kind_code.choices = event_kind_choices(blank="すべての種別")
         self.program_id.choices = [(int(v) if v else "", t) for v, t in program_choices(user, blank="すべての事業")]
 

@@ -2,8 +2,8 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ...services.followups import SALES_TRENDS
-from ..forms_common import (DateField, FilterForm, IdSelectField, IntegerField, JapaneseForm, VersionedForm,
-                            center_choices, id_value)
+from ..forms_common import (DateField, FilterForm, IntegerField, JapaneseForm, VersionedForm, center_filter,
+                            date_range, id_value)
 
 DATE_REQUIRED = "日付を入力してください。"
 COUNT = [Optional(), NumberRange(min=0, message="0以上の整数を入力してください。")]
@@ -31,13 +31,8 @@ class FollowUpFilterForm(FilterForm):
     scope = SelectField("範囲", choices=[("mine", "自分の担当"), ("all", "担当センターのすべて")], default="mine")
     status = SelectField("状態", choices=[("open", "未完了"), ("done", "完了"), ("all", "すべて")], default="open")
     source = SelectField("作成", choices=[("", "手動・自動"), ("manual", "手動"), ("auto", "自動")])
-    center_id = IdSelectField("センター")
-    due_from = DateField("期日（から）")
-    due_to = DateField("期日（まで）")
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.center_id.choices = center_choices(user, blank="すべてのセンター")
+    center_id = center_filter()
+    due_from, due_to = date_range("期日")
 
     def followup_filter(self):
         from ...services.followups import FollowUpFilter

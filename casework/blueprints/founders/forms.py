@@ -3,8 +3,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ...models import FOUNDER_STAGES
 from ...services.founders import DEFAULT_GRANT_PROGRAM, GRANT_DECISIONS
-from ..forms_common import (DateField, FilterForm, IdSelectField, IntegerField, JapaneseForm, NameField,
-                            VersionedForm, colleague_choices, industry_choices)
+from ..forms_common import (DateField, FilterForm, IntegerField, JapaneseForm, NameField, VersionedForm,
+                            colleague_filter, date_range, industry_choices)
 
 DATE_REQUIRED = "日付を入力してください。"
 
@@ -45,13 +45,8 @@ class FounderFilterForm(FilterForm):
     q = StringField("氏名・フリガナ")
     stage = SelectField("段階", choices=[("", "すべての段階")] + list(FOUNDER_STAGES.items()))
     status = SelectField("状態", choices=[("open", "対応中"), ("closed", "終了"), ("", "すべて")], default="open")
-    assignee_id = IdSelectField("担当IM")
-    opened_from = DateField("開始日（から）")
-    opened_to = DateField("開始日（まで）")
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.assignee_id.choices = colleague_choices(user, blank="すべての担当者")
+    assignee_id = colleague_filter("担当IM", "すべての担当者")
+    opened_from, opened_to = date_range("開始日")
 
     def filters(self) -> dict:
         return dict(stage=self.stage.data or None, status=self.status.data or None,

@@ -41,8 +41,7 @@ class GrantFilterForm(FilterForm):
     round_fiscal_year = IntegerField("採択の年度（西暦）", render_kw={"placeholder": "採択の年度 例: 2023"})
     applied_from, applied_to = date_range("申請日")
 
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def offer(self, user):
         self.program_id.choices = program_choices(program_service.recordable_programs(user), blank="すべての事業")
         self.course_id.choices = term_choices(program_service.programs_with_terms(user, "course"), blank="すべてのコース・枠")
 

@@ -31,7 +31,6 @@ class IntroductionFilterForm(FilterForm):
     outcome = SelectField("結果", choices=[("", "すべての結果"), *INTRODUCTION_OUTCOMES.items()])
     introduced_from, introduced_to = date_range("紹介日")
 
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def offer(self, user):
         self.program_id.choices = program_choices(program_service.recordable_programs(user), blank="すべての事業")
 

@@ -36,8 +36,7 @@ class MilestoneFilterForm(FilterForm):
     milestone_id = IdSelectField("到達段階")
     achieved_from, achieved_to = date_range("日付")
 
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def offer(self, user):
         programs = milestone_programs(user)
         self.program_id.choices = program_choices([p for p, _ in programs], "すべての事業")
         self.milestone_id.choices = term_choices(programs, "すべての到達段階", label=_with_unit)

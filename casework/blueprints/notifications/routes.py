@@ -11,7 +11,7 @@ from .forms import ActionForm, NotificationFilterForm, SettingsForm
 
 @bp.route("/")
 def index():
-    filters = NotificationFilterForm()
+    filters = NotificationFilterForm(current_user)
     filters.checked()
     page = paginate(service.list_query(current_user, **filters.filters()))
     return render_template("notifications/index.html", page=page, filters=filters, form=ActionForm())

@@ -2,7 +2,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms_common import (DateField, FilterForm, IdSelectField, MultiCheckboxField, TextAreaField, VersionedForm,
-                            center_choices, id_value, staff_choices)
+                            center_choices, center_filter, id_value, staff_choices)
 
 
 class DayForm(VersionedForm):
@@ -41,4 +41,4 @@ class CancelForm(VersionedForm):
 
 class DayFilterForm(FilterForm):
     month = StringField("月（例: 2024-06）", validators=[Optional(), Length(max=7)])
-    center_id = IdSelectField("センター")
+    center_id = center_filter()

@@ -11,7 +11,7 @@ from ...models import OutreachDay, OutreachSlot
 from ...permissions import requires
 from ...services import clients as client_service
 from ...services import outreach as service
-from ..forms_common import center_choices, paginate
+from ..forms_common import paginate
 from ..saving import Submission
 from ..voiding import void_page
 from . import bp
@@ -43,8 +43,7 @@ def _month(text):
 
 @bp.route("/")
 def index():
-    filters = DayFilterForm()
-    filters.center_id.choices = center_choices(current_user, "すべてのセンター")
+    filters = DayFilterForm(current_user)
     filters.checked()
     month = _month(filters.month.data)
     if filters.month.data and month is None:

@@ -33,7 +33,6 @@ class RegistrationFilterForm(FilterForm):
     active_on = JDateField("この日に登録中")
     registered_from, registered_to = date_range("登録日")
 
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def offer(self, user):
         _offer(self, user, blank=("すべての事業", "すべての区分"))
 

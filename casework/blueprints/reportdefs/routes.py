@@ -8,9 +8,10 @@ from ... import unit_of_work
 from ...models import REPORT_AGGREGATIONS, REPORT_ROW_KINDS
 from ...reporting.sources import FILTERS, SOURCES
 from ...services import report_definitions as defs
-from ...services.errors import DomainError, StaleRecord
-from ..forms_common import attach_error, stale_for_display
+from ...services.errors import DomainError
+from ..forms_common import attach_error
 from ..notifications.forms import ActionForm
+from ..saving import Submission
 from . import bp
 from .forms import RowForm, SectionForm
 
@@ -45,40 +46,27 @@ def _section_data(form) -> defs.SectionData:
 @bp.route("/sections/new", methods=["GET", "POST"])
 def section_new():
     form = SectionForm()
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             section = defs.create_section(_section_data(form), by=current_user)
-        except DomainError as exc:
-            unit_of_work.refuse()
-            attach_error(form, exc)
-        else:
             flash(f"事業「{section.title}」を追加しました。続けて行を追加してください。", "success")
             return redirect(url_for("reportdefs.section", section_id=section.id))
-    elif request.method == "POST":
-        unit_of_work.refuse()
-    return render_template("reportdefs/section_form.html", form=form, section=None)
+    return render_template("reportdefs/section_form.html", form=form, section=None), submission.status
 
 
 @bp.route("/sections/<int:section_id>/edit", methods=["GET", "POST"])
 def section_edit(section_id):
     section = _section_or_404(section_id)
     form = SectionForm(obj=section)
-    if form.validate_on_submit():
-        try:
+    submission = Submission(form)
+    if submission.valid():
+        with submission:
             defs.update_section(section, _section_data(form), by=current_user, expected_version=form.expected_version())
-        except StaleRecord as exc:
-            unit_of_work.refuse()
-            return render_template("reportdefs/section_form.html", form=form, section=section,
-                                   stale=stale_for_display(exc, form)), 409
-        except DomainError as exc:
-            unit_of_work.refuse()
-            attach_error(form, exc)
-        else:
             flash(f"事業「{section.title}」を保存しました。", "success")
             return redirect(url_for("reportdefs.section", section_id=section.id))
-    elif request.method == "POST":
-        unit_of_work.refuse()
-    return render_template("reportdefs/section_form.html", form=form, section=section)
+    return render_template("reportdefs/section_form.html", form=form, section=section,
+                           stale=submission.stale), submission.status
 
 
 @bp.route("/sections/<int:section_id>")
@@ -94,6 +82,13 @@ def _checked_action():
         abort(400)
 
 
+def _switched(record, what: str, back: str):
+    """Switch a section or a row on or off, say so, and go back to the page that lists it."""
+    defs.set_active(record, not record.active, by=current_user)
+    flash(f"{what}を{'有効' if record.active else '無効'}にしました。", "success")
+    return redirect(back)
+
+
 @bp.route("/sections/<int:section_id>/move/<direction>", methods=["POST"])
 def section_move(section_id, direction):
     _checked_action()
@@ -105,9 +100,7 @@ def section_move(section_id, direction):
 def section_active(section_id):
     _checked_action()
     section = _section_or_404(section_id)
-    defs.set_active(section, not section.active, by=current_user)
-    flash(f"事業「{section.title}」を{'有効' if section.active else '無効'}にしました。", "success")
-    return redirect(url_for("reportdefs.index"))
+    return _switched(section, f"事業「{section.title}」", url_for("reportdefs.index"))
 
 
 def _row_data(form) -> defs.RowData:
@@ -132,10 +125,9 @@ def _row_page(form, section, row, preview=None, stale=None):
 
 def _handle_row_form(form, section, row):
     """Preview (nothing written) or save; the page again with errors otherwise."""
-    if not form.validate_on_submit():
-        if request.method == "POST":
-            unit_of_work.refuse()
-        return _row_page(form, section, row)
+    submission = Submission(form)
+    if not submission.valid():
+        return _row_page(form, section, row), submission.status
     data = _row_data(form)
     if "preview" in request.form:
         unit_of_work.refuse()
@@ -145,20 +137,14 @@ def _handle_row_form(form, section, row):
             attach_error(form, exc)
             return _row_page(form, section, row)
         return _row_page(form, section, row, preview=result)
-    try:
+    with submission:
         if row is None:
             row = defs.create_row(section, data, by=current_user)
         else:
             defs.update_row(row, data, by=current_user, expected_version=form.expected_version())
-    except StaleRecord as exc:
-        unit_of_work.refuse()
-        return _row_page(form, section, row, stale=stale_for_display(exc, form)), 409
-    except DomainError as exc:
-        unit_of_work.refuse()
-        attach_error(form, exc)
-        return _row_page(form, section, row)
-    flash(f"行「{row.label}」を保存しました。", "success")
-    return redirect(url_for("reportdefs.section", section_id=section.id))
+        flash(f"行「{row.label}」を保存しました。", "success")
+        return redirect(url_for("reportdefs.section", section_id=section.id))
+    return _row_page(form, section, row, stale=submission.stale), submission.status
 
 
 @bp.route("/sections/<int:section_id>/rows/new", methods=["GET", "POST"])
@@ -196,6 +182,4 @@ def row_move(row_id, direction):
 def row_active(row_id):
     _checked_action()
     row = _row_or_404(row_id)
-    defs.set_active(row, not row.active, by=current_user)
-    flash(f"行「{row.label}」を{'有効' if row.active else '無効'}にしました。", "success")
-    return redirect(url_for("reportdefs.section", section_id=row.section_id))
+    return _switched(row, f"行「{row.label}」", url_for("reportdefs.section", section_id=row.section_id))
