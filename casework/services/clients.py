@@ -17,10 +17,6 @@ from .locking import apply_values
 from .voiding import void_record
 from ..searchindex import search_terms
 
-EDITABLE = ("kind", "name", "name_kana", "corporate_number", "industry_code", "industry_division_code", "municipality_code",
-            "address", "employees", "representative", "contact_name", "contact_phone", "contact_email", "notes")
-
-
 CORPORATE_NUMBER_WRONG = "法人番号が正しくありません（13桁・チェックディジットを確認してください）。"
 
 

@@ -131,11 +131,11 @@ def _attach_report(visit, upload):
     """The report file, if one was sent: a document of the dispatch, labelled with the visit."""
     if not upload or not upload.filename:
         return None
-    from ...services import attachments
+    from ...services.attachments import read_upload
 
     max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
-    return attachments.attach_file(visit.dispatch, upload.filename, attachments.read_upload(upload.stream, max_bytes),
-                                   by=current_user, label=f"報告書（訪問 {visit.held_on:%Y-%m-%d}）", max_bytes=max_bytes)
+    return service.attach_report(visit, upload.filename, read_upload(upload.stream, max_bytes), by=current_user,
+                                 max_bytes=max_bytes)
 
 
 @bp.route("/<int:dispatch_id>/void", methods=["GET", "POST"])
