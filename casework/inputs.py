@@ -11,7 +11,8 @@
 from flask import Request
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
 from werkzeug.utils import cached_property
-from werkzeug.routing import IntegerConverter, ValidationError
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import IntegerConverter, Map, MapAdapter, ValidationError
 
 INT_URL_MAX = 2**31 - 1
 _CONTROLS = {c: None for c in range(32) if chr(c) not in "\t\n\r"} | {0x7F: None}
@@ -83,7 +84,40 @@ class CleanRequest(Request):
         return CleanCombinedMultiDict(sources)
 
 
+class _IdsFirstAdapter(MapAdapter):
+    """Werkzeug answers 405 when a rule of another method precedes the rule whose converter
+    refused the value (POST /api/v1/dispatches/<2^63>/visits beside its GET rule). An id no
+    record can have is 404 whatever the method: 405 only when the path exists for another one."""
+
+    def match(self, path_info=None, method=None, return_rule=False, query_args=None, websocket=None):
+        try:
+            return super().match(path_info, method, return_rule, query_args, websocket)
+        except MethodNotAllowed as refused:
+            for other in refused.valid_methods or ():
+                try:
+                    super().match(path_info, other, return_rule, query_args, websocket)
+                except (NotFound, MethodNotAllowed):
+                    continue
+                except Exception:  # a redirect: the path exists
+                    raise refused from None
+                raise refused from None
+            raise NotFound() from None
+
+
+class _IdsFirstMap(Map):
+    def bind(self, *args, **kwargs):
+        adapter = super().bind(*args, **kwargs)
+        adapter.__class__ = _IdsFirstAdapter
+        return adapter
+
+    def bind_to_environ(self, *args, **kwargs):  # werkzeug calls Map.bind itself here
+        adapter = super().bind_to_environ(*args, **kwargs)
+        adapter.__class__ = _IdsFirstAdapter
+        return adapter
+
+
 def register(app) -> None:
+    app.url_map.__class__ = _IdsFirstMap  # Flask made the map (with its static rule) already
     app.url_map.converters["int"] = BoundedIntConverter
     app.url_map.converters["fy"] = FiscalYearConverter
     app.request_class = CleanRequest
