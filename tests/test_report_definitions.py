@@ -77,3 +77,25 @@ def test_stored_definitions_are_the_defaults(app):
                    "2(2)", "2(3)", "2(5)", "2(6)", "2(7)", "2(8)", "2(9)", "2(10)", "2(11)", "6(1)①", "6(1)②",
                    "6(1)③", "6(2)", "7(1)", "7(2)", "7(3)", "8(1)"):
         assert number in numbered, number
+
+
+def test_the_forums_lectures_have_their_own_table_and_the_forum_is_listed_whatever_its_kind(app, make):
+    """2(6): 実績 lists the program's events of every kind but 講演 (a center may record its forum as
+    a セミナー), 【講演】 its lectures with テーマ and 講師."""
+    import datetime as dt
+
+    from casework.models import Program
+    from casework.reporting import annual_report
+    from casework.extensions import db
+
+    forum = db.session.query(Program).filter_by(code="industry_forum").one()
+    make.event("technology", kind="seminar", held_on=dt.date(2023, 9, 27), title="産業創造フォーラム", area="青森市",
+               participants=144, program_id=forum.id)
+    make.event("technology", kind="lecture", held_on=dt.date(2023, 9, 27), title="「中小企業のDX」",
+               speaker="推進協会 代表理事 某 氏", program_id=forum.id)
+    db.session.commit()
+    (section,) = [s for s in annual_report(2023)["sections"] if s["key"] == "industry_forum"]
+    lists = {table["label"]: table for table in section["lists"]}
+    assert [(r["dates"], r["area"], r["participants"]) for r in lists["実績"]["rows"]] == [("令和5年9月", "青森市", 144)]
+    assert [c["label"] for c in lists["講演"]["columns"]] == ["テーマ", "講師"]
+    assert lists["講演"]["rows"] == [{"title": "「中小企業のDX」", "speaker": "推進協会 代表理事 某 氏"}]

@@ -297,9 +297,10 @@ NEW_ROWS_0008 = [
 
 # Revision 0012 (literal copy in migrations/versions/0012_forum_lectures.py): 2(6)【講演】, the
 # forum's lectures (events of kind 講演: テーマ = title, 講師 = speaker); the 実績 table lists the
-# program's other events, so a lecture is not a second forum there.
+# program's events of every other kind (the forum may be recorded as a フォーラム or a セミナー), so a
+# lecture is not a second forum there.
 ROW_CHANGES_0012 = {
-    ("industry_forum", "list"): {"event_kinds": "forum"},
+    ("industry_forum", "list"): {"event_kinds": "outreach_day;seminar;training;trade_fair;exhibition;consultation_day;briefing;forum"},
 }
 NEW_ROWS_0012 = [
     ("industry_forum", "lectures", "講演", "events",
