@@ -28,6 +28,8 @@ SCALES = {
     "small": dict(clients=10_000, cases=30_000, consultations=100_000, dispatches=2_000, visits=5_000,
                   diagnoses=1_000, outreach_days=120, seminars=60),
 }
+# three times the national size (3,000,000 consultations): how each cost grows with the data
+SCALES["3x"] = {key: 3 * n for key, n in SCALES["full"].items()}
 FIRST_FY = 2017
 BENCH_PASSWORD = "bench-password-not-for-production"
 CHUNK = 20_000

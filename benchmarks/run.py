@@ -1,4 +1,4 @@
-"""Run the benchmark suite: `python -m benchmarks.run --scale full|small [--only NAME ...]`.
+"""Run the benchmark suite: `python -m benchmarks.run --scale full|small|3x [--only NAME ...]`.
 
 Each benchmark times the app's own code path and the equivalent hand-written SQL on the same
 database in the same run, and prints medians and their ratio. See docs/performance.md.
@@ -17,7 +17,8 @@ from .setup_db import database_url, ensure_dataset, make_app
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=["full", "small"], default="full")
+    parser.add_argument("--scale", choices=["full", "small", "3x"], default="full",
+                        help="3x: three times full, for the growth table (docs/performance.md)")
     parser.add_argument("--regenerate", action="store_true", help="drop and regenerate the dataset")
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--only", nargs="*", help=f"benchmarks to run (default all): {', '.join(suites.ALL)}")

@@ -348,7 +348,7 @@ def bench_import(app, scale, url):
 
     tmp = Path(tempfile.mkdtemp(prefix="cw-import-"))
     try:
-        rows = write_import_files(tmp, 5000 if scale == "full" else 1000)
+        rows = write_import_files(tmp, 1000 if scale == "small" else 5000)
         if url.startswith("sqlite"):
             target = f"sqlite:///{tmp / 'import.db'}"
         else:
@@ -513,7 +513,7 @@ def _deep_cursor(app, depth):
 
 
 def bench_case_list_http(app, scale, url):
-    depth = 10_000 if scale == "full" else 2_000
+    depth = 2_000 if scale == "small" else 10_000
     cursor = _deep_cursor(app, depth)
     query = urllib.parse.urlencode({"center_id": 1, "status": "closed", "after": cursor, "n": depth // 25 + 1})
     seconds = 15
