@@ -100,7 +100,8 @@ def set_security_headers(response):
 
 
 def _authenticated() -> bool:
-    try:
-        return bool(current_user and current_user.is_authenticated)
-    except Exception:  # no user loader context (e.g. very early errors)
-        return False
+    """Whether the request was answered for a logged-in user: the user Flask-Login loaded for it,
+    asked without reading its columns (the unit of work has expired them: reading one would load
+    the user again after the request's transaction ended)."""
+    user = g.get("_login_user")
+    return user is not None and not user.is_anonymous

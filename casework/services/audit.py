@@ -105,6 +105,8 @@ def pending_entries(status: int) -> list[tuple[str, dict]]:
     views = g.pop("audit_views", None) or []
     notes = g.pop("audit_notes", None) or []
     denied = g.pop("audit_denied", None)
+    if not views and not notes and denied is None and status != 403:
+        return []  # nothing noted: the user (expired by the request's commit) is not loaded again
     entries = [(action, kwargs) for always, action, kwargs in notes if always or status < 400]
     if not (current_user and current_user.is_authenticated):
         return entries

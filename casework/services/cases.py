@@ -8,7 +8,7 @@ from operator import attrgetter
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from ..access import and_visible, can_see_center, visible_with_client
 from ..dates import today_jst
@@ -175,7 +175,8 @@ class CaseFilter:
 def case_list_query(user: User, f: CaseFilter):
 
     stmt = (visible_with_client(Case, user)
-            .options(contains_eager(Case.client), joinedload(Case.center), joinedload(Case.assignee),
+            .options(contains_eager(Case.client), joinedload(Case.center),
+                     joinedload(Case.assignee).lazyload(User.centers),  # the list shows names, not their centers
                      joinedload(Case.outcome)))  # one query for the page's rows (themes: one more)
     stmt = where_equal(stmt, (Case.center_id, f.center_id), (Case.assignee_id, f.assignee_id))
     if f.status == "open":
