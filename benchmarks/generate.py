@@ -17,7 +17,7 @@ from casework.dates import today_jst
 from casework.extensions import db
 from casework.models import (
     Case, Center, Client, Consultation, Diagnosis, Dispatch, DispatchVisit, Event, Expert, Industry,
-    Municipality, Theme, User, case_themes, consultation_themes,
+    Municipality, Theme, User, case_themes, consultation_themes, default_program_id,
 )
 from casework.services.users import create_user
 from casework.textnorm import client_search_text
@@ -98,8 +98,6 @@ def generate(scale: str = "full", seed: int = 7, log=print) -> dict:
     centers = dict(db.session.execute(select(Center.code, Center.id)).all())
     # each record's program as the app assigns it when none is chosen (models.default_program_id):
     # a consultation its case's, the rest their center's default for the kind
-    from casework.models import default_program_id
-
     defaults: dict = {}
 
     def program(center_id, kind):

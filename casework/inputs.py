@@ -93,15 +93,18 @@ class _IdsFirstAdapter(MapAdapter):
         try:
             return super().match(path_info, method, return_rule, query_args, websocket)
         except MethodNotAllowed as refused:
-            for other in refused.valid_methods or ():
-                try:
-                    super().match(path_info, other, return_rule, query_args, websocket)
-                except (NotFound, MethodNotAllowed):
-                    continue
-                except Exception:  # a redirect: the path exists
-                    raise refused from None
-                raise refused from None
+            if any(self._exists(path_info, other, query_args, websocket) for other in refused.valid_methods or ()):
+                raise
             raise NotFound() from None
+
+    def _exists(self, path_info, method, query_args, websocket) -> bool:
+        try:
+            super().match(path_info, method, query_args=query_args, websocket=websocket)
+        except (NotFound, MethodNotAllowed):
+            return False
+        except Exception:  # a redirect: the path exists
+            return True
+        return True
 
 
 class _IdsFirstMap(Map):

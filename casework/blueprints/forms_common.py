@@ -10,7 +10,7 @@ from .fields import (TRANSLATIONS, DateField, DecimalField, IntegerField, NameFi
                      TextField, id_value, japanese_message, record_id)
 
 from ..extensions import db
-from ..models import Center, Channel, Industry, Municipality, Theme, User, memberships
+from ..models import Center, Channel, Industry, IndustryDivision, Municipality, Theme, User, memberships
 
 
 class JapaneseForm(FlaskForm):
@@ -51,8 +51,6 @@ def industry_choices(blank="（未選択）"):
 
 def industry_division_choices(blank="（未選択）"):
     """JSIC middle divisions grouped by their major (an optgroup each: 「E 製造業」 › 「11 繊維工業」)."""
-    from ..models import IndustryDivision
-
     rows = db.session.execute(select(IndustryDivision, Industry.name).join(Industry, Industry.code == IndustryDivision.major_code)
                               .order_by(IndustryDivision.code))
     groups: dict[str, list] = {"": [("", blank)]}

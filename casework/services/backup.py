@@ -279,12 +279,23 @@ def _secretless(text: str, url) -> str:
     return text.replace(str(password), "***") if password else text
 
 
+_CHECKED_TOOLS: dict[tuple, str] = {}  # (name, server major, folder) → a tool already run with --version
+
+
 def pg_tool(name: str, server_major: int, bin_dir: Path | None = None) -> str:
-    """The path of pg_dump / pg_restore, refused (in Japanese) when missing or older than the server."""
+    """The path of pg_dump / pg_restore, refused (in Japanese) when missing or older than the
+    server; checked once per process (a restore asks for pg_restore four times)."""
+    folder = Path(bin_dir) if bin_dir else PG_BIN
+    key = (name, server_major, folder)
+    if key not in _CHECKED_TOOLS:
+        _CHECKED_TOOLS[key] = _checked_tool(name, server_major, folder)
+    return _CHECKED_TOOLS[key]
+
+
+def _checked_tool(name: str, server_major: int, folder: Path) -> str:
     import shutil
     import subprocess
 
-    folder = Path(bin_dir) if bin_dir else PG_BIN
     tool = folder / name if (folder / name).is_file() else shutil.which(name)
     if tool is None:
         raise DomainError(f"{name} が見つかりません（{folder / name}）。PostgreSQL のクライアント"
