@@ -31,6 +31,7 @@ class Defaults:
     DIGEST_TIME = "08:30"  # business days, Japan time
     STALE_TIME = "08:15"  # stale-case flags (business days), before the digest so they are in it
     TALLY_TIME = "05:00"  # 1st of each month: the previous month's tally snapshot
+    ROLLUP_TIME = "03:30"  # nightly: the report's closed months stored, changed ones restated (reporting/rollup.py)
     TALLY_CATCHUP_MONTHS = 12  # after downtime, store at most this many missed months
     SCHEDULER_MISFIRE_GRACE = 6 * 3600  # seconds a missed trigger may still run late
     DEAL_IDLE_DAYS = 30

@@ -18,7 +18,7 @@ from .services.jobruns import RunResult
 
 log = logging.getLogger(__name__)
 
-JOB_NAMES = ("digest", "stale", "tally")
+JOB_NAMES = ("digest", "stale", "tally", "rollups")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -44,13 +44,21 @@ def run_tally(year: int, month: int, *, force: bool = False) -> RunResult:
     return jobruns.run_once("tally", tallies.month_key(year, month), work, force=force)
 
 
+def run_rollups(day: dt.date, *, force: bool = False) -> RunResult:
+    """Store the report's closed months that are missing, restate the changed ones
+    (reporting/rollup.py). A missed night needs no catch-up: the next run covers every month."""
+    from .reporting import rollup
+
+    return jobruns.run_once("rollups", day.isoformat(), lambda: rollup.refresh(today=day), force=force)
+
+
 def run_job(name: str, period: str | None = None, *, force: bool = False) -> RunResult:
-    """Run a job by name for a period (digest/stale: YYYY-MM-DD, default today; tally: YYYY-MM,
-    default the previous month)."""
+    """Run a job by name for a period (digest/stale/rollups: YYYY-MM-DD, default today; tally:
+    YYYY-MM, default the previous month)."""
     today = now_jst().date()
-    if name in ("digest", "stale"):
+    if name in ("digest", "stale", "rollups"):
         day = dt.date.fromisoformat(period) if period else today
-        return (run_digest if name == "digest" else run_stale)(day, force=force)
+        return {"digest": run_digest, "stale": run_stale, "rollups": run_rollups}[name](day, force=force)
     if name == "tally":
         year, month = tallies.parse_month_key(period) if period else tallies.previous_month(today)
         return run_tally(year, month, force=force)
@@ -159,6 +167,10 @@ def scheduled_stale() -> list[RunResult]:
 
 def scheduled_tally() -> list[RunResult]:
     return _in_app(lambda: [run_tally(y, m) for y, m in due_tallies(now_jst())])
+
+
+def scheduled_rollups() -> list[RunResult]:
+    return _in_app(lambda: [run_rollups(now_jst().date())])
 
 
 def scheduled_catch_up() -> list[RunResult]:

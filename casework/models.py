@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, column_property, declared_attr, mapped_column, relationship
 
-from . import searchindex
+from . import month_changes, searchindex
 from .extensions import db
 
 
@@ -1003,6 +1003,39 @@ class TallySnapshot(Timestamped, db.Model):
     computed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class ReportMonthChange(db.Model):
+    """How often a closed month's counted records changed: database triggers on consultations,
+    their themes and clients add 1 (casework/reporting/month_changes.py), whatever wrote the row
+    (the app, an import, a merge, SQL by hand). A stored month whose count moved on is stale."""
+    __tablename__ = "report_month_changes"
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    changes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class ReportRollupMonth(db.Model):
+    """One stored month of one figure (a rule's count, or a breakdown): what it was computed
+    from (the month's change count then) and whether it was restated after the month closed."""
+    __tablename__ = "report_rollup_months"
+    figure: Mapped[str] = mapped_column(String(40), primary_key=True)  # reporting/rollup.figure_key
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    changes_seen: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    restated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # last recount after a change
+    restatements: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    __table_args__ = (Index("ix_report_rollup_months_month", "month"),)
+
+
+class ReportRollup(db.Model):
+    """A stored figure of a closed month: a rule's count or sum (entry ''), or one entry of a
+    breakdown (entry = theme / industry code). Zeros are not stored."""
+    __tablename__ = "report_rollups"
+    figure: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    entry: Mapped[str] = mapped_column(String(40), primary_key=True, default="")
+    value: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
 # ---------------------------------------------------------------------------------------------
 # Audit log (append-only from the app's point of view)
 # ---------------------------------------------------------------------------------------------
@@ -1294,3 +1327,6 @@ class CalendarFeed(Timestamped, db.Model):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship()
+
+
+month_changes.register(db.metadata)  # report_month_changes kept by triggers (reporting/rollup.py)

@@ -94,9 +94,11 @@ def url_with(**changes):
 
 
 def _jst(value: dt.datetime | None) -> str:
-    """Stored datetimes are naive UTC; show them in Japan time."""
+    """Stored datetimes are naive UTC (or their ISO text, as JSON carries them); show them in Japan time."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     from .dates import JST
 
     return value.replace(tzinfo=dt.timezone.utc).astimezone(JST).strftime("%Y-%m-%d %H:%M")

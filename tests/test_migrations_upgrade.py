@@ -61,7 +61,7 @@ def _fill_every_kind():
     """The demo (staff of every role with memberships, clients, cases, consultations, events,
     dispatches with visits, experts, a diagnosis, match profiles, a deal with steps, a founding,
     a grant, follow-ups) plus what it lacks: a referral, a notification, a job run, a stored
-    tally, and voided records."""
+    tally, the report's stored months, and voided records."""
     from casework.services import voiding
     from casework.services.demo import load_demo
     from casework.services.referrals import ReferralData, refer_client
@@ -93,6 +93,9 @@ def _fill_every_kind():
     _fill_program_kinds(admin, clients, today)
     _fill_documents_and_outreach(admin, clients, today)
     store_monthly_tally(today.year, today.month, by=admin)
+    from casework.reporting import rollup
+
+    rollup.refresh()  # the report's stored months (0015)
     db.session.commit()
 
 
@@ -452,7 +455,8 @@ def test_counts_command_shows_the_revision_and_the_same_counts_around_an_upgrade
              "report_sections ", "report_rows ", "report_opening_balances ",  # and 0007
              "industry_divisions ", "themes ",  # and 0008
              "api_tokens ",  # and 0009
-             "attachments ", "outreach_days ", "outreach_day_staff ", "outreach_slots ", "calendar_feeds ")  # and 0010
+             "attachments ", "outreach_days ", "outreach_day_staff ", "outreach_slots ", "calendar_feeds ",  # and 0010
+             "report_month_changes ", "report_rollup_months ", "report_rollups ")  # and 0015
     assert f"{'centers':<22} {9:>9,}" in after.output and f"{'programs':<22} {27:>9,}" in after.output
     def same(output):
         return [line for line in output.splitlines()[1:] if not line.startswith(added)]

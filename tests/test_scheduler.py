@@ -241,7 +241,7 @@ def test_persistent_job_store_in_app_database(app):
     scheduler.start(paused=True)
     try:
         jobs_ = {j.id: j for j in scheduler.get_jobs()}
-        assert set(jobs_) == {"digest", "stale", "tally"}
+        assert set(jobs_) == {"digest", "stale", "tally", "rollups"}
         assert str(jobs_["digest"].trigger) == "cron[day_of_week='mon-fri', hour='8', minute='30']"
         assert jobs_["digest"].coalesce is True and jobs_["digest"].misfire_grace_time == 6 * 3600
         assert str(jobs_["tally"].trigger.timezone) == "Asia/Tokyo"
@@ -249,7 +249,7 @@ def test_persistent_job_store_in_app_database(app):
         scheduler.shutdown(wait=False)
     assert "apscheduler_jobs" in inspect(db.engine).get_table_names()
     with db.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM apscheduler_jobs").scalar() == 3
+        assert conn.exec_driver_sql("SELECT count(*) FROM apscheduler_jobs").scalar() == 4
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
                                                                        "include_object": include_object}),
                                 db.metadata)
@@ -295,7 +295,7 @@ def test_scheduler_command_starts_catches_up_and_stops(app, tmp_path):
     assert proc.returncode == 0, out
     with db.engine.connect() as conn:
         ids = {r[0] for r in conn.exec_driver_sql("SELECT id FROM apscheduler_jobs")}
-    assert ids == {"digest", "stale", "tally"}
+    assert ids == {"digest", "stale", "tally", "rollups"}
 
 
 def test_tally_snapshot_with_the_real_monthly_tally(app):

@@ -64,6 +64,29 @@ def _centers(codes) -> set[str] | None:
     return set(codes)
 
 
+@report_group.command("refresh")
+@click.option("--month", "months", multiple=True, metavar="YYYY-MM",
+              help="store (or recount) this closed month (repeatable); default: this fiscal year and the two "
+                   "before, and every stored month whose records changed since")
+@with_appcontext
+def refresh_command(months):
+    """Store the report's closed months (what the nightly `rollups` job does), restating the ones whose records changed."""
+    import re
+
+    from ..reporting import rollup
+    from ..unit_of_work import committing
+
+    for month in months:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+            raise click.BadParameter(f"{month!r}: write the month as YYYY-MM (2024-05)", param_hint="--month")
+    with committing():
+        result = rollup.refresh(list(months) or None)
+    stored, restated = result["stored"], result["restated"]
+    click.echo(f"stored {len(stored)} month(s){': ' + ', '.join(stored) if stored else ''}")
+    if restated:
+        click.echo(f"restated (records changed after the month closed): {', '.join(restated)}")
+
+
 @report_group.command("annual")
 @click.option("--fy", type=int, required=True, help="fiscal year, named by the year it starts in (2023 = 令和5年度)")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "docx", "text"]), default="json", show_default=True)

@@ -47,6 +47,9 @@ def build_scheduler(app, scheduler_class=None):
                       id="digest", name="morning digest", replace_existing=True)
     scheduler.add_job("casework.jobs:scheduled_tally", CronTrigger(day=1, hour=th, minute=tm, timezone=tz),
                       id="tally", name="monthly tally", replace_existing=True)
+    rh, rm = _hhmm(cfg["ROLLUP_TIME"])
+    scheduler.add_job("casework.jobs:scheduled_rollups", CronTrigger(hour=rh, minute=rm, timezone=tz),
+                      id="rollups", name="report rollups", replace_existing=True)
     return scheduler
 
 
@@ -54,7 +57,7 @@ def build_scheduler(app, scheduler_class=None):
 @click.option("--no-catch-up", is_flag=True, help="起動時に取りこぼした実行を行わない")
 @with_appcontext
 def scheduler_command(no_catch_up):
-    """Run the job scheduler (digest, stale cases, monthly tally) in this process, Japan time.
+    """Run the job scheduler (digest, stale cases, monthly tally, report rollups) in this process, Japan time.
 
     Start it once beside the web server (`casework up` does). Two by mistake do no harm: each run
     is recorded once per (job, period)."""
@@ -104,8 +107,8 @@ def _next_run(job):
 
 
 @click.command("run-job")
-@click.argument("job", type=click.Choice(["digest", "stale", "tally", "catch-up"]))
-@click.option("--period", help="digest/stale: YYYY-MM-DD（既定: 今日）; tally: YYYY-MM（既定: 前月）")
+@click.argument("job", type=click.Choice(["digest", "stale", "tally", "rollups", "catch-up"]))
+@click.option("--period", help="digest/stale/rollups: YYYY-MM-DD（既定: 今日）; tally: YYYY-MM（既定: 前月）")
 @click.option("--force", is_flag=True, help="既に実行済みの期間でもやり直す（重複は作られません）")
 @with_appcontext
 def run_job_command(job, period, force):
@@ -125,7 +128,7 @@ def run_job_command(job, period, force):
         result = jobs.run_job(job, period, force=force)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--period")
-    if job != "tally":
+    if job in ("digest", "stale"):
         day = dt.date.fromisoformat(period) if period else today_jst()
         if not is_business_day(day):
             click.echo(f"note: {day} は営業日ではありません（スケジューラーはこの日に実行しません）")

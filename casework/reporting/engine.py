@@ -14,6 +14,7 @@ from sqlalchemy import Date, bindparam, case, distinct, false, func, literal, li
 from ..dates import fiscal_year, fiscal_year_bounds, fy_label, month_bounds
 from ..extensions import db
 from ..models import Client, Industry, IndustryDivision, Theme, consultation_themes
+from . import rollup
 from .metrics import (
     Breakdown, Definitions, Metric, center_ids, counting, covering, held_over_periods, in_period, live_client,
     lookup_stamp, metric, metric_filters, record_conditions, report_definitions, with_live_client,
@@ -25,8 +26,14 @@ KANA = "アイウエオカキクケコサシスセソタチツテト"  # the pri
 
 def count_metrics(metrics: list[Metric], periods: list[Period], center_codes: set[str] | None = None
                   ) -> dict[tuple[str, int], int]:
+    """{(metric id, period index): count}: closed months of the consultations' rules as stored
+    (reporting/rollup.py), everything else counted here."""
     with counting():
-        return _count_metrics(metrics, periods, center_codes)
+        rolled = [m for m in metrics if rollup.rolls_up(m)]
+        result = _count_metrics([m for m in metrics if not rollup.rolls_up(m)], periods, center_codes)
+        if rolled:
+            result.update(rollup.count_metrics(rolled, periods, center_codes, _count_metrics))
+        return result
 
 
 def _count_metrics(metrics: list[Metric], periods: list[Period], center_codes: set[str] | None = None
@@ -235,13 +242,20 @@ def count_breakdown(b: Breakdown, periods: list[Period], center_codes: set[str] 
                     definitions: Definitions | None = None) -> list[list[dict]]:
     """Per period, [{"label", "count"}] most first, ties in vocabulary order; zeros left out."""
     m = (definitions or report_definitions()).metric_by_id[b.metric]
-    stmt = _statement("breakdown", (m, b), center_codes, len(periods), lambda: _breakdown_statement(
-        m, b, len(periods), center_codes))
+    if rollup.rolls_up_breakdown(m, b):
+        return rollup.count_breakdown(m, b, periods, center_codes, lambda pieces: _breakdown_rows(m, b, pieces, center_codes))
     out = [[] for _ in periods]
-    for p, lab, sort_key, _code, n in db.session.connection().execute(stmt, _values(periods)):
+    for p, lab, sort_key, _code, n in _breakdown_rows(m, b, periods, center_codes):
         if 0 <= p < len(periods) and n:
             out[p].append((-n, sort_key, lab))
     return [[{"label": lab, "count": -neg} for neg, _k, lab in sorted(entries)] for entries in out]
+
+
+def _breakdown_rows(m: Metric, b: Breakdown, periods: list[Period], center_codes):
+    """The breakdown's (period, label, sort key, code, count) rows, counted from the records."""
+    stmt = _statement("breakdown", (m, b), center_codes, len(periods), lambda: _breakdown_statement(
+        m, b, len(periods), center_codes))
+    return db.session.connection().execute(stmt, _values(periods))
 
 
 def _breakdown_statement(m: Metric, b: Breakdown, n_periods: int, center_codes: set[str] | None):
@@ -274,7 +288,8 @@ def _breakdown_statement(m: Metric, b: Breakdown, n_periods: int, center_codes: 
         raise ValueError(b.by)
     if m.has_client and b.by not in ("industry", "industry_middle"):
         stmt = with_live_client(stmt, m)
-    return stmt.where(*conds, in_period(m, lo, hi)).group_by(bucket, label, order, key)
+    grouping = ([] if n_periods == 1 else [bucket]) + [label, order, key]  # GROUP BY 0 would be a position
+    return stmt.where(*conds, in_period(m, lo, hi)).group_by(*grouping)
 
 
 def annual_report(fy: int, center_codes: set[str] | None = None, definitions: Definitions | None = None) -> dict:
@@ -336,6 +351,8 @@ def _annual_report(fy: int, center_codes: set[str] | None = None, definitions: D
         if s.split_by:
             body["tables"] = split_tables(s, [m for m in metrics if m.section == s.key], fy, center_codes)
         report["sections"].append(body)
+    # beyond the contract: closed months recounted after their records changed (reporting/rollup.py)
+    report["restated"] = rollup.restated_months(periods)
     return report
 
 
