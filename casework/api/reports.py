@@ -43,11 +43,18 @@ class FiscalYear(ma.Schema):
     label = F.String(required=True)
 
 
+class RestatedMonth(ma.Schema):
+    month = F.String(required=True, metadata={"description": "YYYY-MM"})
+    restated_at = F.String(required=True, metadata={"description": "集計し直した日時（UTC, ISO 8601）"})
+
+
 class AnnualReport(ma.Schema):
     fiscal_year = F.Integer(required=True)
     label = F.String(required=True)
     previous = F.Nested(FiscalYear, required=True)
     sections = F.List(F.Nested(ReportSection), required=True)
+    restated = F.List(F.Nested(RestatedMonth), metadata={
+        "description": "締め後に記録が訂正され、集計し直した月（docs/interchange.md）"})
 
 
 class MonthlyTally(ma.Schema):

@@ -60,8 +60,9 @@ def rolls_up_breakdown(m: Metric, b: Breakdown) -> bool:
 
 
 def closed_before(today: dt.date | None = None) -> dt.date:
-    """The first day of the first month not yet stored: months end here at the latest. A month is
-    closed the day after it ends (Japan time): its last day's records are in by then."""
+    """The first day of the first month not stored: months end here at the latest. A month is
+    closed from the 2nd of the next month (Japan time), when the triggers, which go by the
+    database's UTC clock, certainly note its changes (on the 1st before 09:00 UTC is still in it)."""
     return ((today or today_jst()) - dt.timedelta(days=1)).replace(day=1)
 
 
