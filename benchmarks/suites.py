@@ -21,7 +21,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text, update
 
 RUNS = 7
 
@@ -180,9 +180,23 @@ def bench_annual_report(app, scale, url):
     from casework.extensions import db
     from casework.reporting import annual_report
 
+    from casework.models import ReportMonthChange, ReportRollup, ReportRollupMonth
+    from casework.reporting import rollup
+
     with app.app_context():
         fy = _last_full_fy()
         periods = [fiscal_year_bounds(fy), fiscal_year_bounds(fy - 1)]
+        # the nightly refresh from nothing stored: every closed month of three fiscal years
+        db.session.execute(delete(ReportRollup))
+        db.session.execute(delete(ReportRollupMonth))
+        db.session.commit()
+        live_ms = timed(lambda: annual_report(fy), runs=3, name="live")
+        started, cpu = time.perf_counter(), time.process_time()
+        stored = rollup.refresh()["stored"]
+        db.session.commit()
+        refresh_ms, refresh_cpu = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+        yield result(f"  the nightly refresh: store {len(stored)} closed months", refresh_ms, None, "ms", "-", None,
+                     f"CPU {refresh_cpu:.0f} ms; the report counted from the records alone: {live_ms:.0f} ms")
         report = annual_report(fy)
         conn = db.session.connection()
         raw = raw_report(conn, periods)
@@ -193,9 +207,20 @@ def bench_annual_report(app, scale, url):
         CPU.clear()
         app_ms = timed(lambda: annual_report(fy), name="app")
         raw_ms = timed(lambda: raw_report(conn, periods), name="raw")
-        ok = app_ms <= 1.5 * raw_ms and (db.engine.dialect.name != "sqlite" or app_ms <= 250)
-        yield result(f"annual report FY{fy}+FY{fy - 1}, all sections and programs", app_ms, raw_ms, "ms", "≤1.5× raw, ≤250 ms (SQLite)",
-                     ok, f"窓口相談 {app_window:,} (raw {'agrees' if same else 'DIFFERS'}); {_cpu_note(conn)}")
+        ok = app_ms <= 1.5 * raw_ms and app_ms <= 250
+        yield result(f"annual report FY{fy}+FY{fy - 1}, all sections and programs", app_ms, raw_ms, "ms", "≤1.5× raw, ≤250 ms",
+                     ok, f"closed months stored; 窓口相談 {app_window:,} (raw {'agrees' if same else 'DIFFERS'}); {_cpu_note(conn)}")
+        # a record of a closed month changed (as its trigger notes it): that month counts live until restated
+        month = f"{fy}-06"
+        if not db.session.execute(update(ReportMonthChange).where(ReportMonthChange.month == month)
+                                  .values(changes=ReportMonthChange.changes + 1)).rowcount:
+            db.session.add(ReportMonthChange(month=month, changes=1))
+        db.session.commit()
+        stale_ms = timed(lambda: annual_report(fy), name="app")
+        rollup.refresh([month])
+        db.session.commit()
+        yield result("  the same with one closed month changed (counted live)", stale_ms, raw_ms, "ms", "≤1.5× raw, ≤250 ms",
+                     stale_ms <= 1.5 * raw_ms and stale_ms <= 250, f"{month} restated after; {_cpu_note(conn)}")
 
 
 def _last_full_fy():

@@ -175,3 +175,12 @@ def test_a_period_splits_into_stored_months_and_live_parts():
     assert months == ["2025-06", "2025-07"]
     assert live == [(dt.date(2025, 5, 15), dt.date(2025, 6, 1)), (dt.date(2025, 8, 1), dt.date(2025, 8, 10))]
     assert rollup.split((dt.date(2025, 5, 15), dt.date(2025, 5, 20)), closed) == ([], [(dt.date(2025, 5, 15), dt.date(2025, 5, 20))])
+
+
+def test_the_nightly_job_stores_the_closed_months_once_a_day(year):
+    from casework import jobs
+
+    first = jobs.run_job("rollups")
+    assert first.ran and f"{FY}-05" in first.detail["stored"]
+    assert not jobs.run_job("rollups").ran  # the day is done
+    assert figures(annual_report(FY)) == recount(FY)

@@ -10,37 +10,47 @@ TRIGGERS = ("report_changes_consultations_ai", "report_changes_consultations_au"
             "report_changes_themes_ai", "report_changes_themes_ad", "report_changes_clients_au")
 
 _SQLITE_CLOSED = "date('now', 'start of month')"
-_SQLITE_BUMP = "ON CONFLICT(month) DO UPDATE SET changes = changes + 1"
+_SQLITE_NOTE = "INSERT INTO report_month_changes(month, changes)"
+_SQLITE_BUMP = "ON CONFLICT(month) DO UPDATE SET changes = changes + 1"  # (an upsert's SELECT needs a WHERE)
 
 
-def _sqlite_note(days_sql: str) -> str:
-    """INSERT … SELECT noting the closed months of the days a query yields (column d)."""
-    return (f"INSERT INTO report_month_changes(month, changes) SELECT strftime('%Y-%m', d), 1 "
-            f"FROM ({days_sql}) WHERE d < {_SQLITE_CLOSED} GROUP BY strftime('%Y-%m', d) {_SQLITE_BUMP};")
+def _sqlite_day(day: str, unless_month_of: str | None = None) -> str:
+    """Note the month of one day (NEW.held_on / OLD.held_on) when it is closed (and not the
+    month of the other day, noted already)."""
+    other = f"strftime('%Y-%m', {day}) <> strftime('%Y-%m', {unless_month_of}) AND " if unless_month_of else ""
+    return f"{_SQLITE_NOTE} SELECT strftime('%Y-%m', {day}), 1 WHERE {other}{day} < {_SQLITE_CLOSED} {_SQLITE_BUMP};"
 
 
+def _sqlite_days(source: str) -> str:
+    """Note the closed months of the consultations a WHERE clause picks."""
+    return (f"{_SQLITE_NOTE} SELECT strftime('%Y-%m', held_on), 1 FROM consultations "
+            f"WHERE {source} AND held_on < {_SQLITE_CLOSED} GROUP BY 1 {_SQLITE_BUMP};")
+
+
+# One plain statement per trigger where it can be: an import inserts thousands of rows.
 _SQLITE_CREATE = [
     f"""CREATE TRIGGER IF NOT EXISTS report_changes_consultations_ai AFTER INSERT ON consultations BEGIN
-        {_sqlite_note("SELECT NEW.held_on AS d")}
+        {_sqlite_day("NEW.held_on")}
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS report_changes_consultations_au AFTER UPDATE ON consultations BEGIN
-        {_sqlite_note("SELECT OLD.held_on AS d UNION SELECT NEW.held_on")}
+        {_sqlite_day("OLD.held_on")}
+        {_sqlite_day("NEW.held_on", unless_month_of="OLD.held_on")}
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS report_changes_consultations_ad AFTER DELETE ON consultations BEGIN
-        {_sqlite_note("SELECT OLD.held_on AS d")}
+        {_sqlite_day("OLD.held_on")}
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS report_changes_themes_ai AFTER INSERT ON consultation_themes BEGIN
-        {_sqlite_note("SELECT held_on AS d FROM consultations WHERE id = NEW.consultation_id")}
+        {_sqlite_days("id = NEW.consultation_id")}
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS report_changes_themes_ad AFTER DELETE ON consultation_themes BEGIN
-        {_sqlite_note("SELECT held_on AS d FROM consultations WHERE id = OLD.consultation_id")}
+        {_sqlite_days("id = OLD.consultation_id")}
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS report_changes_clients_au
         AFTER UPDATE OF voided_at, industry_code, industry_division_code ON clients
         WHEN OLD.voided_at IS NOT NEW.voided_at OR OLD.industry_code IS NOT NEW.industry_code
           OR OLD.industry_division_code IS NOT NEW.industry_division_code
     BEGIN
-        {_sqlite_note("SELECT held_on AS d FROM consultations WHERE client_id = NEW.id")}
+        {_sqlite_days("client_id = NEW.id")}
     END""",
 ]
 
