@@ -44,6 +44,8 @@ def _count_metrics(metrics: list[Metric], periods: list[Period], center_codes: s
     counts and sums every record once; each metric adds up the groups its filters accept.
     Distinct counts (社数) cannot be added up: they get one query per table with a
     COUNT(DISTINCT CASE ...) per metric and period."""
+    if not metrics:
+        return {}
     centers = center_ids()
     result = {}
     # per table and date column; a program's rows apart from the center rows, so that each query
