@@ -6,9 +6,11 @@ bulk inserts, a merge's SQL moves, a restore, SQL typed by hand — where Python
 some: a consultation inserted, changed (its month, center, channel, program, client or voiding)
 or deleted, a theme added to or taken from it, and a client voided or given another industry
 (records of voided clients do not count; 主な業種 counts by the client's industry) add 1 to the
-month's change count. Months from the current UTC month on are left alone: none is stored yet
-(the app stores a month from the day after it ends in Japan time, which is never earlier), and
-today's writers then never queue on one shared row.
+month's change count (a change, not a row: an update of 1,000 records of May adds 1 on
+PostgreSQL, which triggers per statement, and 1,000 on SQLite, which triggers per row; either way
+May is stale). Months from the current UTC month on are left alone: none is stored yet (the app
+stores a month from the 2nd of the next month, Japan time, which is never earlier), and today's
+writers then never queue on one shared row.
 
 install() is idempotent and called by create_all (tests, benchmarks) through the hook below;
 revision 0015 installs the same SQL from its frozen copy, migrations/frozen/report_month_changes_v1.py.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
-TRIGGERS = ("report_changes_consultations_ai", "report_changes_consultations_au", "report_changes_consultations_ad",
+SQLITE_TRIGGERS = ("report_changes_consultations_ai", "report_changes_consultations_au", "report_changes_consultations_ad",
             "report_changes_themes_ai", "report_changes_themes_ad", "report_changes_clients_au")
 
 _SQLITE_CLOSED = "date('now', 'start of month')"
@@ -125,7 +127,7 @@ def install(conn) -> None:
 
 def uninstall(conn) -> None:
     if conn.dialect.name == "sqlite":
-        for name in TRIGGERS:
+        for name in SQLITE_TRIGGERS:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     elif conn.dialect.name == "postgresql":
         for sql in _PG_DROP:

@@ -6,7 +6,7 @@ their themes, or a client's voiding or industry (reporting/rollup.py: stored mon
 """
 from __future__ import annotations
 
-TRIGGERS = ("report_changes_consultations_ai", "report_changes_consultations_au", "report_changes_consultations_ad",
+SQLITE_TRIGGERS = ("report_changes_consultations_ai", "report_changes_consultations_au", "report_changes_consultations_ad",
             "report_changes_themes_ai", "report_changes_themes_ad", "report_changes_clients_au")
 
 _SQLITE_CLOSED = "date('now', 'start of month')"
@@ -114,7 +114,7 @@ def install(conn) -> None:
 
 def uninstall(conn) -> None:
     if conn.dialect.name == "sqlite":
-        for name in TRIGGERS:
+        for name in SQLITE_TRIGGERS:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     elif conn.dialect.name == "postgresql":
         for sql in _PG_DROP:
