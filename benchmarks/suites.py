@@ -555,9 +555,9 @@ def bench_case_list_http(app, scale, url):
         raw_rps, raw_p99, raw_err, _tool = load(raw.port, f"/?{query}", seconds)
     finally:
         raw.close()
-    ok = app_rps >= 0.75 * raw_rps and app_rps >= 250 and app_p99 <= 100 and app_err == 0
+    ok = app_rps >= 0.5 * raw_rps and app_p99 <= 50 and app_err == 0
     r = result(f"case list page {depth // 25 + 1} (keyset), center+status filter, gunicorn 2w/16c", app_rps, raw_rps,
-               "req/s", "≥0.75× raw, ≥250 req/s, p99 ≤100 ms", ok,
+               "req/s", "≥0.5× raw, p99 ≤50 ms, 0 errors", ok,
                f"{tool}; p99 app {app_p99:.0f} ms / raw {raw_p99:.0f} ms; errors {app_err}/{raw_err}")
     yield r
 
@@ -596,8 +596,8 @@ def bench_log_consultation_http(app, scale, url):
         db.session.execute(text("DELETE FROM consultations WHERE id > :b"), {"b": before})
         db.session.commit()
     wps = written / min(elapsed, seconds)
-    yield result("log a consultation through gunicorn (POST, 2w/16c)", wps, None, "writes/s", "≥150 writes/s, 0 errors",
-                 wps >= 150 and errors == 0, f"{tool}; {written:,} written, p99 {p99:.0f} ms, errors {errors}")
+    yield result("log a consultation through gunicorn (POST, 2w/16c)", wps, None, "writes/s",
+                 "≥150 writes/s, p99 ≤300 ms, 0 errors", wps >= 150 and p99 <= 300 and errors == 0, f"{tool}; {written:,} written, p99 {p99:.0f} ms, errors {errors}")
 
 
 ALL = {
