@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import abort
 from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from .extensions import db
 from .models import Case, Center, Client, Diagnosis, User
@@ -65,23 +66,39 @@ def hidden_confidential_program_ids(user: User) -> list[int]:
 def client_filter(user: User):
     """Clients are shared across centers, except those known only to a confidential center (or a
     confidential program's cases) the user is not in (a seller's very presence in casework is
-    confidential)."""
+    confidential).
+
+    The rule (_hidden_by_rule) can hide only a client flagged confidential_only: hiding needs a
+    diagnosis or a case in a hidden confidential center or program, and no case outside hidden
+    ones; a client that is not flagged has no such record, or has a case outside every
+    confidential center and program, which is outside the hidden ones. So the filter asks the
+    rule of the few flagged clients (ix_clients_confidential_only), once, in an uncorrelated
+    subquery, instead of probing cases and diagnoses for every candidate client."""
     hidden = hidden_confidential_center_ids(user)
     hidden_programs = hidden_confidential_program_ids(user)
     if not hidden and not hidden_programs:
         return True
-    known_there, elsewhere = [], [Case.voided_at.is_(None), Case.client_id == Client.id]
+    flagged = aliased(Client, name="flagged_client")
+    hidden_clients = select(flagged.id).where(flagged.confidential_only,
+                                              _hidden_by_rule(flagged, hidden, hidden_programs))
+    return Client.id.not_in(hidden_clients)
+
+
+def _hidden_by_rule(client, hidden: list[int], hidden_programs: list[int]):
+    """WHERE clause: the client is known to a hidden confidential center (a case there or a
+    diagnosis) or to a hidden confidential program's cases, and to nothing else."""
+    known_there, elsewhere = [], [Case.voided_at.is_(None), Case.client_id == client.id]
     if hidden:
         known_there += [
-            exists().where(Case.client_id == Client.id, Case.voided_at.is_(None), Case.center_id.in_(hidden)),
-            exists().where(Diagnosis.client_id == Client.id, Diagnosis.voided_at.is_(None)),
+            exists().where(Case.client_id == client.id, Case.voided_at.is_(None), Case.center_id.in_(hidden)),
+            exists().where(Diagnosis.client_id == client.id, Diagnosis.voided_at.is_(None)),
         ]
         elsewhere.append(Case.center_id.not_in(hidden))
     if hidden_programs:
-        known_there.append(exists().where(Case.client_id == Client.id, Case.voided_at.is_(None),
+        known_there.append(exists().where(Case.client_id == client.id, Case.voided_at.is_(None),
                                           Case.program_id.in_(hidden_programs)))
         elsewhere.append(or_(Case.program_id.is_(None), Case.program_id.not_in(hidden_programs)))
-    return or_(~or_(*known_there), exists().where(*elsewhere))
+    return and_(or_(*known_there), ~exists().where(*elsewhere))
 
 
 def sees_succession(user: User) -> bool:

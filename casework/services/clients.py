@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, column, func, literal_column, or_, select, table
+from sqlalchemy import Text, and_, column, func, literal_column, or_, select, table
+from sqlalchemy.dialects import postgresql
 
 from .. import searchindex
 from ..access import client_filter
@@ -106,18 +107,28 @@ def search_query(user: User, q: str | None = None, kind: str | None = None, muni
 def search_text_matches(terms: list[str]):
     """WHERE clause: clients.search_text contains every (folded) term.
 
-    SQLite: terms of 3+ characters go through the FTS5 trigram index (clients_fts), shorter ones
-    use LIKE. PostgreSQL: LIKE with the pattern built here, which the pg_trgm GIN index serves.
+    Every term keeps its LIKE (what a match means); an index narrows the candidates first.
+    SQLite: terms of 3+ characters go through the FTS5 trigram index (clients_fts) instead of
+    LIKE, 2-character terms through the bigram index (clients_bigram_fts) and LIKE.
+    PostgreSQL: LIKE, which the pg_trgm GIN index serves for 3+ characters; 2-character terms
+    also ask the bigram GIN index (casework_bigrams(search_text) @> ARRAY[...]), which pg_trgm
+    cannot replace (no trigram in a 2-character pattern: it would read the whole index).
+    1-character terms: LIKE alone.
     """
     dialect = db.session.get_bind().dialect.name
     long_terms = [t for t in terms if len(t) >= searchindex.MIN_TRIGRAM]
+    two_char = [t for t in terms if searchindex.bigram_indexable(t)]
     conditions = []
-    if dialect == "sqlite" and long_terms:
-        fts = table(searchindex.FTS_TABLE, column("rowid"))
-        conditions.append(Client.id.in_(
-            select(fts.c.rowid).where(literal_column(searchindex.FTS_TABLE).op("MATCH")(
-                searchindex.fts_match_string(long_terms)))))
+    if dialect == "sqlite":
+        for fts_table, indexed in ((searchindex.FTS_TABLE, long_terms), (searchindex.BIGRAM_FTS_TABLE, two_char)):
+            if indexed:
+                fts = table(fts_table, column("rowid"))
+                conditions.append(Client.id.in_(select(fts.c.rowid).where(literal_column(fts_table).op("MATCH")(
+                    searchindex.fts_match_string(indexed)))))
         terms = [t for t in terms if len(t) < searchindex.MIN_TRIGRAM]
+    elif dialect == "postgresql" and two_char:
+        conditions.append(func.casework_bigrams(Client.search_text).op("@>")(
+            postgresql.array(two_char, type_=Text)))
     for term in terms:
         conditions.append(Client.search_text.like("%" + _escape_like(term) + "%", escape="\\"))
     return and_(*conditions)
