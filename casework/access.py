@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 
 from flask import abort
-from sqlalchemy import and_, exists, null, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Boolean, Integer, and_, cast, exists, func, null, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from .extensions import db
 from .models import Case, Center, Client, Diagnosis, User
@@ -91,11 +91,8 @@ def client_filter(user: User):
     diagnosis or a case in a hidden confidential center or program, and no case outside hidden
     ones; a client that is not flagged has no such record, or has a case outside every
     confidential center and program, which is outside the hidden ones. So the filter asks the
-    rule of the flagged clients only. The form that is fastest differs (EXPLAIN ANALYZE at national
-    size, docs/performance.md): SQLite evaluates an OR left to right, so the correlated rule runs
-    for the few flagged candidates only; PostgreSQL would turn a correlated rule into hashed
-    subplans over all cases, so there the rule is asked once, of the flagged clients
-    (ix_clients_confidential_only), in an uncorrelated subquery."""
+    rule of the flagged candidates only, instead of probing cases and diagnoses for every one.
+    """
     hidden, hidden_programs = _hidden_confidential(user)
     if not hidden and not hidden_programs:
         return True
@@ -105,13 +102,18 @@ def client_filter(user: User):
 @functools.lru_cache(maxsize=64)
 def _visible_clients_clause(dialect: str, hidden: tuple[int, ...], hidden_programs: tuple[int, ...]):
     """client_filter's clause, built once per set of hidden centers and programs (building it
-    costs more CPU than a search through the index; a clause is immutable and can be reused)."""
-    if dialect == "sqlite":
-        return or_(~Client.confidential_only, ~_hidden_by_rule(Client, list(hidden), list(hidden_programs)))
-    flagged = aliased(Client, name="flagged_client")
-    hidden_clients = select(flagged.id).where(flagged.confidential_only,
-                                              _hidden_by_rule(flagged, list(hidden), list(hidden_programs)))
-    return Client.id.not_in(hidden_clients)
+    costs more CPU than a search through the index; a clause is immutable and can be reused).
+
+    Both engines evaluate an OR's arms in order, so the rule runs for the flagged candidates only
+    (a few in a thousand). On PostgreSQL the rule is the function casework_client_hidden
+    (casework/confidential_index.py): inline, its EXISTS subqueries became hashed subplans over
+    every case of the hidden centers and every diagnosis, or, fenced, subplans whose cost the
+    planner counts for every candidate, which turned JIT compilation on (EXPLAIN ANALYZE at
+    national size, docs/performance.md)."""
+    if dialect == "postgresql":
+        return or_(~Client.confidential_only, ~func.casework_client_hidden(
+            Client.id, cast(list(hidden), ARRAY(Integer)), cast(list(hidden_programs), ARRAY(Integer)), type_=Boolean))
+    return or_(~Client.confidential_only, ~_hidden_by_rule(Client, list(hidden), list(hidden_programs)))
 
 
 def _hidden_by_rule(client, hidden: list[int], hidden_programs: list[int]):

@@ -59,7 +59,24 @@ SQLITE_TRIGGERS = {
 }
 
 PG_REFRESH = "casework_refresh_confidential_only"
+PG_HIDDEN = "casework_client_hidden"
 PG_FUNCTIONS = {
+    # client_filter's rule on PostgreSQL (access._hidden_by_rule on SQLite), a function so that
+    # the planner costs it as one cheap call: as inline EXISTS subplans their estimated cost
+    # (costed for every candidate, although the OR asks them only of flagged ones) turned JIT on.
+    f"{PG_HIDDEN}(cid integer, hidden_centers integer[], hidden_programs integer[])": """RETURNS boolean
+        LANGUAGE plpgsql STABLE AS $$
+        BEGIN
+            RETURN (EXISTS (SELECT 1 FROM cases c WHERE c.client_id = cid AND c.voided_at IS NULL
+                            AND c.center_id = ANY (hidden_centers))
+                    OR (cardinality(hidden_centers) > 0
+                        AND EXISTS (SELECT 1 FROM diagnoses d WHERE d.client_id = cid AND d.voided_at IS NULL))
+                    OR EXISTS (SELECT 1 FROM cases c WHERE c.client_id = cid AND c.voided_at IS NULL
+                               AND c.program_id = ANY (hidden_programs)))
+                AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.client_id = cid AND c.voided_at IS NULL
+                                AND NOT c.center_id = ANY (hidden_centers)
+                                AND (c.program_id IS NULL OR NOT c.program_id = ANY (hidden_programs)));
+        END $$""",
     # The flag of the given clients, computed once each, written only where it changes.
     f"{PG_REFRESH}(ids integer[])": f"""RETURNS void LANGUAGE plpgsql AS $$
         BEGIN
