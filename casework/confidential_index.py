@@ -12,6 +12,9 @@ and voiding. Each trigger recomputes the flag of the clients concerned (never to
 writes only when it changes; it sets confidential_only alone, so it bumps neither the client's
 version nor updated_at and fires no `AFTER UPDATE OF <other columns> ON clients` trigger.
 
+On PostgreSQL this module also holds casework_client_hidden, client_filter's rule as a function
+(see access._visible_clients_clause for why).
+
 install() is idempotent: create_all calls it through the metadata hook (register); migrations use
 the frozen copy in migrations/frozen/clients_search_v2.py.
 
@@ -151,7 +154,8 @@ def uninstall(conn) -> None:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
     elif name == "postgresql":
         for trigger, table in TRIGGER_TABLES.items():
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+            if conn.exec_driver_sql(f"SELECT to_regclass('{table}')").scalar():  # (drop_all of a partial schema)
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
         for function in PG_FUNCTIONS:
             conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function.split('(')[0]}")
 

@@ -300,3 +300,24 @@ def test_upgrade_to_0014_fills_the_flag_and_the_bigram_index(app, make):
     assert names_found(coordinator, "青森") == {"青森普通"} and names_found(coordinator, "津軽") == {"津軽両方"}
     make.case(db.session.scalar(select(Client).where(Client.name == "青森普通")), center_code="succession")
     assert names_found(coordinator, "青森") == set()  # the triggers came with the upgrade
+
+
+def _database_code(conn) -> dict:
+    """The triggers and casework functions the database holds, by name."""
+    if conn.dialect.name == "sqlite":
+        return dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all())
+    triggers = dict(conn.exec_driver_sql("SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal").all())
+    functions = dict(conn.exec_driver_sql("SELECT proname, pg_get_functiondef(oid) FROM pg_proc "
+                                          "WHERE proname LIKE 'casework%%'").all())
+    return {**triggers, **functions}
+
+
+def test_create_all_and_the_migrations_install_the_same_triggers(app):
+    with db.engine.connect() as conn:
+        made = _database_code(conn)
+    _empty_database()
+    upgrade()
+    with db.engine.connect() as conn:
+        migrated = _database_code(conn)
+    assert "cases_confidential_ai" in made or "cases_confidential_only" in made
+    assert migrated == made

@@ -262,7 +262,8 @@ def uninstall_confidential(conn) -> None:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
     else:
         for trigger, table in TRIGGER_TABLES.items():
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+            if conn.exec_driver_sql(f"SELECT to_regclass('{table}')").scalar():  # (drop_all of a partial schema)
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
         for function in PG_FUNCTIONS:
             conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function.split('(')[0]}")
 
