@@ -38,6 +38,8 @@ def upgrade():
     op.create_index("ix_clients_confidential_only", "clients", ["id"], sqlite_where=sa.text("confidential_only = 1"),
                     postgresql_where=sa.text("confidential_only"))
     search.install_bigrams(conn)  # beside the trigram index
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE clients")  # statistics for the new column and indexes
 
 
 def downgrade():
