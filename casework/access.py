@@ -77,9 +77,13 @@ def _hidden_confidential(user: User) -> tuple[list[int], list[int]]:
     for center_id, program_id in db.session.execute(
             select(Center.id, null()).where(Center.confidential)
             .union_all(select(Program.center_id, Program.id).where(Program.confidential))):
-        if center_id not in ids:
-            (centers if program_id is None else programs).append(program_id or center_id)
-    return centers, programs
+        if center_id in ids:
+            continue
+        if program_id is None:
+            centers.append(center_id)
+        else:
+            programs.append(program_id)
+    return sorted(centers), sorted(programs)
 
 
 def client_filter(user: User):

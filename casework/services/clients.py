@@ -107,9 +107,11 @@ def search_query(user: User, q: str | None = None, kind: str | None = None, muni
 def search_text_matches(terms: list[str]):
     """WHERE clause: clients.search_text contains every (folded) term.
 
-    Every term keeps its LIKE (what a match means); an index narrows the candidates first.
-    SQLite: terms of 3+ characters go through the FTS5 trigram index (clients_fts) instead of
-    LIKE, 2-character terms through the bigram index (clients_bigram_fts) and LIKE.
+    A term matches where it occurs in search_text (LIKE '%term%'); the indexes only find the
+    candidates, the results are exactly LIKE's.
+    SQLite: terms of 3+ characters go through the FTS5 trigram index (clients_fts), whose match
+    is that substring test; 2-character terms through the bigram index (clients_bigram_fts),
+    then LIKE.
     PostgreSQL: LIKE, which the pg_trgm GIN index serves for 3+ characters; 2-character terms
     ask the bigram GIN index (casework_bigrams(search_text) @> ARRAY[...]) and strpos instead:
     pg_trgm finds no trigram in a 2-character pattern and would read the whole index.
