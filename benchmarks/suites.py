@@ -291,7 +291,7 @@ def bench_series(app, scale, url):
 # Search
 # ---------------------------------------------------------------------------------------------
 
-QUERIES = ["りんご製作", "ホタテ", "ひろさき", "ﾋﾛｻｷﾘﾝｺﾞ", "八戸水産", "ごうどうがいしゃ", "酒造", "津軽"]
+QUERIES = ["りんご製作", "ホタテ", "ひろさき", "ﾋﾛｻｷﾘﾝｺﾞ", "八戸水産", "ごうどうがいしゃ", "酒造", "津軽", "青森"]  # 2-character: 酒造, 津軽, 青森
 
 
 def bench_search(app, scale, url):
@@ -304,24 +304,32 @@ def bench_search(app, scale, url):
     with app.app_context():
         conn = db.session.connection()
         sqlite = conn.dialect.name == "sqlite"
-        for login, who in (("bench-admin", "admin"), ("bench-onestop-0", "coordinator: confidential filter")):
+        # (login, who, target, the target met?): issue 16's targets
+        for login, who, target, met in (
+                ("bench-admin", "admin", "≤1.5× raw", lambda app_ms, raw_ms: app_ms <= 1.5 * raw_ms),
+                ("bench-onestop-0", "coordinator: confidential filter", "≤2× raw, ≤3 ms",
+                 lambda app_ms, raw_ms: app_ms <= 2 * raw_ms and app_ms <= 3)):
             user = db.session.scalar(select(User).where(User.login == login))
 
             def app_search(q):  # what the client list does: one page + the total
                 capped_paginate(search_query(user, q), page=1, per_page=25).items
 
-            def raw_search(q):
-                if True:
-                    term = fold(q)
-                    if sqlite and len(term) >= 3:
-                        where = "id IN (SELECT rowid FROM clients_fts WHERE clients_fts MATCH :q)"
-                        p = {"q": '"' + term + '"'}
-                    else:
-                        where, p = "search_text LIKE :q", {"q": f"%{term}%"}
-                    conn.execute(text(f"SELECT count(*) FROM (SELECT 1 FROM clients WHERE voided_at IS NULL AND {where} "
-                                      "LIMIT 1001) AS found"), p).scalar()
-                    conn.execute(text(f"SELECT id, name, name_kana FROM clients WHERE voided_at IS NULL AND {where} "
-                                      "ORDER BY id DESC LIMIT 25"), p).all()
+            def raw_search(q):  # the same search by hand, through the same indexes, no visibility rule
+                term = fold(q)
+                like = "search_text LIKE :like"
+                p = {"like": f"%{term}%", "q": '"' + term + '"', "t": term}
+                if sqlite and len(term) >= 3:
+                    where = "id IN (SELECT rowid FROM clients_fts WHERE clients_fts MATCH :q)"
+                elif sqlite and len(term) == 2:
+                    where = f"id IN (SELECT rowid FROM clients_bigram_fts WHERE clients_bigram_fts MATCH :q) AND {like}"
+                elif len(term) == 2:  # strpos: pg_trgm cannot serve 2 characters (see search_text_matches)
+                    where = "casework_bigrams(search_text) @> ARRAY[CAST(:t AS text)] AND strpos(search_text, :t) > 0"
+                else:
+                    where = like
+                conn.execute(text(f"SELECT count(*) FROM (SELECT 1 FROM clients WHERE voided_at IS NULL AND {where} "
+                                  "LIMIT 1001) AS found"), p).scalar()
+                conn.execute(text(f"SELECT id, name, name_kana FROM clients WHERE voided_at IS NULL AND {where} "
+                                  "ORDER BY id DESC LIMIT 25"), p).all()
 
             n = db.session.scalar(text("SELECT count(*) FROM clients"))
             app_ms = statistics.median(timed(lambda: app_search(q), name="app") for q in QUERIES)
@@ -329,8 +337,8 @@ def bench_search(app, scale, url):
             raw_ms = statistics.median(timed(lambda: raw_search(q), name="raw") for q in QUERIES)
             raw_cpu = statistics.median(timed(lambda: raw_search(q), name="raw") and CPU["raw"] for q in QUERIES)
             CPU.update(app=app_cpu, raw=raw_cpu)
-            yield result(f"client search, {n:,} clients ({who})", app_ms, raw_ms, "ms", "≤5 ms median",
-                         app_ms <= 5, f"median over {len(QUERIES)} name/kana substrings ({', '.join(QUERIES)}), "
+            yield result(f"client search, {n:,} clients ({who})", app_ms, raw_ms, "ms", target,
+                         met(app_ms, raw_ms), f"median over {len(QUERIES)} name/kana substrings ({', '.join(QUERIES)}), "
                          f"page of 25 + total counted up to 1,000; {_cpu_note(conn)}")
 
 

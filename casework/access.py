@@ -9,8 +9,11 @@ confidential record (succession / M&A) is put on record as a 'view'.
 """
 from __future__ import annotations
 
+import functools
+
 from flask import abort
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Boolean, Integer, and_, cast, exists, func, null, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from .extensions import db
 from .models import Case, Center, Client, Diagnosis, User
@@ -62,26 +65,76 @@ def hidden_confidential_program_ids(user: User) -> list[int]:
                                                          .where(Program.confidential)) if center_id not in ids]
 
 
+def _hidden_confidential(user: User) -> tuple[list[int], list[int]]:
+    """hidden_confidential_center_ids and hidden_confidential_program_ids in one query (the
+    client search asks both on every search: each query is a noticeable part of a 3 ms search)."""
+    from .models import Program
+
+    ids = visible_center_ids(user)
+    if ids is None:
+        return [], []
+    centers, programs = [], []
+    for center_id, program_id in db.session.execute(
+            select(Center.id, null()).where(Center.confidential)
+            .union_all(select(Program.center_id, Program.id).where(Program.confidential))):
+        if center_id in ids:
+            continue
+        if program_id is None:
+            centers.append(center_id)
+        else:
+            programs.append(program_id)
+    return sorted(centers), sorted(programs)
+
+
 def client_filter(user: User):
     """Clients are shared across centers, except those known only to a confidential center (or a
     confidential program's cases) the user is not in (a seller's very presence in casework is
-    confidential)."""
-    hidden = hidden_confidential_center_ids(user)
-    hidden_programs = hidden_confidential_program_ids(user)
+    confidential).
+
+    The rule (_hidden_by_rule) can hide only a client flagged confidential_only: hiding needs a
+    diagnosis or a case in a hidden confidential center or program, and no case outside hidden
+    ones; a client that is not flagged has no such record, or has a case outside every
+    confidential center and program, which is outside the hidden ones. So the filter asks the
+    rule of the flagged candidates only, instead of probing cases and diagnoses for every one.
+    """
+    hidden, hidden_programs = _hidden_confidential(user)
     if not hidden and not hidden_programs:
         return True
-    known_there, elsewhere = [], [Case.voided_at.is_(None), Case.client_id == Client.id]
+    return _visible_clients_clause(db.session.get_bind().dialect.name, tuple(hidden), tuple(hidden_programs))
+
+
+@functools.lru_cache(maxsize=64)
+def _visible_clients_clause(dialect: str, hidden: tuple[int, ...], hidden_programs: tuple[int, ...]):
+    """client_filter's clause, built once per set of hidden centers and programs (building it
+    costs more CPU than a search through the index; a clause is immutable and can be reused).
+
+    Both engines evaluate an OR's arms in order, so the rule runs for the flagged candidates only
+    (a few in a thousand). On PostgreSQL the rule is the function casework_client_hidden
+    (casework/confidential_index.py): inline, its EXISTS subqueries became hashed subplans over
+    every case of the hidden centers and every diagnosis, or, fenced, subplans whose cost the
+    planner counts for every candidate, which turned JIT compilation on (EXPLAIN ANALYZE at
+    national size, docs/performance.md)."""
+    if dialect == "postgresql":
+        return or_(~Client.confidential_only, ~func.casework_client_hidden(
+            Client.id, cast(list(hidden), ARRAY(Integer)), cast(list(hidden_programs), ARRAY(Integer)), type_=Boolean))
+    return or_(~Client.confidential_only, ~_hidden_by_rule(Client, list(hidden), list(hidden_programs)))
+
+
+def _hidden_by_rule(client, hidden: list[int], hidden_programs: list[int]):
+    """WHERE clause: the client is known to a hidden confidential center (a case there or a
+    diagnosis) or to a hidden confidential program's cases, and to nothing else."""
+    known_there, elsewhere = [], [Case.voided_at.is_(None), Case.client_id == client.id]
     if hidden:
         known_there += [
-            exists().where(Case.client_id == Client.id, Case.voided_at.is_(None), Case.center_id.in_(hidden)),
-            exists().where(Diagnosis.client_id == Client.id, Diagnosis.voided_at.is_(None)),
+            exists().where(Case.client_id == client.id, Case.voided_at.is_(None), Case.center_id.in_(hidden)),
+            exists().where(Diagnosis.client_id == client.id, Diagnosis.voided_at.is_(None)),
         ]
         elsewhere.append(Case.center_id.not_in(hidden))
     if hidden_programs:
-        known_there.append(exists().where(Case.client_id == Client.id, Case.voided_at.is_(None),
+        known_there.append(exists().where(Case.client_id == client.id, Case.voided_at.is_(None),
                                           Case.program_id.in_(hidden_programs)))
         elsewhere.append(or_(Case.program_id.is_(None), Case.program_id.not_in(hidden_programs)))
-    return or_(~or_(*known_there), exists().where(*elsewhere))
+    return and_(or_(*known_there), ~exists().where(*elsewhere))
 
 
 def sees_succession(user: User) -> bool:

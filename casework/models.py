@@ -11,12 +11,12 @@ import datetime as dt
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON, BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Time,
-    Integer, Numeric, String, Table, Text, UniqueConstraint, func, select, text,
+    Integer, Numeric, String, Table, Text, UniqueConstraint, false, func, select, text,
 )
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, column_property, declared_attr, mapped_column, relationship
 
-from . import month_changes, searchindex
+from . import confidential_index, month_changes, searchindex
 from .extensions import db
 
 
@@ -307,6 +307,8 @@ class Client(Timestamped, Versioned, Voidable, db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     founded_on: Mapped[dt.date | None] = mapped_column(Date)  # 設立・開業日 (set by the founding of a founder's case)
+    # Known only through confidential records (casework/confidential_index.py): kept by triggers, never set here.
+    confidential_only: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     industry: Mapped[Industry | None] = relationship()
     industry_division: Mapped[IndustryDivision | None] = relationship()
@@ -318,6 +320,9 @@ class Client(Timestamped, Versioned, Voidable, db.Model):
         # The few voided clients, so counts can exclude their records without a join per record.
         Index("ix_clients_voided", "id", sqlite_where=text("voided_at IS NOT NULL"),
               postgresql_where=text("voided_at IS NOT NULL")),
+        # The few confidential-only clients, which client_filter asks the costly rule of.
+        Index("ix_clients_confidential_only", "id", sqlite_where=text("confidential_only = 1"),
+              postgresql_where=text("confidential_only")),
     )
 
     @property
@@ -329,6 +334,7 @@ class Client(Timestamped, Versioned, Voidable, db.Model):
 
 
 searchindex.register(Client.__table__)  # FTS5 trigram (SQLite) / pg_trgm (PostgreSQL) on search_text
+confidential_index.register(db.metadata)  # clients.confidential_only's triggers, once every table exists
 
 
 # ---------------------------------------------------------------------------------------------

@@ -381,10 +381,13 @@ def load(name):
 def upgrade():
     # SQLite copies the table for most alterations; force it here. PostgreSQL alters in place.
     recreate = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
-    with op.batch_alter_table("clients", recreate=recreate) as batch:
-        batch.add_column(sa.Column("migration_test_note", sa.String(50)))
     if {with_helper!r}:
-        load("clients_search_v1").after_clients_rebuild(op.get_bind())
+        with load("clients_search_v2").clients_rebuild(op.get_bind()):
+            with op.batch_alter_table("clients", recreate=recreate) as batch:
+                batch.add_column(sa.Column("migration_test_note", sa.String(50)))
+    else:
+        with op.batch_alter_table("clients", recreate=recreate) as batch:
+            batch.add_column(sa.Column("migration_test_note", sa.String(50)))
 """
 
 
@@ -408,16 +411,23 @@ def test_a_batch_rebuild_of_clients_keeps_search_with_the_frozen_helper(app, mak
     upgrade()
     _insert_reflected({t: r for t, r in rows.items() if t not in VOCABULARY_TABLES})
     db.session.remove()
+    if not with_helper and db.engine.dialect.name == "sqlite":
+        # what the rule in migrations/README prevents: since 0014 triggers on other tables name
+        # clients (confidential_only), and SQLite refuses to rename the copy while they do
+        with pytest.raises(sa.exc.OperationalError, match="error in trigger"):
+            upgrade(directory=_migrations_with_a_batch_rebuild(tmp_path, with_helper))
+        return
     upgrade(directory=_migrations_with_a_batch_rebuild(tmp_path, with_helper))
     assert "migration_test_note" in {c["name"] for c in inspect(db.engine).get_columns("clients")}
     db.session.remove()
-    make.client(name="再構築後商事株式会社")
+    after = make.client(name="再構築後商事株式会社")
     db.session.commit()
-    found = _search("商事株式会社")
-    if with_helper or db.engine.dialect.name != "sqlite":
-        assert found == {"再構築前商事株式会社", "再構築後商事株式会社"}
-    else:  # what the rule in migrations/README prevents: the rebuilt table lost its triggers
-        assert "再構築後商事株式会社" not in found
+    assert _search("商事株式会社") == {"再構築前商事株式会社", "再構築後商事株式会社"}
+    assert _search("商事") == {"再構築前商事株式会社", "再構築後商事株式会社"}  # the bigram index too
+    make.case(after, center_code="succession")  # the confidential_only triggers too
+    db.session.commit()
+    assert db.session.scalar(select(Client.confidential_only).where(Client.id == after.id))
+    db.session.remove()
     with db.engine.connect() as conn:  # references still point at the rebuilt table
         assert conn.execute(text("SELECT count(*) FROM consultations c JOIN clients k ON k.id = c.client_id")).scalar() == 1
         if conn.dialect.name == "sqlite":  # env.py turned foreign keys off for the migration only

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, column, func, literal_column, or_, select, table
+from sqlalchemy import Text, and_, cast, column, func, literal_column, or_, select, table
+from sqlalchemy.dialects import postgresql
 
 from .. import searchindex
 from ..access import client_filter
@@ -106,18 +107,35 @@ def search_query(user: User, q: str | None = None, kind: str | None = None, muni
 def search_text_matches(terms: list[str]):
     """WHERE clause: clients.search_text contains every (folded) term.
 
-    SQLite: terms of 3+ characters go through the FTS5 trigram index (clients_fts), shorter ones
-    use LIKE. PostgreSQL: LIKE with the pattern built here, which the pg_trgm GIN index serves.
+    A term matches where it occurs in search_text (LIKE '%term%'); the indexes only find the
+    candidates, the results are exactly LIKE's.
+    SQLite: terms of 3+ characters go through the FTS5 trigram index (clients_fts), whose match
+    is that substring test; 2-character terms through the bigram index (clients_bigram_fts),
+    then LIKE.
+    PostgreSQL: LIKE, which the pg_trgm GIN index serves for 3+ characters; 2-character terms
+    ask the bigram GIN index (casework_bigrams(search_text) @> ARRAY[...]) and strpos instead:
+    pg_trgm finds no trigram in a 2-character pattern and would read the whole index.
+    1-character terms: LIKE alone.
     """
     dialect = db.session.get_bind().dialect.name
     long_terms = [t for t in terms if len(t) >= searchindex.MIN_TRIGRAM]
+    two_char = [t for t in terms if searchindex.bigram_indexable(t)]
     conditions = []
-    if dialect == "sqlite" and long_terms:
-        fts = table(searchindex.FTS_TABLE, column("rowid"))
-        conditions.append(Client.id.in_(
-            select(fts.c.rowid).where(literal_column(searchindex.FTS_TABLE).op("MATCH")(
-                searchindex.fts_match_string(long_terms)))))
+    if dialect == "sqlite":
+        for fts_table, indexed in ((searchindex.FTS_TABLE, long_terms), (searchindex.BIGRAM_FTS_TABLE, two_char)):
+            if indexed:
+                fts = table(fts_table, column("rowid"))
+                conditions.append(Client.id.in_(select(fts.c.rowid).where(literal_column(fts_table).op("MATCH")(
+                    searchindex.fts_match_string(indexed)))))
         terms = [t for t in terms if len(t) < searchindex.MIN_TRIGRAM]
+    elif dialect == "postgresql" and two_char:
+        conditions.append(func.casework_bigrams(Client.search_text).op("@>")(
+            cast(two_char, postgresql.ARRAY(Text))))
+        # strpos, not LIKE: the same substring test, which pg_trgm cannot serve. A generic plan
+        # (a prepared statement run 5+ times) would AND in the trigram index's scan of all of
+        # itself for a LIKE of 2 characters, and recheck casework_bigrams() per row (120 + 150 ms).
+        conditions += [func.strpos(Client.search_text, t) > 0 for t in two_char]
+        terms = [t for t in terms if t not in two_char]
     for term in terms:
         conditions.append(Client.search_text.like("%" + _escape_like(term) + "%", escape="\\"))
     return and_(*conditions)

@@ -5,7 +5,7 @@ clients (migrations/frozen/report_month_changes_v1.py). Nothing is stored by the
 nightly refresh (casework report refresh) fills the closed months.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 import importlib.util
 from pathlib import Path
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
