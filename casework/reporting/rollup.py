@@ -50,9 +50,14 @@ def rolls_up(m: Metric) -> bool:
 def _stored_here() -> bool:
     """Whether the database has the stored months (revision 0015; an older one counts everything
     live), asked once per report."""
-    from sqlalchemy import inspect
+    def probe():
+        conn = db.session.connection()
+        name = ReportRollupMonth.__tablename__
+        if conn.dialect.name == "postgresql":  # one catalogue lookup (the inspector makes two)
+            return bool(conn.exec_driver_sql(f"SELECT to_regclass('{name}') IS NOT NULL").scalar())
+        return conn.dialect.has_table(conn, name)
 
-    return _cached("rollups", lambda: inspect(db.session.connection()).has_table(ReportRollupMonth.__tablename__))
+    return _cached("rollups", probe)
 
 
 def rolls_up_breakdown(m: Metric, b: Breakdown) -> bool:
