@@ -95,6 +95,35 @@ def staff_choices(blank=None, center_ids=None):
     return ([("", blank)] if blank else []) + [(s.id, s.name) for s in rows]
 
 
+def recordable_program_choices(user, *, include=None, blank=None) -> list[tuple]:
+    """services.programs.program_choices from the vocabulary cache, ids as ints: active programs
+    of the centers the user records in (`include`, a program id, kept even when inactive)."""
+    from ..access import visible_center_ids
+    from ..dates import fy_label
+
+    ids = visible_center_ids(user)
+    choices = [("", blank)] if blank is not None else []
+    for p in vocab_cache.programs():
+        if (ids is None or p.center_id in ids) and (p.active or p.id == include):
+            ended = f"・{fy_label(p.ended_fiscal_year)}で終了" if p.ended_fiscal_year else ""
+            choices.append((p.id, f"{p.name}（{p.center_name}）{ended}"))
+    return choices
+
+
+def program_term_choices(user, kind: str) -> list[tuple]:
+    """The active terms of this kind of each program the user records in, 「事業：区分」 (as
+    services.programs.programs_with_terms gives them), from the vocabulary cache."""
+    from ..access import visible_center_ids
+
+    ids = visible_center_ids(user)
+    terms: dict[int, list] = {}
+    for t in vocab_cache.terms():
+        if t.kind == kind and t.active:
+            terms.setdefault(t.program_id, []).append(t)
+    return [(t.id, f"{p.name}：{t.label}") for p in vocab_cache.programs()
+            if p.active and (ids is None or p.center_id in ids) for t in terms.get(p.id, ())]
+
+
 def attach_error(form, exc) -> None:
     """Show a service's DomainError (or each of a DomainErrors) beside its field, or at the top
     of the page when it names no field of the form. The request then writes nothing

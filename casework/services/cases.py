@@ -44,6 +44,14 @@ def themes_of(codes) -> list[Theme]:
     return themes
 
 
+def known_themes(codes) -> None:
+    """themes_of's check without reading the themes (the vocabulary cache knows their codes)."""
+    from .vocab_cache import themes
+
+    if codes and not set(codes) <= {t.code for t in themes()}:
+        raise DomainError("テーマが不正です。", "theme_codes")
+
+
 def _check_center(user: User | None, center_id: int) -> Center:
     center = db.session.get(Center, center_id)
     if center is None or (user is not None and not can_see_center(user, center_id)):
@@ -159,7 +167,8 @@ def pick_open_case(cases: Iterable[T], on: dt.date, *, opened=attrgetter("opened
 def find_open_case(client_id: int, center_id: int, on: dt.date) -> Case | None:
     """The client's case at that center open on that date (for consultations logged without a case)."""
     return pick_open_case(db.session.scalars(
-        select(Case).where(Case.client_id == client_id, Case.center_id == center_id, Case.voided_at.is_(None))), on)
+        select(Case).where(Case.client_id == client_id, Case.center_id == center_id, Case.voided_at.is_(None))
+        .options(lazyload(Case.themes))), on)  # themes only if asked for
 
 
 @dataclass
@@ -261,4 +270,4 @@ def open_cases_of(user: User, client: Client, include_id: int | None = None) -> 
         cond = cond | (Case.id == include_id)
     return list(db.session.scalars(
         select(Case).where(Case.client_id == client.id, and_visible(Case, user), cond)
-        .options(selectinload(Case.center)).order_by(Case.opened_on.desc(), Case.id.desc())))
+        .options(selectinload(Case.center), lazyload(Case.themes)).order_by(Case.opened_on.desc(), Case.id.desc())))
