@@ -20,8 +20,8 @@ def take_write_lock(conn) -> None:
     """End this connection's deferred read transaction and begin an IMMEDIATE one (waiting for
     the write lock, busy_timeout). A deferred transaction that read and then writes fails at once
     with "database is locked" when another connection committed meanwhile; a fresh IMMEDIATE
-    one cannot. The read transaction wrote nothing, so ending it loses nothing; the records read
-    in it keep their version, and an UPDATE of one that changed meanwhile is refused (409)."""
+    one cannot. The read transaction wrote nothing, so ending it loses nothing (the unit of work's
+    records read in it are read again: unit_of_work.begin_writing)."""
     if conn.info.pop(READING, False):
         dbapi = conn.connection.dbapi_connection
         dbapi.execute("COMMIT")
@@ -48,12 +48,11 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
+        conn.info.pop(READING, None)  # (a transaction that ended reading left it)
         immediate = immediate_transactions.get()
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
         if not immediate and write_lock_later.get():
             conn.info[READING] = True
-        else:
-            conn.info.pop(READING, None)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before_write(conn, _cursor, statement, _parameters, _context, _executemany):

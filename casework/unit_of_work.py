@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .dbsetup import immediate_transactions, take_write_lock, write_lock_later
 from .extensions import db
+from .models import Center, User, Versioned
 
 REFUSED = "_uow_refused"
 
@@ -61,11 +62,18 @@ def set_transaction_mode(app, method: str, endpoint: str | None) -> None:
 
 def begin_writing() -> None:
     """The request starts writing: from here on it holds SQLite's write lock (a no-op elsewhere,
-    and where the request began IMMEDIATE). What the service reads next is read under the lock."""
+    and where the request began IMMEDIATE). What the service reads next is read under the lock,
+    and so are the records the checks had read (they are expired): a record someone saved
+    meanwhile shows its new version, and the service refuses the stale save as before (409).
+    Staff and centers (the user, vocabularies) are not edited by these views and stay loaded."""
     if not write_lock_later.get():
         return
     immediate_transactions.set(True)  # any later transaction of this request (after a refusal) too
-    take_write_lock(db.session.connection())  # (a transaction not begun yet begins IMMEDIATE)
+    session = db.session
+    take_write_lock(session.connection())  # (a transaction not begun yet begins IMMEDIATE)
+    for record in list(session.identity_map.values()):
+        if isinstance(record, Versioned) and not isinstance(record, (User, Center)):
+            session.expire(record)
 
 
 def finish(response):
