@@ -50,8 +50,19 @@ def nav_items(user=None):
     from .permissions import may_open
 
     user = user if user is not None else current_user
-    items = [(endpoint, label, key) for endpoint, (label, key) in NAV.items()
-             if endpoint in current_app.view_functions and may_open(user, endpoint)]
+
+    def entries():
+        return [(endpoint, label, key) for endpoint, (label, key) in NAV.items()
+                if endpoint in current_app.view_functions and may_open(user, endpoint)]
+
+    if getattr(user, "is_authenticated", False):
+        # what may_open answers depends on the role and the centers (their confidentiality: the
+        # vocabulary cache's business), so a worker asks once per role and centers
+        from .services.vocab_cache import remember
+
+        items = remember(("nav", user.role, frozenset(c.id for c in user.centers)), entries)
+    else:
+        items = entries()
     here = request.endpoint or ""
     exact = here in {endpoint for endpoint, _label, _key in items}
     return [(endpoint, label, key, _nav_current(endpoint, here, exact)) for endpoint, label, key in items]

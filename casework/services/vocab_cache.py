@@ -169,6 +169,12 @@ def terms() -> list[TermRow]:
         .order_by(ProgramTerm.program_id, ProgramTerm.sort_order, ProgramTerm.id))])
 
 
+def remember(key, compute):
+    """compute(), kept while the vocabularies are unchanged (what depends only on them and a
+    key: the menu of a role with its centers)."""
+    return _cached(("remember", key), compute)
+
+
 def forget() -> None:
     """Read the fingerprint again at the next question (after this request changed a vocabulary)."""
     if has_request_context():
