@@ -7,9 +7,8 @@ from flask import g
 
 from casework import create_app
 from casework.extensions import db
+from casework.models import User
 from casework.services import vocab_cache
-
-from .conftest import text_of
 
 
 def _as(test_client):
@@ -62,7 +61,7 @@ def test_another_worker_sees_an_admins_edit(app, client, auth, make, admin):
                                 ).status_code == 302
             assert browser.post("/admin/themes", data={"code": "overseas_new", "label": "海外展開の新テーマ"}
                                 ).status_code == 302
-            colleague = db.session.scalar(db.select(vocab_cache.User).where(vocab_cache.User.login == "colleague"))
+            colleague = db.session.scalar(db.select(User).where(User.login == "colleague"))
             assert browser.post(f"/admin/users/{colleague.id}/edit", data={
                 "name": "新姓太郎", "email": "", "role": "coordinator", "center_codes": ["onestop"], "active": "y",
                 "version": colleague.version}).status_code == 302
