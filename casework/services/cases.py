@@ -263,11 +263,28 @@ def case_page(user: User, case: Case) -> dict:
     return {"consultations": consultations}
 
 
-def open_cases_of(user: User, client: Client, include_id: int | None = None) -> list[Case]:
-    """The client's open cases the user may see (for the consultation form's case picker)."""
+class OpenCase(NamedTuple):
+    """A case the consultation form offers (its picker's line and the checks of the choice)."""
+    id: int
+    center_id: int
+    center_name: str
+    opened_on: dt.date
+    title: str | None
+    program_id: int | None
+
+
+def open_cases_of(user: User, client: Client, include_id: int | None = None) -> list[OpenCase]:
+    """The client's open cases the user may see (for the consultation form's case picker), as
+    plain rows named from the vocabulary cache."""
+    from .vocab_cache import centers
+
     cond = Case.closed_on.is_(None)
     if include_id:
         cond = cond | (Case.id == include_id)
-    return list(db.session.scalars(
-        select(Case).where(Case.client_id == client.id, and_visible(Case, user), cond)
-        .options(selectinload(Case.center), lazyload(Case.themes)).order_by(Case.opened_on.desc(), Case.id.desc())))
+    names = {c.id: c.name for c in centers()}
+    rows = db.session.execute(
+        select(Case.id, Case.center_id, Case.opened_on, Case.title, Case.program_id)
+        .where(Case.client_id == client.id, and_visible(Case, user), cond)
+        .order_by(Case.opened_on.desc(), Case.id.desc()))
+    return [OpenCase(id_, center_id, names.get(center_id, ""), opened_on, title, program_id)
+            for id_, center_id, opened_on, title, program_id in rows]

@@ -38,7 +38,7 @@ class ConsultationForm(VersionedForm):
         self.staff_id.choices = colleague_choices(user, blank="（未設定）", include=getattr(kwargs.get("obj"), "staff", None))
         self.cases = {k.id: k for k in open_cases_of(user, client, include_id=current_case_id)}
         self.case_id.choices = [("", "（自動：このセンターで対応中の案件。なければ新しく開始）")] + [
-            (k.id, f"{k.center.name} {k.opened_on:%Y-%m-%d}開始 {k.title or ''}".strip()) for k in self.cases.values()]
+            (k.id, f"{k.center_name} {k.opened_on:%Y-%m-%d}開始 {k.title or ''}".strip()) for k in self.cases.values()]
         self._program_choices(user, kwargs.get("obj"))
 
     def _program_choices(self, user, record):
@@ -94,7 +94,7 @@ class ConsultationForm(VersionedForm):
     def validate_case_id(self, field):
         case = self.cases.get(field.data)
         if case is not None and self.center_id.data and case.center_id != self.center_id.data:
-            raise ValidationError(f"この案件は{case.center.name}の案件です。センターを合わせてください。")
+            raise ValidationError(f"この案件は{case.center_name}の案件です。センターを合わせてください。")
 
     def consultation_data(self):
         from ...services.consultations import ConsultationData
