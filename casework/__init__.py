@@ -83,12 +83,13 @@ def register_error_handlers(app):
 
 
 def register_request_hooks(app):
-    from .dbsetup import immediate_transactions
+    from .unit_of_work import set_transaction_mode
 
     @app.before_request
     def _transaction_mode():
-        # GET/HEAD only read: begin deferred so a page view never holds SQLite's write lock.
-        immediate_transactions.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+        # GET/HEAD only read: begin deferred so a page view never holds SQLite's write lock
+        # (nor, until it writes, a view that checks its form first: unit_of_work.checks_before_writing).
+        set_transaction_mode(app, request.method, request.endpoint)
 
 
 def register_security(app):

@@ -98,8 +98,9 @@ def decode(cursor: str | None, columns) -> list | None:
 
 
 def keyset_paginate(stmt, columns, *, after: str | None = None, per_page: int = 25, count: bool = True,
-                    number: int = 1) -> KeysetPage:
-    """One page of stmt (a Select of one entity, without ORDER BY) in descending order of columns."""
+                    number: int = 1, rows: bool = False) -> KeysetPage:
+    """One page of stmt (a Select of one entity, without ORDER BY) in descending order of columns;
+    with `rows`, a Select of columns whose rows (not the first column) are the page's items."""
     stmt = stmt.order_by(None)
     values = decode(after, columns)
     if values is None:
@@ -110,7 +111,7 @@ def keyset_paginate(stmt, columns, *, after: str | None = None, per_page: int = 
     page_stmt = stmt.order_by(*[c.desc() for c in columns]).limit(per_page + 1)
     if values is not None:
         page_stmt = page_stmt.where(tuple_(*columns) < tuple_(*values))
-    items = list(db.session.scalars(page_stmt))
+    items = list(db.session.execute(page_stmt) if rows else db.session.scalars(page_stmt))
     next_cursor = None
     if len(items) > per_page:
         items = items[:per_page]

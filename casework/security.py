@@ -60,7 +60,7 @@ def _fresh_request_state():
     the app) may serve several requests inside one app context: never carry a user or pending
     audit notes from one request to the next."""
     for key in ("_login_user", "csrf_token", "audit_views", "audit_notes", "audit_denied", "audit_recorded",
-                "_uow_refused", "_uow_flushed"):
+                "_uow_refused", "_uow_flushed", "_vocab_fingerprint"):
         g.pop(key, None)
 
 

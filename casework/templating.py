@@ -21,7 +21,7 @@ def register(app):
         json_text=_json_text,
     )
     app.jinja_env.globals.update(
-        today_jst=today_jst, url_with=url_with, CLIENT_KINDS=CLIENT_KINDS, ROLES=ROLES, nav_items=nav_items, url_endpoints=url_endpoints,
+        today_jst=today_jst, url_with=url_with, id_url=id_url, CLIENT_KINDS=CLIENT_KINDS, ROLES=ROLES, nav_items=nav_items, url_endpoints=url_endpoints,
         may_void=may_void,
     )
     app.jinja_env.trim_blocks = True
@@ -50,8 +50,19 @@ def nav_items(user=None):
     from .permissions import may_open
 
     user = user if user is not None else current_user
-    items = [(endpoint, label, key) for endpoint, (label, key) in NAV.items()
-             if endpoint in current_app.view_functions and may_open(user, endpoint)]
+
+    def entries():
+        return [(endpoint, label, key) for endpoint, (label, key) in NAV.items()
+                if endpoint in current_app.view_functions and may_open(user, endpoint)]
+
+    if getattr(user, "is_authenticated", False):
+        # what may_open answers depends on the role and the centers (their confidentiality: the
+        # vocabulary cache's business), so a worker asks once per role and centers
+        from .services.vocab_cache import remember
+
+        items = remember(("nav", user.role, frozenset(c.id for c in user.centers)), entries)
+    else:
+        items = entries()
     here = request.endpoint or ""
     exact = here in {endpoint for endpoint, _label, _key in items}
     return [(endpoint, label, key, _nav_current(endpoint, here, exact)) for endpoint, label, key in items]
@@ -81,6 +92,20 @@ def url_endpoints():
     from flask import current_app
 
     return current_app.view_functions
+
+
+_MARK = 2_147_483_647  # an id no record has (INT_URL_MAX), marking where an id goes
+
+
+def id_url(endpoint: str, name: str):
+    """`url_for(endpoint, name=id)` for a list's many rows: the URL is built once, and each
+    row's link puts its id in (`{% set case_url = id_url('cases.detail', 'case_id') %}` …
+    `case_url(k.id)`): the same text as url_for gives, without routing each link."""
+    url = url_for(endpoint, **{name: _MARK})
+    head, mark, tail = url.partition(str(_MARK))
+    if not mark or str(_MARK) in tail:
+        return lambda value: url_for(endpoint, **{name: value})
+    return lambda value: f"{head}{int(value)}{tail}"
 
 
 def url_with(**changes):

@@ -19,8 +19,9 @@ from flask import current_app, g, has_request_context, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .dbsetup import immediate_transactions
+from .dbsetup import immediate_transactions, take_write_lock, write_lock_later
 from .extensions import db
+from .models import Center, User, Versioned
 
 REFUSED = "_uow_refused"
 
@@ -39,6 +40,40 @@ def refused() -> bool:
 
 
 READS = ("GET", "HEAD", "OPTIONS")
+LOCK_LATER = "_uow_write_lock_later"  # a view attribute: checks_before_writing
+
+
+def checks_before_writing(view):
+    """Mark a view whose POST checks a form before it writes (the consultation log): on SQLite
+    its request begins deferred and takes the write lock at `begin_writing()` (Submission does,
+    when the form is valid) or at its first write, whichever comes first. Still one unit of work:
+    the checks' read transaction wrote nothing; everything written is committed by `finish`."""
+    setattr(view, LOCK_LATER, True)
+    return view
+
+
+def set_transaction_mode(app, method: str, endpoint: str | None) -> None:
+    """before_request, first of all: how this request's transactions begin (dbsetup)."""
+    view = app.view_functions.get(endpoint) if endpoint else None
+    later = method not in READS and bool(getattr(view, LOCK_LATER, False))
+    immediate_transactions.set(method not in READS and not later)
+    write_lock_later.set(later)
+
+
+def begin_writing() -> None:
+    """The request starts writing: from here on it holds SQLite's write lock (a no-op elsewhere,
+    and where the request began IMMEDIATE). What the service reads next is read under the lock,
+    and so are the records the checks had read (they are expired): a record someone saved
+    meanwhile shows its new version, and the service refuses the stale save as before (409).
+    Staff and centers (the user, vocabularies) are not edited by these views and stay loaded."""
+    if not write_lock_later.get():
+        return
+    immediate_transactions.set(True)  # any later transaction of this request (after a refusal) too
+    session = db.session
+    take_write_lock(session.connection())  # (a transaction not begun yet begins IMMEDIATE)
+    for record in list(session.identity_map.values()):
+        if isinstance(record, Versioned) and not isinstance(record, (User, Center)):
+            session.expire(record)
 
 
 def finish(response):

@@ -18,6 +18,9 @@ from wtforms.validators import StopValidation
 
 from ..dates import DATE_HINT, check_date_range, read_date, today_jst
 from ..textnorm import NameRefused, clean_name
+from . import html_attrs
+
+html_attrs.install()  # the widgets' attributes without a string.Formatter each (same text)
 
 # Integer columns are 32-bit on PostgreSQL: nothing typed may exceed them.
 INT_MAX = 2**31 - 1

@@ -2,7 +2,7 @@
 optimistic-lock field, the filter form and the error helpers. The fields themselves (dates,
 bounded numbers, names) live in fields.py and are re-exported here."""
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from wtforms import HiddenField, SelectField, SelectMultipleField, widgets
 from wtforms.validators import Optional, ValidationError
 
@@ -10,7 +10,8 @@ from .fields import (TRANSLATIONS, DateField, DecimalField, IntegerField, NameFi
                      TextField, id_value, japanese_message, record_id)
 
 from ..extensions import db
-from ..models import Center, Channel, Industry, IndustryDivision, Municipality, Theme, User, memberships
+from ..models import Industry, IndustryDivision, Municipality
+from ..services import vocab_cache
 
 
 class JapaneseForm(FlaskForm):
@@ -64,34 +65,63 @@ def municipality_choices(blank="（未選択）"):
     return [("", blank)] + [(m.code, m.name) for m in rows]
 
 
+# The choices below come from the per-process vocabulary cache (services/vocab_cache.py): what
+# only an admin changes is read once per worker, again when the database's fingerprint moves.
+
 def theme_choices():
-    return [(t.code, t.label) for t in db.session.scalars(select(Theme).where(Theme.active).order_by(Theme.sort_order))]
+    return [(t.code, t.label) for t in vocab_cache.themes() if t.active]
 
 
 def channel_choices():
-    return [(c.code, c.label) for c in db.session.scalars(select(Channel).order_by(Channel.sort_order))]
+    return [(c.code, c.label) for c in vocab_cache.channels()]
 
 
 def center_choices(user, blank=None):
     from ..access import visible_center_ids
 
     ids = visible_center_ids(user)
-    stmt = select(Center).where(Center.active).order_by(Center.sort_order)
-    if ids is not None:
-        stmt = stmt.where(Center.id.in_(ids or [-1]))
-    choices = [(c.id, c.name) for c in db.session.scalars(stmt)]
+    choices = [(c.id, c.name) for c in vocab_cache.centers() if c.active and (ids is None or c.id in ids)]
     return ([("", blank)] if blank else []) + choices
 
 
 def staff_choices(blank=None, center_ids=None):
-    """Active staff (of these centers, and admins), one query of ids and names."""
-    stmt = select(User.id, User.name).where(User.active).order_by(User.name, User.id)
+    """Active staff (of these centers, and admins), by name."""
+    rows = [s for s in vocab_cache.staff() if s.active]
     if center_ids is not None:
-        members = select(memberships.c.user_id).where(memberships.c.center_id.in_(list(center_ids) or [-1]))
         from ..permissions import roles_with
 
-        stmt = stmt.where(or_(User.role.in_(roles_with("records.all_centers")), User.id.in_(members)))
-    return ([("", blank)] if blank else []) + [(id_, name) for id_, name in db.session.execute(stmt)]
+        everywhere, centers = set(roles_with("records.all_centers")), set(center_ids)
+        rows = [s for s in rows if s.role in everywhere or s.center_ids & centers]
+    return ([("", blank)] if blank else []) + [(s.id, s.name) for s in rows]
+
+
+def recordable_program_choices(user, *, include=None, blank=None) -> list[tuple]:
+    """services.programs.program_choices from the vocabulary cache, ids as ints: active programs
+    of the centers the user records in (`include`, a program id, kept even when inactive)."""
+    from ..access import visible_center_ids
+    from ..dates import fy_label
+
+    ids = visible_center_ids(user)
+    choices = [("", blank)] if blank is not None else []
+    for p in vocab_cache.programs():
+        if (ids is None or p.center_id in ids) and (p.active or p.id == include):
+            ended = f"・{fy_label(p.ended_fiscal_year)}で終了" if p.ended_fiscal_year else ""
+            choices.append((p.id, f"{p.name}（{p.center_name}）{ended}"))
+    return choices
+
+
+def program_term_choices(user, kind: str) -> list[tuple]:
+    """The active terms of this kind of each program the user records in, 「事業：区分」 (as
+    services.programs.programs_with_terms gives them), from the vocabulary cache."""
+    from ..access import visible_center_ids
+
+    ids = visible_center_ids(user)
+    terms: dict[int, list] = {}
+    for t in vocab_cache.terms():
+        if t.kind == kind and t.active:
+            terms.setdefault(t.program_id, []).append(t)
+    return [(t.id, f"{p.name}：{t.label}") for p in vocab_cache.programs()
+            if p.active and (ids is None or p.center_id in ids) for t in terms.get(p.id, ())]
 
 
 def attach_error(form, exc) -> None:
@@ -279,16 +309,14 @@ def show_stale(form, exc):
     return exc
 
 
-def keyset_page(stmt, columns):
+def keyset_page(stmt, columns, rows=False):
     """A keyset page of a long list (?after=cursor, ?n=page number shown): see casework/pagination.py."""
     from flask import current_app, request
 
-    from ..pagination import keyset_paginate
-
-    from ..pagination import page_number
+    from ..pagination import keyset_paginate, page_number
 
     return keyset_paginate(stmt, columns, after=request.args.get("after"), per_page=current_app.config["PER_PAGE"],
-                           number=page_number("n"))
+                           number=page_number("n"), rows=rows)
 
 
 def paginate(stmt):
@@ -298,9 +326,7 @@ def paginate(stmt):
 
 
 def outcome_choices(blank="（成果なし）"):
-    from ..models import Outcome
-
-    return [("", blank)] + [(o.code, o.label) for o in db.session.scalars(select(Outcome).order_by(Outcome.sort_order))]
+    return [("", blank)] + [(o.code, o.label) for o in vocab_cache.outcomes()]
 
 
 def event_kind_choices(blank=None):

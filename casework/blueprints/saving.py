@@ -26,7 +26,7 @@ from __future__ import annotations
 from flask import flash, request
 
 from ..services.errors import DomainError, DomainErrors, StaleRecord
-from ..unit_of_work import refuse
+from ..unit_of_work import begin_writing, refuse
 from .forms_common import attach_error, show_stale
 
 
@@ -51,6 +51,7 @@ class Submission:
         return False
 
     def __enter__(self):
+        begin_writing()  # the form is valid: the service's reads and writes hold the write lock
         return self
 
     def __exit__(self, _type, exc, _tb) -> bool:

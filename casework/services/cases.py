@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 from ..access import and_visible, can_see_center, visible_with_client
 from ..dates import today_jst
 from ..extensions import db
-from ..models import Case, Center, Client, Outcome, Theme, User
+from ..models import Case, Center, Client, Outcome, Theme, User, case_themes
 from . import audit
 from .errors import Checks, DomainError
 from .filters import where_equal, where_within
@@ -42,6 +42,14 @@ def themes_of(codes) -> list[Theme]:
     if len(themes) != len(set(codes)):
         raise DomainError("テーマが不正です。", "theme_codes")
     return themes
+
+
+def known_themes(codes) -> None:
+    """themes_of's check without reading the themes (the vocabulary cache knows their codes)."""
+    from .vocab_cache import themes
+
+    if codes and not set(codes) <= {t.code for t in themes()}:
+        raise DomainError("テーマが不正です。", "theme_codes")
 
 
 def _check_center(user: User | None, center_id: int) -> Center:
@@ -159,7 +167,8 @@ def pick_open_case(cases: Iterable[T], on: dt.date, *, opened=attrgetter("opened
 def find_open_case(client_id: int, center_id: int, on: dt.date) -> Case | None:
     """The client's case at that center open on that date (for consultations logged without a case)."""
     return pick_open_case(db.session.scalars(
-        select(Case).where(Case.client_id == client_id, Case.center_id == center_id, Case.voided_at.is_(None))), on)
+        select(Case).where(Case.client_id == client_id, Case.center_id == center_id, Case.voided_at.is_(None))
+        .options(lazyload(Case.themes))), on)  # themes only if asked for
 
 
 @dataclass
@@ -173,11 +182,23 @@ class CaseFilter:
 
 
 def case_list_query(user: User, f: CaseFilter):
-
+    """The filtered cases as records (the API's list)."""
     stmt = (visible_with_client(Case, user)
             .options(contains_eager(Case.client), joinedload(Case.center),
                      joinedload(Case.assignee).lazyload(User.centers),  # the list shows names, not their centers
                      joinedload(Case.outcome)))  # one query for the page's rows (themes: one more)
+    return _filtered(stmt, f).order_by(Case.opened_on.desc(), Case.id.desc())
+
+
+def case_list_rows(user: User, f: CaseFilter):
+    """The filtered cases as the list page's plain rows (no records built: CaseRow.of_page names them)."""
+    stmt = (select(Case.id, Case.opened_on, Case.client_id, Client.name, Case.center_id, Case.title, Case.assignee_id,
+                   Case.closed_on, Case.outcome_code)
+            .join(Client, Case.client_id == Client.id).where(and_visible(Case, user), Client.voided_at.is_(None)))
+    return _filtered(stmt, f)
+
+
+def _filtered(stmt, f: CaseFilter):
     stmt = where_equal(stmt, (Case.center_id, f.center_id), (Case.assignee_id, f.assignee_id))
     if f.status == "open":
         stmt = stmt.where(Case.closed_on.is_(None))
@@ -189,7 +210,44 @@ def case_list_query(user: User, f: CaseFilter):
         from .clients import search_text_matches
 
         stmt = stmt.where(search_text_matches(terms))
-    return stmt.order_by(Case.opened_on.desc(), Case.id.desc())
+    return stmt
+
+
+class CaseRow(NamedTuple):
+    """One line of the case list, as it shows it."""
+    id: int
+    opened_on: dt.date
+    client_id: int
+    client_name: str
+    center_name: str
+    title: str | None
+    assignee_name: str | None
+    theme_labels: str
+    is_open: bool
+    outcome_label: str | None
+
+    @property
+    def status_label(self) -> str:
+        return "対応中" if self.is_open else "終了"
+
+    @classmethod
+    def of_page(cls, rows) -> list["CaseRow"]:
+        """The page's rows named from the vocabulary cache; their themes in one query."""
+        from .vocab_cache import centers, outcomes, staff, themes
+
+        center_names = {c.id: c.name for c in centers()}
+        staff_names = {s.id: s.name for s in staff()}
+        outcome_labels = {o.code: o.label for o in outcomes()}
+        theme_order = {t.code: (i, t.label) for i, t in enumerate(themes())}
+        codes: dict[int, list] = {}
+        if rows:
+            for case_id, code in db.session.execute(select(case_themes.c.case_id, case_themes.c.theme_code)
+                                                    .where(case_themes.c.case_id.in_([r[0] for r in rows]))):
+                codes.setdefault(case_id, []).append(theme_order.get(code, (len(theme_order), code)))
+        return [cls(id_, opened_on, client_id, client_name, center_names.get(center_id, ""), title,
+                    staff_names.get(assignee_id), "・".join(label for _i, label in sorted(codes.get(id_, ()))),
+                    closed_on is None, outcome_labels.get(outcome_code))
+                for id_, opened_on, client_id, client_name, center_id, title, assignee_id, closed_on, outcome_code in rows]
 
 
 def case_page(user: User, case: Case) -> dict:
@@ -205,11 +263,28 @@ def case_page(user: User, case: Case) -> dict:
     return {"consultations": consultations}
 
 
-def open_cases_of(user: User, client: Client, include_id: int | None = None) -> list[Case]:
-    """The client's open cases the user may see (for the consultation form's case picker)."""
+class OpenCase(NamedTuple):
+    """A case the consultation form offers (its picker's line and the checks of the choice)."""
+    id: int
+    center_id: int
+    center_name: str
+    opened_on: dt.date
+    title: str | None
+    program_id: int | None
+
+
+def open_cases_of(user: User, client: Client, include_id: int | None = None) -> list[OpenCase]:
+    """The client's open cases the user may see (for the consultation form's case picker), as
+    plain rows named from the vocabulary cache."""
+    from .vocab_cache import centers
+
     cond = Case.closed_on.is_(None)
     if include_id:
         cond = cond | (Case.id == include_id)
-    return list(db.session.scalars(
-        select(Case).where(Case.client_id == client.id, and_visible(Case, user), cond)
-        .options(selectinload(Case.center)).order_by(Case.opened_on.desc(), Case.id.desc())))
+    names = {c.id: c.name for c in centers()}
+    rows = db.session.execute(
+        select(Case.id, Case.center_id, Case.opened_on, Case.title, Case.program_id)
+        .where(Case.client_id == client.id, and_visible(Case, user), cond)
+        .order_by(Case.opened_on.desc(), Case.id.desc()))
+    return [OpenCase(id_, center_id, names.get(center_id, ""), opened_on, title, program_id)
+            for id_, center_id, opened_on, title, program_id in rows]

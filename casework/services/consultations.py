@@ -9,9 +9,10 @@ from sqlalchemy.orm import selectinload
 from ..access import can_see_center, visible_with_client
 from ..dates import today_jst
 from ..extensions import db
-from ..models import Case, Center, Channel, Client, Consultation, Event, User
+from ..models import Case, Center, Client, Consultation, Event, User
 from . import audit
-from .cases import CaseData, find_open_case, open_case, themes_of as _themes
+from . import vocab_cache
+from .cases import CaseData, find_open_case, known_themes, open_case, themes_of as _themes
 from .errors import Checks, DomainError
 from .filters import where_equal, where_within
 from .locking import check_version
@@ -41,7 +42,7 @@ def _validate(client: Client, data: ConsultationData, by: User | None,
     """The consultation's case (None: one is found or opened) and its program values; every
     problem is refused at once (DomainErrors), each beside its field."""
     checks = Checks()  # every independent problem at once, each beside its field
-    if db.session.get(Channel, data.channel_code) is None:
+    if data.channel_code not in {c.code for c in vocab_cache.channels()}:
         checks.fail("相談方法が不正です。", "channel_code")
     if by is not None and data.held_on > today_jst() + dt.timedelta(days=1):
         checks.fail("相談日が未来の日付です。", "held_on")
@@ -60,7 +61,7 @@ def _validate(client: Client, data: ConsultationData, by: User | None,
         event = db.session.get(Event, data.event_id)
         if event is None or event.voided_at is not None:
             checks.fail("相談会が見つかりません。", "event_id")
-    checks.collect(_themes, data.theme_codes)
+    checks.collect(known_themes, data.theme_codes)
     center_id = case.center_id if case is not None else (data.center_id or center_id)
     programs = checks.collect(_program_values, data, center_id, by) if center_id else {}
     checks.raise_if_any()

@@ -3,7 +3,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms_common import (date_range, FilterForm, IdSelectField, DateField, MultiCheckboxField, VersionedForm,
                             center_choices, center_filter, colleague_choices, colleague_filter, outcome_choices,
-                            theme_choices, NameField)
+                            recordable_program_choices, theme_choices, NameField)
 
 
 class CaseForm(VersionedForm):
@@ -16,14 +16,12 @@ class CaseForm(VersionedForm):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from ...services.programs import program_choices
-
         self.center_id.choices = center_choices(user)
         current = getattr(kwargs.get("obj"), "assignee", None)
         self.assignee_id.choices = colleague_choices(user, blank="（未定）", include=current)
         self.theme_codes.choices = theme_choices()
-        self.program_id.choices = [(int(v) if v else "", t) for v, t in program_choices(
-            user, include=getattr(kwargs.get("obj"), "program_id", None), blank="（センターの既定の事業）")]
+        self.program_id.choices = recordable_program_choices(
+            user, include=getattr(kwargs.get("obj"), "program_id", None), blank="（センターの既定の事業）")
 
     def fill_program(self, user):
         """A fresh form's 事業: my home center's default."""

@@ -17,7 +17,9 @@ from .forms import CaseFilterForm, CaseForm, CloseForm, ReopenForm
 def index():
     filters = CaseFilterForm(current_user)
     filters.checked()
-    page = keyset_page(case_service.case_list_query(current_user, filters.case_filter()), [Case.opened_on, Case.id])
+    page = keyset_page(case_service.case_list_rows(current_user, filters.case_filter()), [Case.opened_on, Case.id],
+                       rows=True)
+    page.items = case_service.CaseRow.of_page(page.items)
     return render_template("cases/index.html", page=page, filters=filters)
 
 

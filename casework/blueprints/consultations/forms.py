@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ...dates import today_jst
 from ..forms_common import (date_range, FilterForm, IdSelectField, DateField, MultiCheckboxField, VersionedForm,
                             center_choices, center_filter, channel_choices, colleague_choices, colleague_filter,
-                            optional_int, theme_choices)
+                            optional_int, program_term_choices, recordable_program_choices, theme_choices)
 
 # What "保存して次を記録" carries to the next, fresh form (a day of visits).
 KEPT = ("held_on", "channel_code", "staff_id", "center_id", "event_id")
@@ -38,19 +38,15 @@ class ConsultationForm(VersionedForm):
         self.staff_id.choices = colleague_choices(user, blank="（未設定）", include=getattr(kwargs.get("obj"), "staff", None))
         self.cases = {k.id: k for k in open_cases_of(user, client, include_id=current_case_id)}
         self.case_id.choices = [("", "（自動：このセンターで対応中の案件。なければ新しく開始）")] + [
-            (k.id, f"{k.center.name} {k.opened_on:%Y-%m-%d}開始 {k.title or ''}".strip()) for k in self.cases.values()]
+            (k.id, f"{k.center_name} {k.opened_on:%Y-%m-%d}開始 {k.title or ''}".strip()) for k in self.cases.values()]
         self._program_choices(user, kwargs.get("obj"))
 
     def _program_choices(self, user, record):
         """事業 (programs of the centers the user records in) and its 活動区分 / 相談区分."""
-        from ...services import programs as program_service
-
-        self.program_id.choices = [(int(v) if v else "", t) for v, t in program_service.program_choices(
-            user, include=getattr(record, "program_id", None), blank="（案件・センターの既定の事業）")]
+        self.program_id.choices = recordable_program_choices(
+            user, include=getattr(record, "program_id", None), blank="（案件・センターの既定の事業）")
         for name, kind in (("activity_id", "activity"), ("category_id", "category")):
-            choices = [("", "（なし）")]
-            for program, terms in program_service.programs_with_terms(user, kind):
-                choices += [(t.id, f"{program.name}：{t.label}") for t in terms]
+            choices = [("", "（なし）")] + program_term_choices(user, kind)
             current = getattr(record, name, None)
             if current and current not in {v for v, _ in choices}:
                 choices.append((current, "（現在の値）"))
@@ -98,7 +94,7 @@ class ConsultationForm(VersionedForm):
     def validate_case_id(self, field):
         case = self.cases.get(field.data)
         if case is not None and self.center_id.data and case.center_id != self.center_id.data:
-            raise ValidationError(f"この案件は{case.center.name}の案件です。センターを合わせてください。")
+            raise ValidationError(f"この案件は{case.center_name}の案件です。センターを合わせてください。")
 
     def consultation_data(self):
         from ...services.consultations import ConsultationData

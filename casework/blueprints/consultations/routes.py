@@ -8,7 +8,8 @@ from ...services import clients as client_service
 from ...services import consultations as consultation_service
 from ...services import outreach as outreach_service
 from ...services.voiding import may_void
-from ..forms_common import keyset_page
+from ...unit_of_work import checks_before_writing
+from ..forms_common import channel_choices, keyset_page
 from ..saving import Submission
 from ..voiding import void_page
 from . import bp
@@ -27,6 +28,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@checks_before_writing
 def new():
     client_id = request.values.get("client_id", type=int)
     if not client_id:
@@ -41,7 +43,8 @@ def new():
     if submission.valid():
         with submission:
             consultation = consultation_service.log_consultation(client, form.consultation_data(), by=current_user)
-            saved = f"{client.name}（{consultation.held_on:%Y-%m-%d} {consultation.channel.label}）の相談を記録しました。"
+            channel = dict(channel_choices()).get(consultation.channel_code) or consultation.channel.label
+            saved = f"{client.name}（{consultation.held_on:%Y-%m-%d} {channel}）の相談を記録しました。"
             if slot is not None:
                 outreach_service.link_consultation(slot, consultation, by=current_user)
                 flash(saved, "success")
@@ -87,6 +90,7 @@ def client_search():
 
 
 @bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
+@checks_before_writing
 def edit(consultation_id):
     consultation = get_in_center_or_404(current_user, Consultation, consultation_id)
     form = ConsultationForm(current_user, consultation.client, obj=consultation, current_case_id=consultation.case_id)
