@@ -8,9 +8,16 @@ or deleted, a theme added to or taken from it, and a client voided or given anot
 (records of voided clients do not count; 主な業種 counts by the client's industry) add 1 to the
 month's change count (a change, not a row: an update of 1,000 records of May adds 1 on
 PostgreSQL, which triggers per statement, and 1,000 on SQLite, which triggers per row; either way
-May is stale). Months from the current UTC month on are left alone: none is stored yet (the app
-stores a month from the 2nd of the next month, Japan time, which is never earlier), and today's
-writers then never queue on one shared row.
+May is stale).
+
+Which months: on SQLite, the months stored (report_rollup_months): one index probe per row, so an
+import of old records into months nobody stored costs next to nothing. That is safe because
+SQLite has one writer at a time: a refresh storing May holds the write lock from its first read
+(or, begun deferred, could not write after another commit), so no write slips between its count
+and its store. On PostgreSQL writers overlap: a record committed while a refresh counts may miss
+its count, so every closed month's change is noted — months before the current UTC month (none
+from it on is stored: the app stores a month from the 2nd of the next month, Japan time, which is
+never earlier), so today's writers never queue on one shared row.
 
 install() is idempotent and called by create_all (tests, benchmarks) through the hook below;
 revision 0015 installs the same SQL from its frozen copy, migrations/frozen/report_month_changes_v1.py.
@@ -22,22 +29,25 @@ from sqlalchemy import event
 SQLITE_TRIGGERS = ("report_changes_consultations_ai", "report_changes_consultations_au", "report_changes_consultations_ad",
             "report_changes_themes_ai", "report_changes_themes_ad", "report_changes_clients_au")
 
-_SQLITE_CLOSED = "date('now', 'start of month')"
 _SQLITE_NOTE = "INSERT INTO report_month_changes(month, changes)"
 _SQLITE_BUMP = "ON CONFLICT(month) DO UPDATE SET changes = changes + 1"  # (an upsert's SELECT needs a WHERE)
 
 
+def _sqlite_stored(day: str) -> str:
+    return f"EXISTS (SELECT 1 FROM report_rollup_months WHERE month = strftime('%Y-%m', {day}))"
+
+
 def _sqlite_day(day: str, unless_month_of: str | None = None) -> str:
-    """Note the month of one day (NEW.held_on / OLD.held_on) when it is closed (and not the
+    """Note the month of one day (NEW.held_on / OLD.held_on) when it is stored (and not the
     month of the other day, noted already)."""
     other = f"strftime('%Y-%m', {day}) <> strftime('%Y-%m', {unless_month_of}) AND " if unless_month_of else ""
-    return f"{_SQLITE_NOTE} SELECT strftime('%Y-%m', {day}), 1 WHERE {other}{day} < {_SQLITE_CLOSED} {_SQLITE_BUMP};"
+    return f"{_SQLITE_NOTE} SELECT strftime('%Y-%m', {day}), 1 WHERE {other}{_sqlite_stored(day)} {_SQLITE_BUMP};"
 
 
 def _sqlite_days(source: str) -> str:
-    """Note the closed months of the consultations a WHERE clause picks."""
+    """Note the stored months of the consultations a WHERE clause picks."""
     return (f"{_SQLITE_NOTE} SELECT strftime('%Y-%m', held_on), 1 FROM consultations "
-            f"WHERE {source} AND held_on < {_SQLITE_CLOSED} GROUP BY 1 {_SQLITE_BUMP};")
+            f"WHERE {source} AND {_sqlite_stored('held_on')} GROUP BY 1 {_SQLITE_BUMP};")
 
 
 # One plain statement per trigger where it can be: an import inserts thousands of rows.

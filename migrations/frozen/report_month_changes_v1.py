@@ -9,22 +9,25 @@ from __future__ import annotations
 SQLITE_TRIGGERS = ("report_changes_consultations_ai", "report_changes_consultations_au", "report_changes_consultations_ad",
             "report_changes_themes_ai", "report_changes_themes_ad", "report_changes_clients_au")
 
-_SQLITE_CLOSED = "date('now', 'start of month')"
 _SQLITE_NOTE = "INSERT INTO report_month_changes(month, changes)"
 _SQLITE_BUMP = "ON CONFLICT(month) DO UPDATE SET changes = changes + 1"  # (an upsert's SELECT needs a WHERE)
 
 
+def _sqlite_stored(day: str) -> str:
+    return f"EXISTS (SELECT 1 FROM report_rollup_months WHERE month = strftime('%Y-%m', {day}))"
+
+
 def _sqlite_day(day: str, unless_month_of: str | None = None) -> str:
-    """Note the month of one day (NEW.held_on / OLD.held_on) when it is closed (and not the
+    """Note the month of one day (NEW.held_on / OLD.held_on) when it is stored (and not the
     month of the other day, noted already)."""
     other = f"strftime('%Y-%m', {day}) <> strftime('%Y-%m', {unless_month_of}) AND " if unless_month_of else ""
-    return f"{_SQLITE_NOTE} SELECT strftime('%Y-%m', {day}), 1 WHERE {other}{day} < {_SQLITE_CLOSED} {_SQLITE_BUMP};"
+    return f"{_SQLITE_NOTE} SELECT strftime('%Y-%m', {day}), 1 WHERE {other}{_sqlite_stored(day)} {_SQLITE_BUMP};"
 
 
 def _sqlite_days(source: str) -> str:
-    """Note the closed months of the consultations a WHERE clause picks."""
+    """Note the stored months of the consultations a WHERE clause picks."""
     return (f"{_SQLITE_NOTE} SELECT strftime('%Y-%m', held_on), 1 FROM consultations "
-            f"WHERE {source} AND held_on < {_SQLITE_CLOSED} GROUP BY 1 {_SQLITE_BUMP};")
+            f"WHERE {source} AND {_sqlite_stored('held_on')} GROUP BY 1 {_SQLITE_BUMP};")
 
 
 # One plain statement per trigger where it can be: an import inserts thousands of rows.
