@@ -99,6 +99,16 @@ def test_an_edit_of_a_closed_month_counts_at_once_and_is_restated(year, make):
     assert (june["window"], june["visit"]) == (1, 1)
 
 
+def test_a_record_added_to_a_stored_month_counts(year, make):
+    a, b, made = year
+    store()
+    before = onestop(annual_report(FY))["window"][1]
+    make.consultation(b, held_on=MAY)  # a late entry, or an import of last year's paper records
+    assert onestop(annual_report(FY))["window"][1] == before + 1
+    assert figures(annual_report(FY)) == recount(FY)
+    assert store()["restated"] == [f"{FY}-05"]
+
+
 def test_writes_the_app_does_not_make_are_seen_too(year):
     """SQL typed by hand (an import's bulk insert, a merge's move, a DBA's fix) goes through the triggers."""
     a, b, made = year
