@@ -24,7 +24,7 @@ from sqlalchemy import inspect, select, text
 from casework.extensions import db
 from casework.unit_of_work import committing
 from casework.models import (Case, Client, Consultation, Diagnosis, Dispatch, DispatchVisit, Event, FollowUp, Grant, JobRun,
-                             MatchProfile, Notification, Referral, User)
+                             MatchProfile, Notification, Referral, ReportRollupMonth, User)
 
 from .migrations.dump import dump
 
@@ -95,7 +95,11 @@ def _fill_every_kind():
     store_monthly_tally(today.year, today.month, by=admin)
     from casework.reporting import rollup
 
-    rollup.refresh()  # the report's stored months (0015)
+    rollup.refresh()  # the report's stored months (0015), and a change to one of them since
+    months = set(db.session.scalars(select(ReportRollupMonth.month)))
+    stored = next(c for c in db.session.scalars(select(Consultation).order_by(Consultation.held_on.desc()))
+                  if rollup.month_key(c.held_on) in months)
+    stored.notes = (stored.notes or "") + "（移行テストで訂正）"
     db.session.commit()
 
 

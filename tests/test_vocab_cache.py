@@ -84,14 +84,15 @@ def test_the_fingerprint_is_read_once_per_request(app, client, logged_in, make):
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         client.get("/cases/")
+        first = len(statements)
         client.get("/cases/")
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     fingerprints = [s for s in statements if "group_concat" in s or "string_agg" in s]
     assert len(fingerprints) == 2  # one per page, whatever the page asks of the cache
-    second = statements[max(i for i, s in enumerate(statements) if s.startswith("BEGIN")):]
+    second = statements[first:]  # the second page: the vocabularies come from the cache
     vocabulary = ("FROM themes", "FROM channels", "FROM outcomes", "FROM users ORDER", "FROM programs")
-    assert not any(v in s for s in second[2:] for v in vocabulary if "group_concat" not in s and "string_agg" not in s)
+    assert not any(v in s for s in second for v in vocabulary if "group_concat" not in s and "string_agg" not in s)
 
 
 def test_a_refused_change_is_not_kept_in_the_cache(app, make):
