@@ -88,15 +88,27 @@ PG_FUNCTIONS = {
                   FROM (SELECT DISTINCT unnest(ids) AS id) AS u) AS fresh
             WHERE clients.id = fresh.id AND clients.confidential_only IS DISTINCT FROM fresh.flag;
         END $$""",
-    # cases and diagnoses: the client before and after the change
-    "casework_record_confidential_only()": f"""RETURNS trigger LANGUAGE plpgsql AS $$
+    # cases and diagnoses, per statement over its transition tables (a row-level trigger ran the
+    # refresh once per row: an import's bulk UPDATE of 5,000 cases took 8 s): the clients before
+    # and after the change
+    "casework_records_added_confidential_only()": f"""RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP = 'INSERT' THEN PERFORM {PG_REFRESH}(ARRAY[NEW.client_id]);
-            ELSIF TG_OP = 'DELETE' THEN PERFORM {PG_REFRESH}(ARRAY[OLD.client_id]);
-            ELSE PERFORM {PG_REFRESH}(ARRAY[OLD.client_id, NEW.client_id]);
-            END IF;
+            PERFORM {PG_REFRESH}(ARRAY(SELECT client_id FROM new_rows));
             RETURN NULL;
         END $$""",
+    "casework_records_removed_confidential_only()": f"""RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM {PG_REFRESH}(ARRAY(SELECT client_id FROM old_rows));
+            RETURN NULL;
+        END $$""",
+    **{f"casework_{table}_changed_confidential_only()": f"""RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM {PG_REFRESH}(ARRAY(
+                SELECT unnest(ARRAY[o.client_id, n.client_id]) FROM old_rows o JOIN new_rows n ON n.id = o.id
+                WHERE {' OR '.join(f'o.{c} IS DISTINCT FROM n.{c}' for c in columns)}));
+            RETURN NULL;
+        END $$""" for table, columns in (("cases", ("client_id", "center_id", "program_id", "voided_at")),
+                                          ("diagnoses", ("client_id", "voided_at")))},
     "casework_center_confidential_only()": f"""RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             PERFORM {PG_REFRESH}(ARRAY(SELECT DISTINCT client_id FROM cases WHERE center_id = NEW.id));
@@ -109,10 +121,15 @@ PG_FUNCTIONS = {
         END $$""",
 }
 PG_TRIGGERS = {
-    "cases_confidential_only": "AFTER INSERT OR DELETE OR UPDATE OF client_id, center_id, program_id, voided_at "
-                               "ON cases FOR EACH ROW EXECUTE FUNCTION casework_record_confidential_only()",
-    "diagnoses_confidential_only": "AFTER INSERT OR DELETE OR UPDATE OF client_id, voided_at "
-                                   "ON diagnoses FOR EACH ROW EXECUTE FUNCTION casework_record_confidential_only()",
+    # (a trigger with transition tables takes one event and no column list: the UPDATE's function
+    # picks the rows whose counted columns changed)
+    **{f"{table}_{event}_confidential_only": f"AFTER {event.upper()} ON {table} REFERENCING {tables} "
+       f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+       for table in ("cases", "diagnoses")
+       for event, tables, function in (
+           ("insert", "NEW TABLE AS new_rows", "casework_records_added_confidential_only"),
+           ("delete", "OLD TABLE AS old_rows", "casework_records_removed_confidential_only"),
+           ("update", "OLD TABLE AS old_rows NEW TABLE AS new_rows", f"casework_{table}_changed_confidential_only"))},
     "centers_confidential_only": "AFTER UPDATE OF confidential ON centers FOR EACH ROW "
                                  "WHEN (OLD.confidential IS DISTINCT FROM NEW.confidential) "
                                  "EXECUTE FUNCTION casework_center_confidential_only()",
@@ -120,7 +137,8 @@ PG_TRIGGERS = {
                                   "WHEN (OLD.confidential IS DISTINCT FROM NEW.confidential) "
                                   "EXECUTE FUNCTION casework_program_confidential_only()",
 }
-TRIGGER_TABLES = {"cases_confidential_only": "cases", "diagnoses_confidential_only": "diagnoses",
+TRIGGER_TABLES = {**{f"{table}_{event}_confidential_only": table for table in ("cases", "diagnoses")
+                     for event in ("insert", "delete", "update")},
                   "centers_confidential_only": "centers", "programs_confidential_only": "programs"}
 
 
