@@ -256,9 +256,10 @@ def refresh(months: list[str] | None = None, today: dt.date | None = None) -> di
         filters = {m.id: metric_filters(m, centers) for m in metrics}
         metrics = [m for m in metrics if filters[m.id] is not None]
         keys = {m.id: figure_key(m, filters[m.id]) for m in metrics}
-        bkeys = {b.key + "|" + b.section: breakdown_key(m, b, metric_filters(m, centers)) for m, b in breakdowns}
+        bkeys = {(b.section, b.key): breakdown_key(m, b, metric_filters(m, centers)) for m, b in breakdowns}
         figures = set(keys.values()) | set(bkeys.values())
-        todo = [mo for mo in months if mo not in _fresh_months(figures, months)]
+        fresh = _fresh_months(figures, months)
+        todo = [mo for mo in months if mo not in fresh]
         if not todo:
             return {"stored": [], "restated": []}
         # the change counts first: a change committed while counting leaves the month stale again
@@ -276,7 +277,7 @@ def refresh(months: list[str] | None = None, today: dt.date | None = None) -> di
                         values[key] = values.get(key, 0) + n
             for m, b in breakdowns:
                 stmt = _breakdown_statement(m, b, len(run), None)
-                bkey = bkeys[b.key + "|" + b.section]
+                bkey = bkeys[(b.section, b.key)]
                 for p, _label, _order, code, n in db.session.connection().execute(
                         stmt, _values([periods[j] for j in run])):
                     if 0 <= p < len(run) and n:
